@@ -1,0 +1,170 @@
+//! [`Engine`] and [`Config`]: the process-wide, shareable part of wasmbed.
+//! An engine owns the configuration (limits, platform hooks, enabled
+//! features) and the registry that gives every function signature an
+//! engine-wide id, so `call_indirect` compares one integer. It owns no
+//! instances: those live in a [`Store`](crate::Store).
+use crate::platform::{AllocMemoryCreator, Clock, Executable, MemoryCreator};
+use crate::types::FuncType;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::fmt;
+use hashbrown::HashMap;
+
+/// Settings for an [`Engine`].
+#[derive(Clone)]
+pub struct Config {
+    pub(crate) max_call_depth: u32,
+    pub(crate) max_value_stack: usize,
+    pub(crate) memory_creator: Arc<dyn MemoryCreator>,
+    pub(crate) executable: Option<Arc<dyn Executable>>,
+    pub(crate) clock: Option<Arc<dyn Clock>>,
+    pub(crate) features: wasmparser::WasmFeatures,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config::new()
+    }
+}
+
+impl Config {
+    /// The defaults: 100,000 nested wasm calls, 1 Mi value-stack slots
+    /// (8 MiB), memories on the global allocator, no clock, no JIT.
+    pub fn new() -> Config {
+        let mut features = wasmparser::WasmFeatures::WASM2;
+        // SIMD is validated once the interpreter executes it; until then a
+        // module using v128 is rejected up front with a clear message.
+        features.remove(wasmparser::WasmFeatures::SIMD);
+        Config {
+            max_call_depth: 100_000,
+            max_value_stack: 1 << 20,
+            memory_creator: Arc::new(AllocMemoryCreator),
+            executable: None,
+            clock: None,
+            features,
+        }
+    }
+
+    /// Most nested wasm calls before `TrapCode::StackOverflow`.
+    pub fn max_call_depth(&mut self, depth: u32) -> &mut Self {
+        self.max_call_depth = depth.max(1);
+        self
+    }
+
+    /// Most 64-bit value-stack slots (locals and operands of all active
+    /// frames) before `TrapCode::StackOverflow`.
+    pub fn max_value_stack(&mut self, slots: usize) -> &mut Self {
+        self.max_value_stack = slots.max(64);
+        self
+    }
+
+    /// Where linear memories get their bytes.
+    pub fn memory_creator(&mut self, creator: Arc<dyn MemoryCreator>) -> &mut Self {
+        self.memory_creator = creator;
+        self
+    }
+
+    /// Code memory for JIT backends.
+    pub fn executable(&mut self, exec: Arc<dyn Executable>) -> &mut Self {
+        self.executable = Some(exec);
+        self
+    }
+
+    /// The clock for deadlines and WASI.
+    pub fn clock(&mut self, clock: Arc<dyn Clock>) -> &mut Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// The clock, if the embedder provided one.
+    pub fn get_clock(&self) -> Option<&Arc<dyn Clock>> {
+        self.clock.as_ref()
+    }
+
+    /// Code memory, if the embedder provided it.
+    pub fn get_executable(&self) -> Option<&Arc<dyn Executable>> {
+        self.executable.as_ref()
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("max_call_depth", &self.max_call_depth)
+            .field("max_value_stack", &self.max_value_stack)
+            .field("has_executable", &self.executable.is_some())
+            .field("has_clock", &self.clock.is_some())
+            .finish()
+    }
+}
+
+/// The shared compilation and type context. Cheap to clone; `Send + Sync`.
+#[derive(Clone)]
+pub struct Engine {
+    inner: Arc<EngineInner>,
+}
+
+struct EngineInner {
+    config: Config,
+    types: spin::Mutex<TypeRegistry>,
+}
+
+/// Interns signatures. Ids are never reused while the engine lives, so the
+/// registry only grows; an engine sees as many distinct signatures as its
+/// modules declare, which is bounded by what it is fed.
+#[derive(Default)]
+struct TypeRegistry {
+    ids: HashMap<FuncType, u32>,
+    types: Vec<FuncType>,
+}
+
+impl Default for Engine {
+    fn default() -> Engine {
+        Engine::new(&Config::default())
+    }
+}
+
+impl Engine {
+    /// An engine with this configuration.
+    pub fn new(config: &Config) -> Engine {
+        Engine {
+            inner: Arc::new(EngineInner {
+                config: config.clone(),
+                types: spin::Mutex::new(TypeRegistry::default()),
+            }),
+        }
+    }
+
+    /// The configuration it was built with.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// True when both handles are the same engine.
+    pub fn same(a: &Engine, b: &Engine) -> bool {
+        Arc::ptr_eq(&a.inner, &b.inner)
+    }
+
+    pub(crate) fn intern_type(&self, ty: &FuncType) -> u32 {
+        let mut reg = self.inner.types.lock();
+        if let Some(id) = reg.ids.get(ty) {
+            return *id;
+        }
+        let id = reg.types.len() as u32;
+        reg.types.push(ty.clone());
+        reg.ids.insert(ty.clone(), id);
+        id
+    }
+
+    pub(crate) fn type_of(&self, id: u32) -> FuncType {
+        self.inner.types.lock().types[id as usize].clone()
+    }
+}
+
+impl fmt::Debug for Engine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Engine")
+            .field("config", &self.inner.config)
+            .finish()
+    }
+}

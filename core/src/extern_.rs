@@ -1,0 +1,353 @@
+//! Store handles for memories, tables and globals, and [`Extern`], the sum
+//! of everything that can be imported or exported. Each method checks the
+//! handle's store and reports misuse as an [`Error`], not a panic, except
+//! for a handle from another store (a programming error, as in wasmtime).
+use crate::error::Error;
+use crate::func::Func;
+use crate::store::{AsContext, AsContextMut, StoreId};
+use crate::types::{ExternType, GlobalType, MemoryType, Mutability, TableType};
+use crate::value::Val;
+use crate::vm::trap::TrapCode;
+
+/// A linear memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Memory {
+    pub(crate) store: StoreId,
+    pub(crate) index: u32,
+}
+
+/// A table of references.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Table {
+    pub(crate) store: StoreId,
+    pub(crate) index: u32,
+}
+
+/// A global variable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Global {
+    pub(crate) store: StoreId,
+    pub(crate) index: u32,
+}
+
+/// Anything that can be imported or exported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Extern {
+    /// A function.
+    Func(Func),
+    /// A table.
+    Table(Table),
+    /// A memory.
+    Memory(Memory),
+    /// A global.
+    Global(Global),
+}
+
+impl Extern {
+    /// The function, if this is one.
+    pub fn into_func(self) -> Option<Func> {
+        match self {
+            Extern::Func(f) => Some(f),
+            _ => None,
+        }
+    }
+    /// The table, if this is one.
+    pub fn into_table(self) -> Option<Table> {
+        match self {
+            Extern::Table(t) => Some(t),
+            _ => None,
+        }
+    }
+    /// The memory, if this is one.
+    pub fn into_memory(self) -> Option<Memory> {
+        match self {
+            Extern::Memory(m) => Some(m),
+            _ => None,
+        }
+    }
+    /// The global, if this is one.
+    pub fn into_global(self) -> Option<Global> {
+        match self {
+            Extern::Global(g) => Some(g),
+            _ => None,
+        }
+    }
+
+    /// The type.
+    pub fn ty(&self, store: impl AsContext) -> ExternType {
+        match self {
+            Extern::Func(f) => ExternType::Func(f.ty(&store)),
+            Extern::Table(t) => ExternType::Table(t.ty(&store)),
+            Extern::Memory(m) => ExternType::Memory(m.ty(&store)),
+            Extern::Global(g) => ExternType::Global(g.ty(&store)),
+        }
+    }
+
+    pub(crate) fn store_id(&self) -> StoreId {
+        match self {
+            Extern::Func(f) => f.store,
+            Extern::Table(t) => t.store,
+            Extern::Memory(m) => m.store,
+            Extern::Global(g) => g.store,
+        }
+    }
+}
+
+impl From<Func> for Extern {
+    fn from(f: Func) -> Extern {
+        Extern::Func(f)
+    }
+}
+impl From<Table> for Extern {
+    fn from(t: Table) -> Extern {
+        Extern::Table(t)
+    }
+}
+impl From<Memory> for Extern {
+    fn from(m: Memory) -> Extern {
+        Extern::Memory(m)
+    }
+}
+impl From<Global> for Extern {
+    fn from(g: Global) -> Extern {
+        Extern::Global(g)
+    }
+}
+
+impl Memory {
+    /// A new memory of type `ty`.
+    pub fn new(mut store: impl AsContextMut, ty: MemoryType) -> Result<Memory, Error> {
+        let inner = &mut store.as_context_mut().inner;
+        if ty.min > 65536 || ty.max.is_some_and(|m| m > 65536 || m < ty.min) {
+            return Err(Error::usage(alloc::format!(
+                "memory limits {}..{:?} are outside 0..=65536 pages",
+                ty.min,
+                ty.max
+            )));
+        }
+        let index = inner.alloc_memory(ty)?;
+        Ok(Memory {
+            store: inner.id,
+            index,
+        })
+    }
+
+    /// The type, with the current size as its minimum.
+    pub fn ty(&self, store: impl AsContext) -> MemoryType {
+        let inner = &store.as_context().inner;
+        inner.check_id(self.store);
+        let m = inner.memories[self.index as usize].get();
+        MemoryType {
+            min: m.pages(),
+            max: m.ty.max,
+        }
+    }
+
+    /// Size in 64 KiB pages.
+    pub fn size(&self, store: impl AsContext) -> u64 {
+        let inner = &store.as_context().inner;
+        inner.check_id(self.store);
+        inner.memories[self.index as usize].get().pages() as u64
+    }
+
+    /// Size in bytes.
+    pub fn data_size(&self, store: impl AsContext) -> usize {
+        let inner = &store.as_context().inner;
+        inner.check_id(self.store);
+        inner.memories[self.index as usize].get().vm.length
+    }
+
+    /// Grows by `delta` pages, returning the old size in pages.
+    pub fn grow(&self, mut store: impl AsContextMut, delta: u64) -> Result<u64, Error> {
+        let inner = &mut store.as_context_mut().inner;
+        inner.check_id(self.store);
+        let m = inner.memories[self.index as usize].get_mut();
+        u32::try_from(delta)
+            .ok()
+            .and_then(|d| m.grow(d))
+            .map(|old| old as u64)
+            .ok_or_else(|| Error::usage(alloc::format!("cannot grow memory by {delta} pages")))
+    }
+
+    /// The bytes of the memory.
+    pub fn data<'a, T: 'a>(&self, store: &'a crate::Store<T>) -> &'a [u8] {
+        store.inner.check_id(self.store);
+        let m = store.inner.memories[self.index as usize].get();
+        if m.vm.length == 0 {
+            return &[];
+        }
+        // SAFETY: `base` points to `length` initialised bytes owned by the
+        // memory, which the shared borrow of the store keeps unchanged.
+        unsafe { core::slice::from_raw_parts(m.vm.base, m.vm.length) }
+    }
+
+    /// The bytes of the memory, mutably.
+    pub fn data_mut<'a, T: 'a>(&self, store: &'a mut crate::Store<T>) -> &'a mut [u8] {
+        store.inner.check_id(self.store);
+        let m = store.inner.memories[self.index as usize].get_mut();
+        if m.vm.length == 0 {
+            return &mut [];
+        }
+        // SAFETY: as in `data`; the exclusive borrow of the store makes this
+        // the only access.
+        unsafe { core::slice::from_raw_parts_mut(m.vm.base, m.vm.length) }
+    }
+
+    /// Copies `buf.len()` bytes from `offset` into `buf`.
+    pub fn read<T>(
+        &self,
+        mut store: impl AsContextMut<Data = T>,
+        offset: usize,
+        buf: &mut [u8],
+    ) -> Result<(), Error> {
+        let data = self.data(store.as_context_mut());
+        let src = offset
+            .checked_add(buf.len())
+            .and_then(|end| data.get(offset..end))
+            .ok_or_else(|| Error::from(TrapCode::MemoryOutOfBounds))?;
+        buf.copy_from_slice(src);
+        Ok(())
+    }
+
+    /// Copies `buf` into memory at `offset`.
+    pub fn write<T>(
+        &self,
+        mut store: impl AsContextMut<Data = T>,
+        offset: usize,
+        buf: &[u8],
+    ) -> Result<(), Error> {
+        let data = self.data_mut(store.as_context_mut());
+        let dst = offset
+            .checked_add(buf.len())
+            .and_then(|end| data.get_mut(offset..end))
+            .ok_or_else(|| Error::from(TrapCode::MemoryOutOfBounds))?;
+        dst.copy_from_slice(buf);
+        Ok(())
+    }
+}
+
+impl Table {
+    /// A new table of type `ty` with every element `init`.
+    pub fn new(mut store: impl AsContextMut, ty: TableType, init: Val) -> Result<Table, Error> {
+        let inner = &mut store.as_context_mut().inner;
+        if init.ty() != ty.element.into() || !init.belongs_to(inner.id) {
+            return Err(Error::usage("table initial value has the wrong type"));
+        }
+        let index = inner.alloc_table(ty, init.to_slot());
+        Ok(Table {
+            store: inner.id,
+            index,
+        })
+    }
+
+    /// The type, with the current size as its minimum.
+    pub fn ty(&self, store: impl AsContext) -> TableType {
+        let inner = &store.as_context().inner;
+        inner.check_id(self.store);
+        let t = inner.tables[self.index as usize].get();
+        TableType {
+            element: t.ty.element,
+            min: t.elements.len() as u32,
+            max: t.ty.max,
+        }
+    }
+
+    /// Number of elements.
+    pub fn size(&self, store: impl AsContext) -> u64 {
+        let inner = &store.as_context().inner;
+        inner.check_id(self.store);
+        inner.tables[self.index as usize].get().elements.len() as u64
+    }
+
+    /// Element `index`, or `None` past the end.
+    pub fn get(&self, store: impl AsContext, index: u64) -> Option<Val> {
+        let inner = &store.as_context().inner;
+        inner.check_id(self.store);
+        let t = inner.tables[self.index as usize].get();
+        let slot = *t.elements.get(usize::try_from(index).ok()?)?;
+        Some(Val::from_slot(slot, t.ty.element.into(), inner.id))
+    }
+
+    /// Sets element `index`.
+    pub fn set(&self, mut store: impl AsContextMut, index: u64, val: Val) -> Result<(), Error> {
+        let inner = &mut store.as_context_mut().inner;
+        inner.check_id(self.store);
+        let id = inner.id;
+        let t = inner.tables[self.index as usize].get_mut();
+        if val.ty() != t.ty.element.into() || !val.belongs_to(id) {
+            return Err(Error::usage("table element has the wrong type"));
+        }
+        let e = usize::try_from(index)
+            .ok()
+            .and_then(|i| t.elements.get_mut(i))
+            .ok_or_else(|| Error::from(TrapCode::TableOutOfBounds))?;
+        *e = val.to_slot();
+        Ok(())
+    }
+
+    /// Grows by `delta` elements set to `init`, returning the old size.
+    pub fn grow(&self, mut store: impl AsContextMut, delta: u64, init: Val) -> Result<u64, Error> {
+        let inner = &mut store.as_context_mut().inner;
+        inner.check_id(self.store);
+        let id = inner.id;
+        let t = inner.tables[self.index as usize].get_mut();
+        if init.ty() != t.ty.element.into() || !init.belongs_to(id) {
+            return Err(Error::usage("table element has the wrong type"));
+        }
+        u32::try_from(delta)
+            .ok()
+            .and_then(|d| t.grow(d, init.to_slot()))
+            .map(|old| old as u64)
+            .ok_or_else(|| Error::usage(alloc::format!("cannot grow table by {delta}")))
+    }
+}
+
+impl Global {
+    /// A new global of type `ty` holding `val`.
+    pub fn new(mut store: impl AsContextMut, ty: GlobalType, val: Val) -> Result<Global, Error> {
+        let inner = &mut store.as_context_mut().inner;
+        if val.ty() != ty.content || !val.belongs_to(inner.id) {
+            return Err(Error::usage(alloc::format!(
+                "global of type {} cannot hold a {}",
+                ty.content,
+                val.ty()
+            )));
+        }
+        let index = inner.alloc_global(ty, val.to_slot());
+        Ok(Global {
+            store: inner.id,
+            index,
+        })
+    }
+
+    /// The type.
+    pub fn ty(&self, store: impl AsContext) -> GlobalType {
+        let inner = &store.as_context().inner;
+        inner.check_id(self.store);
+        inner.globals[self.index as usize].get().ty
+    }
+
+    /// The current value.
+    pub fn get(&self, store: impl AsContext) -> Val {
+        let inner = &store.as_context().inner;
+        inner.check_id(self.store);
+        let g = inner.globals[self.index as usize].get();
+        Val::from_slot(g.value, g.ty.content, inner.id)
+    }
+
+    /// Sets the value of a mutable global.
+    pub fn set(&self, mut store: impl AsContextMut, val: Val) -> Result<(), Error> {
+        let inner = &mut store.as_context_mut().inner;
+        inner.check_id(self.store);
+        let id = inner.id;
+        let g = inner.globals[self.index as usize].get_mut();
+        if g.ty.mutability != Mutability::Var {
+            return Err(Error::usage("cannot set an immutable global"));
+        }
+        if val.ty() != g.ty.content || !val.belongs_to(id) {
+            return Err(Error::usage("global value has the wrong type"));
+        }
+        g.value = val.to_slot();
+        Ok(())
+    }
+}

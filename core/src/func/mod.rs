@@ -1,0 +1,249 @@
+//! Functions as the embedder sees them: [`Func`] (a store handle to a wasm
+//! or host function), [`Caller`] (what a host function gets), and the call
+//! path that turns [`Val`]s into slots and back. Typed calls live in
+//! `typed`, closure wrapping in `wrap`.
+mod typed;
+mod wrap;
+
+pub use typed::{TypedFunc, WasmParams, WasmResults, WasmTy};
+pub use wrap::{IntoFunc, WasmRet};
+
+use crate::error::Error;
+use crate::extern_::Extern;
+use crate::interp::exec::{self, Host};
+use crate::store::{AsContext, AsContextMut, FuncEntity, Store, StoreId, StoreInner};
+use crate::types::FuncType;
+use crate::value::Val;
+use alloc::boxed::Box;
+use alloc::sync::Arc;
+use alloc::vec;
+use alloc::vec::Vec;
+
+/// The erased body of a host function: params in `slots[..np]`, results
+/// written to `slots[..nr]`.
+pub(crate) type HostFn<T> =
+    dyn Fn(Caller<'_, T>, &mut [u64]) -> Result<(), Error> + Send + Sync + 'static;
+
+/// A host function before it is placed in a store. Opaque.
+pub struct HostFunc<T> {
+    pub(crate) ty: FuncType,
+    pub(crate) call: Box<HostFn<T>>,
+}
+
+/// A function in a store: defined by a module or by the host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Func {
+    pub(crate) store: StoreId,
+    pub(crate) index: u32,
+}
+
+/// The context a host function runs in: the store (and its data) and the
+/// instance that called it.
+pub struct Caller<'a, T> {
+    pub(crate) store: &'a mut Store<T>,
+    pub(crate) instance: Option<u32>,
+}
+
+impl<T> Caller<'_, T> {
+    /// The store's host data.
+    pub fn data(&self) -> &T {
+        self.store.data()
+    }
+
+    /// The store's host data, mutably.
+    pub fn data_mut(&mut self) -> &mut T {
+        self.store.data_mut()
+    }
+
+    /// An export of the calling instance (how WASI finds `memory`).
+    pub fn get_export(&mut self, name: &str) -> Option<Extern> {
+        let inst = self.instance?;
+        crate::instance::export_of(&self.store.inner, inst, name)
+    }
+
+    /// The engine.
+    pub fn engine(&self) -> &crate::Engine {
+        self.store.engine()
+    }
+}
+
+impl<T> AsContext for Caller<'_, T> {
+    type Data = T;
+    fn as_context(&self) -> &Store<T> {
+        self.store
+    }
+}
+
+impl<T> AsContextMut for Caller<'_, T> {
+    fn as_context_mut(&mut self) -> &mut Store<T> {
+        self.store
+    }
+}
+
+impl<T> Host for Store<T> {
+    fn inner(&mut self) -> &mut StoreInner {
+        &mut self.inner
+    }
+
+    fn call_host(
+        &mut self,
+        host: u32,
+        caller: Option<u32>,
+        slots: &mut [u64],
+    ) -> Result<(), Error> {
+        let f = self.host_funcs[host as usize].clone();
+        (f.call)(
+            Caller {
+                store: self,
+                instance: caller,
+            },
+            slots,
+        )
+    }
+}
+
+impl Func {
+    pub(crate) fn from_raw(store: StoreId, index: u32) -> Func {
+        Func { store, index }
+    }
+
+    /// A host function of dynamic type: `f` gets the params as `Val`s and
+    /// fills `results` (pre-filled with zero values of the result types).
+    pub fn new<T: 'static>(
+        mut store: impl AsContextMut<Data = T>,
+        ty: FuncType,
+        f: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<(), Error> + Send + Sync + 'static,
+    ) -> Func {
+        let store = store.as_context_mut();
+        let host = dynamic_host_func(ty, f);
+        store.alloc_host_func(Arc::new(host))
+    }
+
+    /// A host function from a closure with typed parameters and results,
+    /// optionally taking a [`Caller`] first.
+    pub fn wrap<T: 'static, Params, Results>(
+        mut store: impl AsContextMut<Data = T>,
+        f: impl IntoFunc<T, Params, Results>,
+    ) -> Func {
+        let store = store.as_context_mut();
+        let host = f.into_host_func(store.engine());
+        store.alloc_host_func(Arc::new(host))
+    }
+
+    /// The function's signature.
+    pub fn ty(&self, store: impl AsContext) -> FuncType {
+        let store = store.as_context();
+        store.inner.check_id(self.store);
+        let id = store.inner.funcs[self.index as usize].type_id();
+        store.inner.engine.type_of(id)
+    }
+
+    /// Calls the function, checking `params` against its type and writing
+    /// `results` (whose length must match).
+    pub fn call<T>(
+        &self,
+        mut store: impl AsContextMut<Data = T>,
+        params: &[Val],
+        results: &mut [Val],
+    ) -> Result<(), Error> {
+        let store = store.as_context_mut();
+        store.inner.check_id(self.store);
+        let ty = self.ty(&*store);
+        if params.len() != ty.params().len() {
+            return Err(Error::usage(alloc::format!(
+                "function {ty} expects {} arguments, got {}",
+                ty.params().len(),
+                params.len()
+            )));
+        }
+        for (i, (p, t)) in params.iter().zip(ty.params()).enumerate() {
+            if p.ty() != *t {
+                return Err(Error::usage(alloc::format!(
+                    "argument {i} of {ty} must be {t}, got {}",
+                    p.ty()
+                )));
+            }
+            if !p.belongs_to(store.inner.id) {
+                return Err(Error::usage("a reference argument belongs to another store"));
+            }
+        }
+        if results.len() != ty.results().len() {
+            return Err(Error::usage(alloc::format!(
+                "function {ty} returns {} results, {} slots given",
+                ty.results().len(),
+                results.len()
+            )));
+        }
+        let mut slots: Vec<u64> = vec![0; params.len().max(results.len())];
+        for (s, p) in slots.iter_mut().zip(params) {
+            *s = p.to_slot();
+        }
+        exec::call_func(store, self.index, &mut slots)?;
+        let id = store.inner.id;
+        for ((r, s), t) in results.iter_mut().zip(&slots).zip(ty.results()) {
+            *r = Val::from_slot(*s, *t, id);
+        }
+        Ok(())
+    }
+
+    /// A statically typed view, checked once here.
+    pub fn typed<P: WasmParams, R: WasmResults, T>(
+        &self,
+        store: impl AsContext<Data = T>,
+    ) -> Result<TypedFunc<P, R>, Error> {
+        let ty = self.ty(&store);
+        if !P::matches(ty.params()) || !R::matches(ty.results()) {
+            return Err(Error::usage(alloc::format!(
+                "function type {ty} does not match the requested typed signature"
+            )));
+        }
+        Ok(TypedFunc::new(*self))
+    }
+}
+
+impl<T> Store<T> {
+    pub(crate) fn alloc_host_func(&mut self, f: Arc<HostFunc<T>>) -> Func {
+        let type_id = self.inner.engine.intern_type(&f.ty);
+        self.host_funcs.push(f);
+        self.inner.funcs.push(FuncEntity::Host {
+            host: self.host_funcs.len() as u32 - 1,
+            type_id,
+        });
+        Func::from_raw(self.inner.id, self.inner.funcs.len() as u32 - 1)
+    }
+}
+
+pub(crate) fn dynamic_host_func<T: 'static>(
+    ty: FuncType,
+    f: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<(), Error> + Send + Sync + 'static,
+) -> HostFunc<T> {
+    let ty2 = ty.clone();
+    HostFunc {
+        ty,
+        call: Box::new(move |caller: Caller<'_, T>, slots: &mut [u64]| {
+            let id = caller.store.inner.id;
+            let params: Vec<Val> = ty2
+                .params()
+                .iter()
+                .zip(slots.iter())
+                .map(|(t, s)| Val::from_slot(*s, *t, id))
+                .collect();
+            let mut results: Vec<Val> = ty2
+                .results()
+                .iter()
+                .map(|t| Val::default_for(*t).unwrap_or(Val::I32(0)))
+                .collect();
+            f(caller, &params, &mut results)?;
+            for ((s, r), t) in slots.iter_mut().zip(&results).zip(ty2.results()) {
+                if r.ty() != *t || !r.belongs_to(id) {
+                    return Err(Error::usage(alloc::format!(
+                        "host function returned {} where its type {ty2} says {t}",
+                        r.ty()
+                    )));
+                }
+                *s = r.to_slot();
+            }
+            Ok(())
+        }),
+    }
+}

@@ -1,0 +1,6 @@
+//! The interpreter backend: [`translate`] lowers validated wasm bodies to
+//! [`crate::ir`] once per function, and [`exec`] runs that code on an
+//! explicit frame stack. The two halves meet only through `ir`.
+pub(crate) mod exec;
+mod num;
+pub(crate) mod translate;

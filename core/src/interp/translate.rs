@@ -1,0 +1,1020 @@
+//! Lowering of one validated function body to register-machine [`Op`]s.
+//!
+//! The translator keeps a virtual operand stack whose entries are either
+//! materialised in their stack-position slot (`Temp`) or still lazily a
+//! local or a constant. `local.get` and `*.const` therefore emit nothing;
+//! operators read locals and constants in place, and a `local.set` right
+//! after an operator retargets that operator's result. Control flow
+//! resolves every branch to a relative jump plus the copies that move
+//! branch values into the target's slots.
+//!
+//! Input has passed `wasmparser`'s validator, so stack shapes and indices
+//! are trusted here; the translator only rejects what the interpreter
+//! cannot represent (more than 32 Ki slots in one frame, SIMD).
+use crate::error::Error;
+use crate::ir::{CompiledFunc, Op, Slot};
+use crate::types::FuncType;
+use alloc::format;
+use alloc::vec::Vec;
+use hashbrown::HashMap;
+use wasmparser::{BlockType, FunctionBody, Operator};
+
+/// Slots at or above this mark name constant `slot - CONST_MARK` until the
+/// final layout pass places constants after the temporaries.
+const CONST_MARK: u32 = 0x8000;
+
+/// What a translator needs to know about the module.
+pub(crate) struct TranslateEnv<'a> {
+    pub types: &'a [FuncType],
+    pub func_types: &'a [u32],
+    pub num_imported_funcs: u32,
+}
+
+/// Buffers reused across the functions of a module.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    stack: Vec<Operand>,
+    ctrl: Vec<Ctrl>,
+    const_map: HashMap<u64, u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Operand {
+    /// Lives in its stack-position slot.
+    Temp,
+    /// Still the value of a local.
+    Local(u32),
+    /// Still constant number `k`.
+    Const(u32),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum CtrlKind {
+    Func,
+    Block,
+    Loop,
+    If,
+    Else,
+}
+
+#[derive(Debug)]
+struct Ctrl {
+    kind: CtrlKind,
+    /// Operand-stack height below the block's params.
+    height: u32,
+    num_params: u32,
+    num_results: u32,
+    /// For loops: the op index of the loop head.
+    head: usize,
+    /// Ops whose jump lands at the block's end.
+    fixups: Vec<usize>,
+    /// For `if`: the conditional jump to patch to the else branch.
+    else_fixup: Option<usize>,
+    /// Whether any branch lands at the end.
+    branched_to: bool,
+}
+
+struct Translator<'a, 's> {
+    env: &'a TranslateEnv<'a>,
+    ops: Vec<Op>,
+    offsets: Vec<u32>,
+    consts: Vec<u64>,
+    num_locals: u32,
+    max_height: u32,
+    stack: &'s mut Vec<Operand>,
+    ctrl: &'s mut Vec<Ctrl>,
+    const_map: &'s mut HashMap<u64, u32>,
+    offset: u32,
+    /// Code after an unconditional transfer is dead until the next
+    /// `else`/`end` of the current block; `dead_depth` counts blocks opened
+    /// inside dead code.
+    unreachable: bool,
+    dead_depth: u32,
+    /// The last emitted op wrote the stack top's temp slot and nothing
+    /// jumps between it and here, so a following `local.set` may retarget
+    /// its `dst`.
+    fusable: Option<usize>,
+}
+
+fn too_large(func_index: u32) -> Error {
+    Error::unsupported(format!(
+        "function {func_index} needs more than {CONST_MARK} interpreter slots (locals plus operand stack)"
+    ))
+}
+
+pub(crate) fn translate_function(
+    env: &TranslateEnv<'_>,
+    func_index: u32,
+    body: &FunctionBody<'_>,
+    scratch: &mut Scratch,
+) -> Result<CompiledFunc, Error> {
+    let ty = &env.types[env.func_types[func_index as usize] as usize];
+    let num_params = ty.params().len() as u32;
+    let num_results = ty.results().len() as u32;
+    let mut num_locals = num_params;
+    let werr = |e: wasmparser::BinaryReaderError| Error::from(e);
+    for l in body.get_locals_reader().map_err(werr)? {
+        let (count, _) = l.map_err(werr)?;
+        num_locals = num_locals.saturating_add(count);
+    }
+    if num_locals >= CONST_MARK {
+        return Err(too_large(func_index));
+    }
+    scratch.stack.clear();
+    scratch.ctrl.clear();
+    scratch.const_map.clear();
+    let mut t = Translator {
+        env,
+        ops: Vec::new(),
+        offsets: Vec::new(),
+        consts: Vec::new(),
+        num_locals,
+        max_height: 0,
+        stack: &mut scratch.stack,
+        ctrl: &mut scratch.ctrl,
+        const_map: &mut scratch.const_map,
+        offset: 0,
+        unreachable: false,
+        dead_depth: 0,
+        fusable: None,
+    };
+    t.ctrl.push(Ctrl {
+        kind: CtrlKind::Func,
+        height: 0,
+        num_params: 0,
+        num_results,
+        head: 0,
+        fixups: Vec::new(),
+        else_fixup: None,
+        branched_to: false,
+    });
+    let mut reader = body.get_operators_reader().map_err(werr)?;
+    while !reader.eof() {
+        t.offset = reader.original_position() as u32;
+        let op = reader.read().map_err(werr)?;
+        t.op(op)?;
+        if num_locals + t.max_height >= CONST_MARK {
+            return Err(too_large(func_index));
+        }
+    }
+    // Final layout: constants go after the deepest temporary.
+    let const_base = num_locals + t.max_height.max(num_results.saturating_sub(num_locals));
+    let frame_size = const_base + t.consts.len() as u32;
+    if frame_size > u16::MAX as u32 {
+        return Err(too_large(func_index));
+    }
+    let mut ops = t.ops;
+    for op in ops.iter_mut() {
+        op.for_each_slot_mut(|s| {
+            if *s as u32 >= CONST_MARK {
+                *s = (*s as u32 - CONST_MARK + const_base) as Slot;
+            }
+        });
+    }
+    Ok(CompiledFunc {
+        ops: ops.into_boxed_slice(),
+        offsets: t.offsets.into_boxed_slice(),
+        consts: t.consts.into_boxed_slice(),
+        func_index,
+        num_params: num_params as u16,
+        num_locals: num_locals as u16,
+        const_base: const_base as u16,
+        frame_size: frame_size as u16,
+    })
+}
+
+macro_rules! unop {
+    ($t:ident, $name:ident) => {{
+        let src = $t.pop_slot();
+        let dst = $t.push_temp();
+        $t.emit_result(Op::$name { dst, src });
+    }};
+}
+
+macro_rules! binop {
+    ($t:ident, $name:ident) => {{
+        let rhs = $t.pop_slot();
+        let lhs = $t.pop_slot();
+        let dst = $t.push_temp();
+        $t.emit_result(Op::$name { dst, lhs, rhs });
+    }};
+}
+
+macro_rules! load {
+    ($t:ident, $memarg:ident, $name:ident) => {{
+        let addr = $t.pop_slot();
+        let dst = $t.push_temp();
+        $t.emit_result(Op::$name {
+            dst,
+            addr,
+            offset: $memarg.offset as u32,
+        });
+    }};
+}
+
+macro_rules! store {
+    ($t:ident, $memarg:ident, $name:ident) => {{
+        let value = $t.pop_slot();
+        let addr = $t.pop_slot();
+        $t.emit(Op::$name {
+            addr,
+            value,
+            offset: $memarg.offset as u32,
+        });
+    }};
+}
+
+impl Translator<'_, '_> {
+    fn height(&self) -> u32 {
+        self.stack.len() as u32
+    }
+
+    fn temp_slot(&self, pos: u32) -> Slot {
+        (self.num_locals + pos) as Slot
+    }
+
+    fn slot_of(&self, pos: u32) -> Slot {
+        match self.stack[pos as usize] {
+            Operand::Temp => self.temp_slot(pos),
+            Operand::Local(l) => l as Slot,
+            Operand::Const(k) => (CONST_MARK + k) as Slot,
+        }
+    }
+
+    fn emit(&mut self, op: Op) -> usize {
+        self.fusable = None;
+        self.ops.push(op);
+        self.offsets.push(self.offset);
+        self.ops.len() - 1
+    }
+
+    /// Emits an op whose `dst` is the stack top's temp slot.
+    fn emit_result(&mut self, op: Op) {
+        let at = self.emit(op);
+        self.fusable = Some(at);
+    }
+
+    fn pop_slot(&mut self) -> Slot {
+        let pos = self.height() - 1;
+        let s = self.slot_of(pos);
+        self.stack.pop();
+        s
+    }
+
+    fn push_temp(&mut self) -> Slot {
+        self.stack.push(Operand::Temp);
+        self.max_height = self.max_height.max(self.height());
+        self.temp_slot(self.height() - 1)
+    }
+
+    fn push_const(&mut self, bits: u64) {
+        let next = self.consts.len() as u32;
+        let k = *self.const_map.entry(bits).or_insert(next);
+        if k == next {
+            self.consts.push(bits);
+        }
+        self.stack.push(Operand::Const(k));
+        self.max_height = self.max_height.max(self.height());
+    }
+
+    /// Makes the entry at `pos` live in its own slot.
+    fn materialize(&mut self, pos: u32) {
+        if self.stack[pos as usize] != Operand::Temp {
+            let src = self.slot_of(pos);
+            let dst = self.temp_slot(pos);
+            self.emit(Op::Copy { dst, src });
+            self.stack[pos as usize] = Operand::Temp;
+        }
+    }
+
+    fn materialize_all(&mut self) {
+        for pos in 0..self.height() {
+            self.materialize(pos);
+        }
+    }
+
+    /// Before local `l` changes, entries still reading it lazily must take
+    /// their own copy (`skip_top` leaves the top entry alone).
+    fn preserve_local(&mut self, l: u32, skip_top: bool) {
+        let end = self.height() - u32::from(skip_top);
+        for pos in 0..end {
+            if self.stack[pos as usize] == Operand::Local(l) {
+                self.materialize(pos);
+            }
+        }
+    }
+
+    fn block_arity(&self, bt: BlockType) -> (u32, u32) {
+        match bt {
+            BlockType::Empty => (0, 0),
+            BlockType::Type(_) => (0, 1),
+            BlockType::FuncType(i) => {
+                let ft = &self.env.types[i as usize];
+                (ft.params().len() as u32, ft.results().len() as u32)
+            }
+        }
+    }
+
+    fn push_ctrl(&mut self, kind: CtrlKind, bt: BlockType) {
+        let (num_params, num_results) = self.block_arity(bt);
+        self.materialize_all();
+        self.fusable = None;
+        let height = self.height() - num_params;
+        self.ctrl.push(Ctrl {
+            kind,
+            height,
+            num_params,
+            num_results,
+            head: self.ops.len(),
+            fixups: Vec::new(),
+            else_fixup: None,
+            branched_to: false,
+        });
+    }
+
+    fn patch(&mut self, at: usize, target: usize) {
+        let rel = target as i32 - at as i32;
+        match &mut self.ops[at] {
+            Op::Br { offset } | Op::BrIfNez { offset, .. } | Op::BrIfEqz { offset, .. } => {
+                *offset = rel
+            }
+            _ => unreachable!("only jumps are patched"),
+        }
+    }
+
+    /// Copies the top `n` operands into positions `dest..dest + n`.
+    fn copy_to(&mut self, dest: u32, n: u32) {
+        let src_base = self.height() - n;
+        for i in 0..n {
+            let src_pos = src_base + i;
+            if src_pos == dest + i && self.stack[src_pos as usize] == Operand::Temp {
+                continue;
+            }
+            let src = self.slot_of(src_pos);
+            let dst = self.temp_slot(dest + i);
+            self.emit(Op::Copy { dst, src });
+        }
+    }
+
+    fn needs_copy(&self, dest: u32, n: u32) -> bool {
+        let src_base = self.height() - n;
+        (0..n).any(|i| {
+            src_base + i != dest + i || self.stack[(src_base + i) as usize] != Operand::Temp
+        })
+    }
+
+    /// Emits the return sequence for the function's results on the stack top.
+    fn emit_return(&mut self) {
+        let n = self.ctrl[0].num_results;
+        match n {
+            0 => {
+                self.emit(Op::Return {});
+            }
+            1 => {
+                let src = self.slot_of(self.height() - 1);
+                self.emit(Op::Return1 { src });
+            }
+            _ => {
+                // Copies without marking entries `Temp`: this may be a branch
+                // path, and the fall-through must keep its own view.
+                let base = self.height() - n;
+                for pos in base..self.height() {
+                    if self.stack[pos as usize] != Operand::Temp {
+                        let src = self.slot_of(pos);
+                        let dst = self.temp_slot(pos);
+                        self.emit(Op::Copy { dst, src });
+                    }
+                }
+                let src = self.temp_slot(base);
+                self.emit(Op::ReturnN { src, n });
+            }
+        }
+    }
+
+    /// Emits an unconditional branch to label `depth` (values on the top).
+    fn emit_br(&mut self, depth: u32) {
+        let idx = self.ctrl.len() - 1 - depth as usize;
+        if idx == 0 {
+            self.emit_return();
+            return;
+        }
+        let (kind, height, arity, head) = {
+            let c = &self.ctrl[idx];
+            let arity = if c.kind == CtrlKind::Loop {
+                c.num_params
+            } else {
+                c.num_results
+            };
+            (c.kind, c.height, arity, c.head)
+        };
+        self.copy_to(height, arity);
+        let at = self.emit(Op::Br { offset: 0 });
+        if kind == CtrlKind::Loop {
+            self.patch(at, head);
+        } else {
+            self.ctrl[idx].fixups.push(at);
+            self.ctrl[idx].branched_to = true;
+        }
+    }
+
+    fn br_needs_copy(&self, depth: u32) -> bool {
+        let idx = self.ctrl.len() - 1 - depth as usize;
+        if idx == 0 {
+            return true;
+        }
+        let c = &self.ctrl[idx];
+        let arity = if c.kind == CtrlKind::Loop {
+            c.num_params
+        } else {
+            c.num_results
+        };
+        self.needs_copy(c.height, arity)
+    }
+
+    /// A conditional jump straight to label `depth` (no copies needed).
+    fn emit_br_if_direct(&mut self, cond: Slot, depth: u32) {
+        let idx = self.ctrl.len() - 1 - depth as usize;
+        let at = self.emit(Op::BrIfNez { cond, offset: 0 });
+        if self.ctrl[idx].kind == CtrlKind::Loop {
+            let head = self.ctrl[idx].head;
+            self.patch(at, head);
+        } else {
+            self.ctrl[idx].fixups.push(at);
+            self.ctrl[idx].branched_to = true;
+        }
+    }
+
+    fn set_unreachable(&mut self) {
+        self.unreachable = true;
+        self.fusable = None;
+    }
+
+    /// `end` of the innermost block (reachable or not).
+    fn end_block(&mut self) {
+        let reachable_end = !self.unreachable;
+        let c = self.ctrl.pop().expect("validated: balanced blocks");
+        if c.kind == CtrlKind::Func {
+            // Branches to the function label were emitted as returns.
+            if reachable_end {
+                self.emit_return();
+            }
+            return;
+        }
+        if reachable_end {
+            let n = c.num_results;
+            let base = self.height() - n;
+            for pos in base..self.height() {
+                self.materialize(pos);
+            }
+        }
+        let end = self.ops.len();
+        for &at in &c.fixups {
+            self.patch(at, end);
+        }
+        let mut reachable = reachable_end || c.branched_to;
+        if let Some(at) = c.else_fixup {
+            // `if` without `else`: the false path falls to the end.
+            self.patch(at, end);
+            reachable = true;
+        }
+        self.stack.truncate(c.height as usize);
+        for _ in 0..c.num_results {
+            self.push_temp();
+        }
+        self.unreachable = !reachable;
+        self.fusable = None;
+    }
+
+    fn op(&mut self, op: Operator<'_>) -> Result<(), Error> {
+        if self.unreachable {
+            match op {
+                Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
+                    self.dead_depth += 1;
+                }
+                Operator::Else if self.dead_depth == 0 => self.else_op(),
+                Operator::End if self.dead_depth == 0 => self.end_block(),
+                Operator::End => self.dead_depth -= 1,
+                _ => {}
+            }
+            return Ok(());
+        }
+        use Operator as O;
+        match op {
+            O::Unreachable => {
+                self.emit(Op::Unreachable {});
+                self.set_unreachable();
+            }
+            O::Nop => {}
+            O::Block { blockty } => self.push_ctrl(CtrlKind::Block, blockty),
+            O::Loop { blockty } => self.push_ctrl(CtrlKind::Loop, blockty),
+            O::If { blockty } => {
+                let cond = self.pop_slot();
+                self.push_ctrl(CtrlKind::If, blockty);
+                let at = self.emit(Op::BrIfEqz { cond, offset: 0 });
+                self.ctrl.last_mut().unwrap().else_fixup = Some(at);
+            }
+            O::Else => self.else_op(),
+            O::End => self.end_block(),
+            O::Br { relative_depth } => {
+                self.emit_br(relative_depth);
+                self.set_unreachable();
+            }
+            O::BrIf { relative_depth } => {
+                let cond = self.pop_slot();
+                if self.br_needs_copy(relative_depth) {
+                    let skip = self.emit(Op::BrIfEqz { cond, offset: 0 });
+                    self.emit_br(relative_depth);
+                    let here = self.ops.len();
+                    self.patch(skip, here);
+                } else {
+                    self.emit_br_if_direct(cond, relative_depth);
+                }
+                self.fusable = None;
+            }
+            O::BrTable { targets } => {
+                let index = self.pop_slot();
+                let werr = |e: wasmparser::BinaryReaderError| Error::from(e);
+                let mut depths: Vec<u32> = Vec::with_capacity(targets.len() as usize + 1);
+                for d in targets.targets() {
+                    depths.push(d.map_err(werr)?);
+                }
+                depths.push(targets.default());
+                self.emit(Op::BrTable {
+                    index,
+                    len: depths.len() as u32 - 1,
+                });
+                let table_start = self.ops.len();
+                for _ in &depths {
+                    self.emit(Op::Br { offset: 0 });
+                }
+                for (i, &d) in depths.iter().enumerate() {
+                    let entry = table_start + i;
+                    let idx = self.ctrl.len() - 1 - d as usize;
+                    if idx != 0 && !self.br_needs_copy(d) {
+                        if self.ctrl[idx].kind == CtrlKind::Loop {
+                            let head = self.ctrl[idx].head;
+                            self.patch(entry, head);
+                        } else {
+                            self.ctrl[idx].fixups.push(entry);
+                            self.ctrl[idx].branched_to = true;
+                        }
+                    } else {
+                        let stub = self.ops.len();
+                        self.patch(entry, stub);
+                        self.emit_br(d);
+                    }
+                }
+                self.set_unreachable();
+            }
+            O::Return => {
+                self.emit_return();
+                self.set_unreachable();
+            }
+            O::Call { function_index } => self.call(function_index),
+            O::CallIndirect {
+                type_index,
+                table_index,
+            } => {
+                let index = self.pop_slot();
+                let ft = &self.env.types[type_index as usize];
+                let (np, nr) = (ft.params().len() as u32, ft.results().len() as u32);
+                let base_pos = self.height() - np;
+                for pos in base_pos..self.height() {
+                    self.materialize(pos);
+                }
+                let base = self.temp_slot(base_pos);
+                self.emit(Op::CallIndirect {
+                    index,
+                    base,
+                    type_index,
+                });
+                self.emit(Op::Extra {
+                    a: table_index,
+                    b: 0,
+                });
+                self.finish_call(np, nr);
+            }
+            O::Drop => {
+                self.stack.pop();
+                self.fusable = None;
+            }
+            O::Select | O::TypedSelect { .. } => {
+                let cond = self.pop_slot();
+                let b = self.pop_slot();
+                let a = self.pop_slot();
+                let dst = self.push_temp();
+                self.emit_result(Op::Select { dst, cond, a, b });
+            }
+            O::TypedSelectMulti { .. } => {
+                return Err(Error::unsupported("multi-value select"));
+            }
+            O::LocalGet { local_index } => {
+                self.stack.push(Operand::Local(local_index));
+                self.max_height = self.max_height.max(self.height());
+                self.fusable = None;
+            }
+            O::LocalSet { local_index } => self.local_set(local_index, false),
+            O::LocalTee { local_index } => self.local_set(local_index, true),
+            O::GlobalGet { global_index } => {
+                let dst = self.push_temp();
+                self.emit_result(Op::GlobalGet {
+                    dst,
+                    global: global_index,
+                });
+            }
+            O::GlobalSet { global_index } => {
+                let src = self.pop_slot();
+                self.emit(Op::GlobalSet {
+                    src,
+                    global: global_index,
+                });
+            }
+            O::I32Load { memarg } => load!(self, memarg, I32Load),
+            O::I64Load { memarg } => load!(self, memarg, I64Load),
+            O::F32Load { memarg } => load!(self, memarg, F32Load),
+            O::F64Load { memarg } => load!(self, memarg, F64Load),
+            O::I32Load8S { memarg } => load!(self, memarg, I32Load8S),
+            O::I32Load8U { memarg } => load!(self, memarg, I32Load8U),
+            O::I32Load16S { memarg } => load!(self, memarg, I32Load16S),
+            O::I32Load16U { memarg } => load!(self, memarg, I32Load16U),
+            O::I64Load8S { memarg } => load!(self, memarg, I64Load8S),
+            O::I64Load8U { memarg } => load!(self, memarg, I64Load8U),
+            O::I64Load16S { memarg } => load!(self, memarg, I64Load16S),
+            O::I64Load16U { memarg } => load!(self, memarg, I64Load16U),
+            O::I64Load32S { memarg } => load!(self, memarg, I64Load32S),
+            O::I64Load32U { memarg } => load!(self, memarg, I64Load32U),
+            O::I32Store { memarg } => store!(self, memarg, I32Store),
+            O::I64Store { memarg } => store!(self, memarg, I64Store),
+            O::F32Store { memarg } => store!(self, memarg, F32Store),
+            O::F64Store { memarg } => store!(self, memarg, F64Store),
+            O::I32Store8 { memarg } => store!(self, memarg, I32Store8),
+            O::I32Store16 { memarg } => store!(self, memarg, I32Store16),
+            O::I64Store8 { memarg } => store!(self, memarg, I64Store8),
+            O::I64Store16 { memarg } => store!(self, memarg, I64Store16),
+            O::I64Store32 { memarg } => store!(self, memarg, I64Store32),
+            O::MemorySize { .. } => {
+                let dst = self.push_temp();
+                self.emit_result(Op::MemorySize { dst });
+            }
+            O::MemoryGrow { .. } => {
+                let delta = self.pop_slot();
+                let dst = self.push_temp();
+                self.emit_result(Op::MemoryGrow { dst, delta });
+            }
+            O::MemoryFill { .. } => {
+                let len = self.pop_slot();
+                let value = self.pop_slot();
+                let dst = self.pop_slot();
+                self.emit(Op::MemoryFill { dst, value, len });
+            }
+            O::MemoryCopy { .. } => {
+                let len = self.pop_slot();
+                let src = self.pop_slot();
+                let dst = self.pop_slot();
+                self.emit(Op::MemoryCopy { dst, src, len });
+            }
+            O::MemoryInit { data_index, .. } => {
+                let len = self.pop_slot();
+                let src = self.pop_slot();
+                let dst = self.pop_slot();
+                self.emit(Op::MemoryInit { dst, src, len });
+                self.emit(Op::Extra {
+                    a: data_index,
+                    b: 0,
+                });
+            }
+            O::DataDrop { data_index } => {
+                self.emit(Op::DataDrop {
+                    segment: data_index,
+                });
+            }
+            O::TableGet { table } => {
+                let index = self.pop_slot();
+                let dst = self.push_temp();
+                self.emit_result(Op::TableGet { dst, index, table });
+            }
+            O::TableSet { table } => {
+                let value = self.pop_slot();
+                let index = self.pop_slot();
+                self.emit(Op::TableSet {
+                    index,
+                    value,
+                    table,
+                });
+            }
+            O::TableSize { table } => {
+                let dst = self.push_temp();
+                self.emit_result(Op::TableSize { dst, table });
+            }
+            O::TableGrow { table } => {
+                let delta = self.pop_slot();
+                let init = self.pop_slot();
+                let dst = self.push_temp();
+                self.emit_result(Op::TableGrow {
+                    dst,
+                    init,
+                    delta,
+                    table,
+                });
+            }
+            O::TableFill { table } => {
+                let len = self.pop_slot();
+                let value = self.pop_slot();
+                let dst = self.pop_slot();
+                self.emit(Op::TableFill {
+                    dst,
+                    value,
+                    len,
+                    table,
+                });
+            }
+            O::TableCopy {
+                dst_table,
+                src_table,
+            } => {
+                let len = self.pop_slot();
+                let src = self.pop_slot();
+                let dst = self.pop_slot();
+                self.emit(Op::TableCopy { dst, src, len });
+                self.emit(Op::Extra {
+                    a: dst_table,
+                    b: src_table,
+                });
+            }
+            O::TableInit { elem_index, table } => {
+                let len = self.pop_slot();
+                let src = self.pop_slot();
+                let dst = self.pop_slot();
+                self.emit(Op::TableInit { dst, src, len });
+                self.emit(Op::Extra {
+                    a: elem_index,
+                    b: table,
+                });
+            }
+            O::ElemDrop { elem_index } => {
+                self.emit(Op::ElemDrop {
+                    segment: elem_index,
+                });
+            }
+            O::I32Const { value } => self.push_const(value as u32 as u64),
+            O::I64Const { value } => self.push_const(value as u64),
+            O::F32Const { value } => self.push_const(value.bits() as u64),
+            O::F64Const { value } => self.push_const(value.bits()),
+            O::RefNull { .. } => self.push_const(0),
+            O::RefIsNull => unop!(self, I64Eqz),
+            O::RefFunc { function_index } => {
+                let dst = self.push_temp();
+                self.emit_result(Op::RefFunc {
+                    dst,
+                    func: function_index,
+                });
+            }
+            O::I32Eqz => unop!(self, I32Eqz),
+            O::I32Eq => binop!(self, I32Eq),
+            O::I32Ne => binop!(self, I32Ne),
+            O::I32LtS => binop!(self, I32LtS),
+            O::I32LtU => binop!(self, I32LtU),
+            O::I32GtS => binop!(self, I32GtS),
+            O::I32GtU => binop!(self, I32GtU),
+            O::I32LeS => binop!(self, I32LeS),
+            O::I32LeU => binop!(self, I32LeU),
+            O::I32GeS => binop!(self, I32GeS),
+            O::I32GeU => binop!(self, I32GeU),
+            O::I64Eqz => unop!(self, I64Eqz),
+            O::I64Eq => binop!(self, I64Eq),
+            O::I64Ne => binop!(self, I64Ne),
+            O::I64LtS => binop!(self, I64LtS),
+            O::I64LtU => binop!(self, I64LtU),
+            O::I64GtS => binop!(self, I64GtS),
+            O::I64GtU => binop!(self, I64GtU),
+            O::I64LeS => binop!(self, I64LeS),
+            O::I64LeU => binop!(self, I64LeU),
+            O::I64GeS => binop!(self, I64GeS),
+            O::I64GeU => binop!(self, I64GeU),
+            O::F32Eq => binop!(self, F32Eq),
+            O::F32Ne => binop!(self, F32Ne),
+            O::F32Lt => binop!(self, F32Lt),
+            O::F32Gt => binop!(self, F32Gt),
+            O::F32Le => binop!(self, F32Le),
+            O::F32Ge => binop!(self, F32Ge),
+            O::F64Eq => binop!(self, F64Eq),
+            O::F64Ne => binop!(self, F64Ne),
+            O::F64Lt => binop!(self, F64Lt),
+            O::F64Gt => binop!(self, F64Gt),
+            O::F64Le => binop!(self, F64Le),
+            O::F64Ge => binop!(self, F64Ge),
+            O::I32Clz => unop!(self, I32Clz),
+            O::I32Ctz => unop!(self, I32Ctz),
+            O::I32Popcnt => unop!(self, I32Popcnt),
+            O::I32Add => binop!(self, I32Add),
+            O::I32Sub => binop!(self, I32Sub),
+            O::I32Mul => binop!(self, I32Mul),
+            O::I32DivS => binop!(self, I32DivS),
+            O::I32DivU => binop!(self, I32DivU),
+            O::I32RemS => binop!(self, I32RemS),
+            O::I32RemU => binop!(self, I32RemU),
+            O::I32And => binop!(self, I32And),
+            O::I32Or => binop!(self, I32Or),
+            O::I32Xor => binop!(self, I32Xor),
+            O::I32Shl => binop!(self, I32Shl),
+            O::I32ShrS => binop!(self, I32ShrS),
+            O::I32ShrU => binop!(self, I32ShrU),
+            O::I32Rotl => binop!(self, I32Rotl),
+            O::I32Rotr => binop!(self, I32Rotr),
+            O::I64Clz => unop!(self, I64Clz),
+            O::I64Ctz => unop!(self, I64Ctz),
+            O::I64Popcnt => unop!(self, I64Popcnt),
+            O::I64Add => binop!(self, I64Add),
+            O::I64Sub => binop!(self, I64Sub),
+            O::I64Mul => binop!(self, I64Mul),
+            O::I64DivS => binop!(self, I64DivS),
+            O::I64DivU => binop!(self, I64DivU),
+            O::I64RemS => binop!(self, I64RemS),
+            O::I64RemU => binop!(self, I64RemU),
+            O::I64And => binop!(self, I64And),
+            O::I64Or => binop!(self, I64Or),
+            O::I64Xor => binop!(self, I64Xor),
+            O::I64Shl => binop!(self, I64Shl),
+            O::I64ShrS => binop!(self, I64ShrS),
+            O::I64ShrU => binop!(self, I64ShrU),
+            O::I64Rotl => binop!(self, I64Rotl),
+            O::I64Rotr => binop!(self, I64Rotr),
+            O::F32Abs => unop!(self, F32Abs),
+            O::F32Neg => unop!(self, F32Neg),
+            O::F32Ceil => unop!(self, F32Ceil),
+            O::F32Floor => unop!(self, F32Floor),
+            O::F32Trunc => unop!(self, F32Trunc),
+            O::F32Nearest => unop!(self, F32Nearest),
+            O::F32Sqrt => unop!(self, F32Sqrt),
+            O::F32Add => binop!(self, F32Add),
+            O::F32Sub => binop!(self, F32Sub),
+            O::F32Mul => binop!(self, F32Mul),
+            O::F32Div => binop!(self, F32Div),
+            O::F32Min => binop!(self, F32Min),
+            O::F32Max => binop!(self, F32Max),
+            O::F32Copysign => binop!(self, F32Copysign),
+            O::F64Abs => unop!(self, F64Abs),
+            O::F64Neg => unop!(self, F64Neg),
+            O::F64Ceil => unop!(self, F64Ceil),
+            O::F64Floor => unop!(self, F64Floor),
+            O::F64Trunc => unop!(self, F64Trunc),
+            O::F64Nearest => unop!(self, F64Nearest),
+            O::F64Sqrt => unop!(self, F64Sqrt),
+            O::F64Add => binop!(self, F64Add),
+            O::F64Sub => binop!(self, F64Sub),
+            O::F64Mul => binop!(self, F64Mul),
+            O::F64Div => binop!(self, F64Div),
+            O::F64Min => binop!(self, F64Min),
+            O::F64Max => binop!(self, F64Max),
+            O::F64Copysign => binop!(self, F64Copysign),
+            O::I32WrapI64 => unop!(self, I32WrapI64),
+            O::I32TruncF32S => unop!(self, I32TruncF32S),
+            O::I32TruncF32U => unop!(self, I32TruncF32U),
+            O::I32TruncF64S => unop!(self, I32TruncF64S),
+            O::I32TruncF64U => unop!(self, I32TruncF64U),
+            O::I64ExtendI32S => unop!(self, I64ExtendI32S),
+            O::I64ExtendI32U => unop!(self, I64ExtendI32U),
+            O::I64TruncF32S => unop!(self, I64TruncF32S),
+            O::I64TruncF32U => unop!(self, I64TruncF32U),
+            O::I64TruncF64S => unop!(self, I64TruncF64S),
+            O::I64TruncF64U => unop!(self, I64TruncF64U),
+            O::F32ConvertI32S => unop!(self, F32ConvertI32S),
+            O::F32ConvertI32U => unop!(self, F32ConvertI32U),
+            O::F32ConvertI64S => unop!(self, F32ConvertI64S),
+            O::F32ConvertI64U => unop!(self, F32ConvertI64U),
+            O::F32DemoteF64 => unop!(self, F32DemoteF64),
+            O::F64ConvertI32S => unop!(self, F64ConvertI32S),
+            O::F64ConvertI32U => unop!(self, F64ConvertI32U),
+            O::F64ConvertI64S => unop!(self, F64ConvertI64S),
+            O::F64ConvertI64U => unop!(self, F64ConvertI64U),
+            O::F64PromoteF32 => unop!(self, F64PromoteF32),
+            // Reinterpretations are free: slots are untyped bits, and the
+            // value is already zero-extended where that matters.
+            O::I32ReinterpretF32
+            | O::I64ReinterpretF64
+            | O::F32ReinterpretI32
+            | O::F64ReinterpretI64 => {}
+            O::I32Extend8S => unop!(self, I32Extend8S),
+            O::I32Extend16S => unop!(self, I32Extend16S),
+            O::I64Extend8S => unop!(self, I64Extend8S),
+            O::I64Extend16S => unop!(self, I64Extend16S),
+            O::I64Extend32S => unop!(self, I64Extend32S),
+            O::I32TruncSatF32S => unop!(self, I32TruncSatF32S),
+            O::I32TruncSatF32U => unop!(self, I32TruncSatF32U),
+            O::I32TruncSatF64S => unop!(self, I32TruncSatF64S),
+            O::I32TruncSatF64U => unop!(self, I32TruncSatF64U),
+            O::I64TruncSatF32S => unop!(self, I64TruncSatF32S),
+            O::I64TruncSatF32U => unop!(self, I64TruncSatF32U),
+            O::I64TruncSatF64S => unop!(self, I64TruncSatF64S),
+            O::I64TruncSatF64U => unop!(self, I64TruncSatF64U),
+            other => {
+                return Err(Error::unsupported(format!(
+                    "operator {other:?} at offset {:#x}",
+                    self.offset
+                )))
+            }
+        }
+        Ok(())
+    }
+
+    fn else_op(&mut self) {
+        let reachable_then = !self.unreachable;
+        let idx = self.ctrl.len() - 1;
+        if reachable_then {
+            let n = self.ctrl[idx].num_results;
+            let base = self.height() - n;
+            for pos in base..self.height() {
+                self.materialize(pos);
+            }
+            let at = self.emit(Op::Br { offset: 0 });
+            self.ctrl[idx].fixups.push(at);
+            self.ctrl[idx].branched_to = true;
+        }
+        let c = &mut self.ctrl[idx];
+        c.kind = CtrlKind::Else;
+        let else_fixup = c.else_fixup.take();
+        let (height, np) = (c.height, c.num_params);
+        if let Some(at) = else_fixup {
+            let here = self.ops.len();
+            self.patch(at, here);
+        }
+        self.stack.truncate(height as usize);
+        for _ in 0..np {
+            self.push_temp();
+        }
+        self.unreachable = false;
+        self.fusable = None;
+    }
+
+    fn call(&mut self, function_index: u32) {
+        let ft = &self.env.types[self.env.func_types[function_index as usize] as usize];
+        let (np, nr) = (ft.params().len() as u32, ft.results().len() as u32);
+        let base_pos = self.height() - np;
+        for pos in base_pos..self.height() {
+            self.materialize(pos);
+        }
+        let base = self.temp_slot(base_pos);
+        if function_index < self.env.num_imported_funcs {
+            self.emit(Op::CallImport {
+                base,
+                func: function_index,
+            });
+        } else {
+            self.emit(Op::Call {
+                base,
+                func: function_index - self.env.num_imported_funcs,
+            });
+        }
+        self.finish_call(np, nr);
+    }
+
+    fn finish_call(&mut self, np: u32, nr: u32) {
+        let new_len = self.stack.len() - np as usize;
+        self.stack.truncate(new_len);
+        for _ in 0..nr {
+            self.push_temp();
+        }
+        self.fusable = None;
+    }
+
+    fn local_set(&mut self, l: u32, tee: bool) {
+        let top = self.height() - 1;
+        let top_slot = self.temp_slot(top);
+        if let Some(at) = self.fusable {
+            let others_read_l = self.stack[..top as usize]
+                .iter()
+                .any(|o| *o == Operand::Local(l));
+            if !others_read_l && self.stack[top as usize] == Operand::Temp {
+                // Retarget the producer's result straight into the local.
+                let mut first = true;
+                self.ops[at].for_each_slot_mut(|s| {
+                    if first {
+                        debug_assert_eq!(*s, top_slot);
+                        *s = l as Slot;
+                        first = false;
+                    }
+                });
+                self.stack.pop();
+                if tee {
+                    self.stack.push(Operand::Local(l));
+                }
+                self.fusable = None;
+                return;
+            }
+        }
+        if self.stack[top as usize] == Operand::Local(l) {
+            // `local.get l; local.set l` (or tee) changes nothing.
+            if !tee {
+                self.stack.pop();
+            }
+            self.fusable = None;
+            return;
+        }
+        self.preserve_local(l, true);
+        let src = self.slot_of(top);
+        self.emit(Op::Copy { dst: l as Slot, src });
+        if !tee {
+            self.stack.pop();
+        }
+    }
+}

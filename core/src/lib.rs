@@ -1,0 +1,57 @@
+//! `wasmbed-core`: the `no_std` heart of wasmbed.
+//!
+//! This crate owns decoding and validation (through `wasmparser`), the
+//! embedding API (`Engine`, `Module`, `Store`, `Linker`, `Instance`, `Func`,
+//! ...), the interpreter, the VM ABI that compiled code targets, the
+//! [`Backend`](backend::Backend) seam for JITs, and the [`platform`] traits a
+//! host implements. It never touches an operating system: everything
+//! host-specific arrives through [`platform`] implementations plugged into
+//! [`Config`].
+//!
+//! | feature | what it adds |
+//! | --- | --- |
+//! | (none) | everything; the crate is `no_std` + `alloc` on every target |
+//!
+//! The std facade is the `wasmbed` crate, which adds `.wat` parsing, host
+//! platforms and the CLI.
+#![no_std]
+#![deny(unsafe_op_in_unsafe_fn)]
+#![warn(missing_docs)]
+
+#[cfg(feature = "std")]
+extern crate std;
+
+extern crate alloc;
+
+pub mod backend;
+mod engine;
+mod error;
+mod extern_;
+mod func;
+mod instance;
+mod interp;
+mod ir;
+mod linker;
+mod module;
+pub mod platform;
+mod store;
+mod types;
+mod value;
+pub mod vm;
+
+pub use engine::{Config, Engine};
+pub use error::{Error, ErrorKind};
+pub use extern_::{Extern, Global, Memory, Table};
+pub use func::{Caller, Func, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmRet, WasmTy};
+pub use instance::Instance;
+pub use linker::Linker;
+pub use module::{ExportType, ImportType, Module};
+pub use store::{AsContext, AsContextMut, Store};
+pub use types::{
+    ExternType, FuncType, GlobalType, MemoryType, Mutability, RefType, TableType, ValType,
+};
+pub use value::{ExternRef, Val};
+pub use vm::trap::{FrameInfo, Trap, TrapCode};
+
+/// Size of a WebAssembly page in bytes.
+pub const WASM_PAGE_SIZE: u64 = 65536;

@@ -1,0 +1,458 @@
+//! [`Module`]: decoding and validating a binary with `wasmparser`, and the
+//! immutable, shareable description that instantiation reads. A `Module` is
+//! only ever built from bytes that validated, and its function bodies are
+//! already translated for the interpreter. Nothing here touches a store.
+mod const_expr;
+
+pub(crate) use const_expr::ConstExpr;
+
+use crate::engine::Engine;
+use crate::error::Error;
+use crate::interp::translate::{translate_function, TranslateEnv};
+use crate::ir::CompiledFunc;
+use crate::types::{
+    ExternType, FuncType, GlobalType, MemoryType, Mutability, RefType, TableType, ValType,
+};
+use alloc::boxed::Box;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::fmt;
+use hashbrown::HashMap;
+use wasmparser::{Parser, Payload, ValidPayload, Validator};
+
+/// A validated, translated WebAssembly module. Cheap to clone; `Send + Sync`.
+#[derive(Clone)]
+pub struct Module {
+    pub(crate) inner: Arc<ModuleInner>,
+}
+
+/// What kind of entity an import or export names, with its index space
+/// position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum EntityIndex {
+    Func(u32),
+    Table(u32),
+    Memory(u32),
+    Global(u32),
+}
+
+pub(crate) struct Import {
+    pub module: String,
+    pub name: String,
+    pub ty: EntityIndex,
+}
+
+pub(crate) enum ElemMode {
+    Passive,
+    Active { table: u32, offset: ConstExpr },
+    Declared,
+}
+
+pub(crate) struct ElemSegment {
+    pub mode: ElemMode,
+    pub items: Vec<ConstExpr>,
+}
+
+pub(crate) enum DataMode {
+    Passive,
+    Active { memory: u32, offset: ConstExpr },
+}
+
+pub(crate) struct DataSegment {
+    pub mode: DataMode,
+    pub bytes: Box<[u8]>,
+}
+
+pub(crate) struct ModuleInner {
+    pub engine: Engine,
+    pub name: Option<String>,
+    pub types: Vec<FuncType>,
+    /// Engine-wide id of each entry of `types`.
+    pub type_ids: Vec<u32>,
+    pub imports: Vec<Import>,
+    /// Type index of every function, imported ones first.
+    pub func_types: Vec<u32>,
+    pub num_imported_funcs: u32,
+    pub tables: Vec<TableType>,
+    /// Initialiser of each defined table (`None`: null).
+    pub table_inits: Vec<Option<ConstExpr>>,
+    pub num_imported_tables: u32,
+    pub memories: Vec<MemoryType>,
+    pub num_imported_memories: u32,
+    pub globals: Vec<GlobalType>,
+    pub global_inits: Vec<ConstExpr>,
+    pub num_imported_globals: u32,
+    pub exports: Vec<(String, EntityIndex)>,
+    pub export_index: HashMap<String, usize>,
+    pub start: Option<u32>,
+    pub elems: Vec<ElemSegment>,
+    pub datas: Vec<DataSegment>,
+    /// Translated bodies of the defined functions.
+    pub code: Vec<CompiledFunc>,
+    pub func_names: HashMap<u32, String>,
+}
+
+impl ModuleInner {
+    pub(crate) fn func_type(&self, func_index: u32) -> &FuncType {
+        &self.types[self.func_types[func_index as usize] as usize]
+    }
+
+    pub(crate) fn entity_type(&self, e: EntityIndex) -> ExternType {
+        match e {
+            EntityIndex::Func(i) => ExternType::Func(self.func_type(i).clone()),
+            EntityIndex::Table(i) => ExternType::Table(self.tables[i as usize]),
+            EntityIndex::Memory(i) => ExternType::Memory(self.memories[i as usize]),
+            EntityIndex::Global(i) => ExternType::Global(self.globals[i as usize]),
+        }
+    }
+}
+
+/// An import a module declares.
+#[derive(Debug, Clone)]
+pub struct ImportType<'a> {
+    /// The module name.
+    pub module: &'a str,
+    /// The item name.
+    pub name: &'a str,
+    /// The expected type.
+    pub ty: ExternType,
+}
+
+/// An export a module declares.
+#[derive(Debug, Clone)]
+pub struct ExportType<'a> {
+    /// The export name.
+    pub name: &'a str,
+    /// The exported type.
+    pub ty: ExternType,
+}
+
+fn werr(e: wasmparser::BinaryReaderError) -> Error {
+    Error::from(e)
+}
+
+fn table_type(t: &wasmparser::TableType, offset: usize) -> Result<TableType, Error> {
+    let element = RefType::from_wasmparser(t.element_type)
+        .map_err(|m| Error::unsupported(format!("{m} (at offset {offset:#x})")))?;
+    if t.table64 {
+        return Err(Error::unsupported("64-bit tables"));
+    }
+    Ok(TableType {
+        element,
+        min: t.initial as u32,
+        max: t.maximum.map(|m| m as u32),
+    })
+}
+
+fn memory_type(m: &wasmparser::MemoryType) -> Result<MemoryType, Error> {
+    if m.memory64 || m.shared || m.page_size_log2.is_some() {
+        return Err(Error::unsupported(
+            "64-bit, shared or custom-page-size memories",
+        ));
+    }
+    Ok(MemoryType {
+        min: m.initial as u32,
+        max: m.maximum.map(|m| m as u32),
+    })
+}
+
+fn global_type(g: &wasmparser::GlobalType) -> Result<GlobalType, Error> {
+    Ok(GlobalType {
+        content: ValType::from_wasmparser(g.content_type).map_err(Error::unsupported)?,
+        mutability: if g.mutable {
+            Mutability::Var
+        } else {
+            Mutability::Const
+        },
+    })
+}
+
+impl Module {
+    /// Decodes, validates and translates a binary module.
+    ///
+    /// (The `wasmbed` facade also accepts the text format here.)
+    pub fn new(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<Module, Error> {
+        Module::from_binary(engine, bytes.as_ref())
+    }
+
+    /// Decodes, validates and translates a binary module.
+    pub fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Module, Error> {
+        let inner = parse(engine, bytes)?;
+        Ok(Module {
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// Checks that `bytes` is a valid module for this engine without
+    /// keeping anything.
+    pub fn validate(engine: &Engine, bytes: &[u8]) -> Result<(), Error> {
+        let mut v = Validator::new_with_features(engine.config().features);
+        v.validate_all(bytes).map_err(werr)?;
+        Ok(())
+    }
+
+    /// The engine it was built for.
+    pub fn engine(&self) -> &Engine {
+        &self.inner.engine
+    }
+
+    /// The module's name from the `name` section, if any.
+    pub fn name(&self) -> Option<&str> {
+        self.inner.name.as_deref()
+    }
+
+    /// The imports, in order.
+    pub fn imports(&self) -> impl ExactSizeIterator<Item = ImportType<'_>> + '_ {
+        self.inner.imports.iter().map(move |i| ImportType {
+            module: &i.module,
+            name: &i.name,
+            ty: self.inner.entity_type(i.ty),
+        })
+    }
+
+    /// The exports, in order.
+    pub fn exports(&self) -> impl ExactSizeIterator<Item = ExportType<'_>> + '_ {
+        self.inner.exports.iter().map(move |(name, e)| ExportType {
+            name,
+            ty: self.inner.entity_type(*e),
+        })
+    }
+
+    /// The type of the export `name`, if there is one.
+    pub fn get_export(&self, name: &str) -> Option<ExternType> {
+        let i = *self.inner.export_index.get(name)?;
+        Some(self.inner.entity_type(self.inner.exports[i].1))
+    }
+}
+
+impl fmt::Debug for Module {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Module")
+            .field("name", &self.inner.name)
+            .field("imports", &self.inner.imports.len())
+            .field("exports", &self.inner.exports.len())
+            .field("functions", &self.inner.func_types.len())
+            .finish()
+    }
+}
+
+fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
+    let mut validator = Validator::new_with_features(engine.config().features);
+    let mut allocs = wasmparser::FuncValidatorAllocations::default();
+    let mut m = ModuleInner {
+        engine: engine.clone(),
+        name: None,
+        types: Vec::new(),
+        type_ids: Vec::new(),
+        imports: Vec::new(),
+        func_types: Vec::new(),
+        num_imported_funcs: 0,
+        tables: Vec::new(),
+        table_inits: Vec::new(),
+        num_imported_tables: 0,
+        memories: Vec::new(),
+        num_imported_memories: 0,
+        globals: Vec::new(),
+        global_inits: Vec::new(),
+        num_imported_globals: 0,
+        exports: Vec::new(),
+        export_index: HashMap::new(),
+        start: None,
+        elems: Vec::new(),
+        datas: Vec::new(),
+        code: Vec::new(),
+        func_names: HashMap::new(),
+    };
+    let mut translate_scratch = crate::interp::translate::Scratch::default();
+    for payload in Parser::new(0).parse_all(bytes) {
+        let payload = payload.map_err(werr)?;
+        if let ValidPayload::Func(to_validate, body) = validator.payload(&payload).map_err(werr)? {
+            let mut fv = to_validate.into_validator(core::mem::take(&mut allocs));
+            fv.validate(&body).map_err(werr)?;
+            allocs = fv.into_allocations();
+            let func_index = m.num_imported_funcs + m.code.len() as u32;
+            let env = TranslateEnv {
+                types: &m.types,
+                func_types: &m.func_types,
+                num_imported_funcs: m.num_imported_funcs,
+            };
+            let compiled = translate_function(&env, func_index, &body, &mut translate_scratch)?;
+            m.code.push(compiled);
+            continue;
+        }
+        match payload {
+            Payload::TypeSection(reader) => {
+                for group in reader {
+                    let group = group.map_err(werr)?;
+                    for sub in group.into_types() {
+                        match &sub.composite_type.inner {
+                            wasmparser::CompositeInnerType::Func(ft) => {
+                                let ty =
+                                    FuncType::from_wasmparser(ft).map_err(Error::unsupported)?;
+                                m.type_ids.push(engine.intern_type(&ty));
+                                m.types.push(ty);
+                            }
+                            _ => return Err(Error::unsupported("GC types")),
+                        }
+                    }
+                }
+            }
+            Payload::ImportSection(reader) => {
+                for imp in reader.into_imports_with_offsets() {
+                    let (offset, imp) = imp.map_err(werr)?;
+                    let ty = match imp.ty {
+                        wasmparser::TypeRef::Func(t) | wasmparser::TypeRef::FuncExact(t) => {
+                            m.func_types.push(t);
+                            m.num_imported_funcs += 1;
+                            EntityIndex::Func(m.func_types.len() as u32 - 1)
+                        }
+                        wasmparser::TypeRef::Table(t) => {
+                            m.tables.push(table_type(&t, offset as usize)?);
+                            m.num_imported_tables += 1;
+                            EntityIndex::Table(m.tables.len() as u32 - 1)
+                        }
+                        wasmparser::TypeRef::Memory(mt) => {
+                            m.memories.push(memory_type(&mt)?);
+                            m.num_imported_memories += 1;
+                            EntityIndex::Memory(m.memories.len() as u32 - 1)
+                        }
+                        wasmparser::TypeRef::Global(g) => {
+                            m.globals.push(global_type(&g)?);
+                            m.num_imported_globals += 1;
+                            EntityIndex::Global(m.globals.len() as u32 - 1)
+                        }
+                        wasmparser::TypeRef::Tag(_) => {
+                            return Err(Error::unsupported("exception-handling tags"))
+                        }
+                    };
+                    m.imports.push(Import {
+                        module: imp.module.to_string(),
+                        name: imp.name.to_string(),
+                        ty,
+                    });
+                }
+            }
+            Payload::FunctionSection(reader) => {
+                for t in reader {
+                    m.func_types.push(t.map_err(werr)?);
+                }
+            }
+            Payload::TableSection(reader) => {
+                for t in reader.into_iter_with_offsets() {
+                    let (offset, t) = t.map_err(werr)?;
+                    m.tables.push(table_type(&t.ty, offset as usize)?);
+                    m.table_inits.push(match t.init {
+                        wasmparser::TableInit::RefNull => None,
+                        wasmparser::TableInit::Expr(e) => Some(ConstExpr::decode(&e)?),
+                    });
+                }
+            }
+            Payload::MemorySection(reader) => {
+                for mt in reader {
+                    m.memories.push(memory_type(&mt.map_err(werr)?)?);
+                }
+            }
+            Payload::GlobalSection(reader) => {
+                for g in reader {
+                    let g = g.map_err(werr)?;
+                    m.globals.push(global_type(&g.ty)?);
+                    m.global_inits.push(ConstExpr::decode(&g.init_expr)?);
+                }
+            }
+            Payload::ExportSection(reader) => {
+                for e in reader {
+                    let e = e.map_err(werr)?;
+                    let idx = match e.kind {
+                        wasmparser::ExternalKind::Func | wasmparser::ExternalKind::FuncExact => {
+                            EntityIndex::Func(e.index)
+                        }
+                        wasmparser::ExternalKind::Table => EntityIndex::Table(e.index),
+                        wasmparser::ExternalKind::Memory => EntityIndex::Memory(e.index),
+                        wasmparser::ExternalKind::Global => EntityIndex::Global(e.index),
+                        wasmparser::ExternalKind::Tag => {
+                            return Err(Error::unsupported("exception-handling tags"))
+                        }
+                    };
+                    m.export_index.insert(e.name.to_string(), m.exports.len());
+                    m.exports.push((e.name.to_string(), idx));
+                }
+            }
+            Payload::StartSection { func, .. } => m.start = Some(func),
+            Payload::ElementSection(reader) => {
+                for e in reader {
+                    let e = e.map_err(werr)?;
+                    let mode = match e.kind {
+                        wasmparser::ElementKind::Passive => ElemMode::Passive,
+                        wasmparser::ElementKind::Declared => ElemMode::Declared,
+                        wasmparser::ElementKind::Active {
+                            table_index,
+                            offset_expr,
+                        } => ElemMode::Active {
+                            table: table_index.unwrap_or(0),
+                            offset: ConstExpr::decode(&offset_expr)?,
+                        },
+                    };
+                    let mut items = Vec::new();
+                    match e.items {
+                        wasmparser::ElementItems::Functions(r) => {
+                            for f in r {
+                                items.push(ConstExpr::ref_func(f.map_err(werr)?));
+                            }
+                        }
+                        wasmparser::ElementItems::Expressions(_, r) => {
+                            for x in r {
+                                items.push(ConstExpr::decode(&x.map_err(werr)?)?);
+                            }
+                        }
+                    }
+                    m.elems.push(ElemSegment { mode, items });
+                }
+            }
+            Payload::DataSection(reader) => {
+                for d in reader {
+                    let d = d.map_err(werr)?;
+                    let mode = match d.kind {
+                        wasmparser::DataKind::Passive => DataMode::Passive,
+                        wasmparser::DataKind::Active {
+                            memory_index,
+                            offset_expr,
+                        } => DataMode::Active {
+                            memory: memory_index,
+                            offset: ConstExpr::decode(&offset_expr)?,
+                        },
+                    };
+                    m.datas.push(DataSegment {
+                        mode,
+                        bytes: d.data.into(),
+                    });
+                }
+            }
+            Payload::CustomSection(c) => {
+                if let wasmparser::KnownCustom::Name(names) = c.as_known() {
+                    read_names(&mut m, names);
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(m)
+}
+
+/// The `name` section is advisory: a malformed one is ignored, as the spec
+/// requires of custom sections.
+fn read_names(m: &mut ModuleInner, names: wasmparser::NameSectionReader<'_>) {
+    for n in names {
+        match n {
+            Ok(wasmparser::Name::Module { name, .. }) => m.name = Some(name.to_string()),
+            Ok(wasmparser::Name::Function(map)) => {
+                for naming in map.into_iter().flatten() {
+                    m.func_names.insert(naming.index, naming.name.to_string());
+                }
+            }
+            Ok(_) => {}
+            Err(_) => return,
+        }
+    }
+}

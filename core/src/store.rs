@@ -1,0 +1,339 @@
+//! [`Store`]: the owner of every runtime object (functions, memories,
+//! tables, globals, instances, extern references) and of the host data `T`.
+//! Handles such as [`Func`](crate::Func) are plain indices into one store;
+//! using a handle with another store panics, as in wasmtime.
+//!
+//! The VM structures compiled code addresses (`VmMemory`, `VmTable`, global
+//! cells, `VmContext`) sit in [`Pinned`] heap cells so their addresses stay
+//! fixed while the store's vectors grow.
+use crate::engine::Engine;
+use crate::error::Error;
+use crate::func::HostFunc;
+use crate::module::Module;
+use crate::platform;
+use crate::types::{GlobalType, MemoryType, TableType};
+use crate::vm::context::{VmContext, VmMemory, VmTable};
+use alloc::boxed::Box;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::any::Any;
+use core::ptr::NonNull;
+use core::sync::atomic::{AtomicU32, Ordering};
+
+/// Identifies a store so handles from another store are caught.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct StoreId(u32);
+
+static NEXT_STORE_ID: AtomicU32 = AtomicU32::new(1);
+
+/// A heap cell with a fixed address, accessed only through raw pointers so
+/// that the interpreter's cached pointers and the store's own accesses never
+/// assert conflicting uniqueness.
+pub(crate) struct Pinned<T>(NonNull<T>);
+
+impl<T> Pinned<T> {
+    pub(crate) fn new(value: T) -> Pinned<T> {
+        Pinned(NonNull::from(Box::leak(Box::new(value))))
+    }
+    pub(crate) fn ptr(&self) -> *mut T {
+        self.0.as_ptr()
+    }
+    pub(crate) fn get(&self) -> &T {
+        // SAFETY: the cell is alive until `drop`, and mutation only happens
+        // through `get_mut` (which needs `&mut self`) or while the store is
+        // exclusively borrowed by the executor, which creates no `&T`.
+        unsafe { self.0.as_ref() }
+    }
+    pub(crate) fn get_mut(&mut self) -> &mut T {
+        // SAFETY: as in `get`; `&mut self` proves no other Rust reference
+        // into the cell exists.
+        unsafe { self.0.as_mut() }
+    }
+}
+
+impl<T> Drop for Pinned<T> {
+    fn drop(&mut self) {
+        // SAFETY: the pointer came from `Box::leak` in `new` and is dropped
+        // once.
+        drop(unsafe { Box::from_raw(self.0.as_ptr()) });
+    }
+}
+
+// SAFETY: `Pinned<T>` owns its `T` like a `Box<T>` does.
+unsafe impl<T: Send> Send for Pinned<T> {}
+// SAFETY: shared access only hands out `&T`.
+unsafe impl<T: Sync> Sync for Pinned<T> {}
+
+pub(crate) enum FuncEntity {
+    Wasm {
+        instance: u32,
+        /// Index among the module's defined functions.
+        def: u32,
+        type_id: u32,
+    },
+    Host {
+        /// Index into `Store::host_funcs`.
+        host: u32,
+        type_id: u32,
+    },
+}
+
+impl FuncEntity {
+    pub(crate) fn type_id(&self) -> u32 {
+        match self {
+            FuncEntity::Wasm { type_id, .. } | FuncEntity::Host { type_id, .. } => *type_id,
+        }
+    }
+}
+
+pub(crate) struct MemoryEntity {
+    pub vm: VmMemory,
+    pub backing: Box<dyn platform::Memory>,
+    pub ty: MemoryType,
+}
+
+// SAFETY: `vm.base` points into `backing`, which is `Send`.
+unsafe impl Send for MemoryEntity {}
+
+impl MemoryEntity {
+    pub(crate) fn pages(&self) -> u32 {
+        (self.vm.length as u64 / crate::WASM_PAGE_SIZE) as u32
+    }
+
+    /// `memory.grow`: the old size in pages, or `None` (the wasm -1).
+    pub(crate) fn grow(&mut self, delta: u32) -> Option<u32> {
+        let old = self.pages();
+        let new = old as u64 + delta as u64;
+        let max = self.ty.max.map_or(65536, |m| m as u64).min(65536);
+        if new > max {
+            return None;
+        }
+        let bytes = usize::try_from(new * crate::WASM_PAGE_SIZE).ok()?;
+        self.backing.grow_to(bytes).ok()?;
+        self.vm.base = self.backing.base();
+        self.vm.length = self.backing.len();
+        Some(old)
+    }
+}
+
+pub(crate) struct TableEntity {
+    pub vm: VmTable,
+    pub elements: Vec<u64>,
+    pub ty: TableType,
+}
+
+// SAFETY: `vm.base` points into `elements`.
+unsafe impl Send for TableEntity {}
+
+impl TableEntity {
+    pub(crate) fn new(ty: TableType, init: u64) -> TableEntity {
+        let mut t = TableEntity {
+            vm: VmTable {
+                base: core::ptr::null_mut(),
+                length: 0,
+            },
+            elements: alloc::vec![init; ty.min as usize],
+            ty,
+        };
+        t.sync();
+        t
+    }
+
+    fn sync(&mut self) {
+        self.vm.base = self.elements.as_mut_ptr();
+        self.vm.length = self.elements.len() as u32;
+    }
+
+    /// `table.grow`: the old size, or `None` (the wasm -1).
+    pub(crate) fn grow(&mut self, delta: u32, init: u64) -> Option<u32> {
+        let old = self.elements.len() as u32;
+        let new = old.checked_add(delta)?;
+        if new > self.ty.max.unwrap_or(u32::MAX) || new > 10_000_000 {
+            return None;
+        }
+        self.elements.try_reserve_exact(delta as usize).ok()?;
+        self.elements.resize(new as usize, init);
+        self.sync();
+        Some(old)
+    }
+}
+
+pub(crate) struct GlobalEntity {
+    /// First: compiled code and the interpreter address the cell directly.
+    pub value: u64,
+    pub ty: GlobalType,
+}
+
+pub(crate) struct InstanceEntity {
+    pub module: Module,
+    pub funcs: Box<[u32]>,
+    pub tables: Box<[u32]>,
+    pub memories: Box<[u32]>,
+    pub globals: Box<[u32]>,
+    pub global_ptrs: Box<[*mut u64]>,
+    pub table_ptrs: Box<[*mut VmTable]>,
+    pub vmctx: VmContext,
+    /// Element segments as evaluated references; emptied by `elem.drop`.
+    pub elems: Vec<Box<[u64]>>,
+    /// Data segments still available to `memory.init`.
+    pub data_dropped: Box<[bool]>,
+}
+
+// SAFETY: every raw pointer targets a `Pinned` cell of the same store, and
+// the store moves between threads as a whole.
+unsafe impl Send for InstanceEntity {}
+
+/// The untyped part of a store, which the executor works on.
+pub(crate) struct StoreInner {
+    pub id: StoreId,
+    pub engine: Engine,
+    pub funcs: Vec<FuncEntity>,
+    pub memories: Vec<Pinned<MemoryEntity>>,
+    pub tables: Vec<Pinned<TableEntity>>,
+    pub globals: Vec<Pinned<GlobalEntity>>,
+    pub instances: Vec<Pinned<InstanceEntity>>,
+    pub externrefs: Vec<Box<dyn Any + Send + Sync>>,
+    /// The value stack, lent to the outermost active call.
+    pub stack: Vec<u64>,
+    /// Nested host→wasm calls, bounded so host recursion cannot overflow.
+    pub call_nesting: u32,
+    pub interrupt: Arc<AtomicU32>,
+}
+
+impl StoreInner {
+    #[track_caller]
+    pub(crate) fn check_id(&self, id: StoreId) {
+        assert!(
+            self.id == id,
+            "wasmbed: object used with a store it does not belong to"
+        );
+    }
+
+    pub(crate) fn alloc_memory(&mut self, ty: MemoryType) -> Result<u32, Error> {
+        let initial = ty.min as u64 * crate::WASM_PAGE_SIZE;
+        let max_pages = ty.max.map_or(65536u64, |m| m as u64).min(65536);
+        let maximum = max_pages * crate::WASM_PAGE_SIZE;
+        let to_usize = |v: u64| usize::try_from(v).unwrap_or(usize::MAX);
+        let backing = self
+            .engine
+            .config()
+            .memory_creator
+            .new_memory(to_usize(initial), to_usize(maximum))
+            .map_err(|e| Error::instantiation(alloc::format!("memory: {e}")))?;
+        let vm = VmMemory {
+            base: backing.base(),
+            length: backing.len(),
+        };
+        self.memories.push(Pinned::new(MemoryEntity { vm, backing, ty }));
+        Ok(self.memories.len() as u32 - 1)
+    }
+
+    pub(crate) fn alloc_table(&mut self, ty: TableType, init: u64) -> u32 {
+        self.tables.push(Pinned::new(TableEntity::new(ty, init)));
+        self.tables.len() as u32 - 1
+    }
+
+    pub(crate) fn alloc_global(&mut self, ty: GlobalType, value: u64) -> u32 {
+        self.globals.push(Pinned::new(GlobalEntity { value, ty }));
+        self.globals.len() as u32 - 1
+    }
+}
+
+/// Everything wasm objects need at run time, plus the host's data `T`.
+/// A `Store` is `Send` when `T` is.
+pub struct Store<T> {
+    pub(crate) inner: StoreInner,
+    pub(crate) host_funcs: Vec<Arc<HostFunc<T>>>,
+    data: T,
+}
+
+impl<T> Store<T> {
+    /// An empty store for `engine`, holding `data` for host functions.
+    pub fn new(engine: &Engine, data: T) -> Store<T> {
+        Store {
+            inner: StoreInner {
+                id: StoreId(NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed)),
+                engine: engine.clone(),
+                funcs: Vec::new(),
+                memories: Vec::new(),
+                tables: Vec::new(),
+                globals: Vec::new(),
+                instances: Vec::new(),
+                externrefs: Vec::new(),
+                stack: Vec::new(),
+                call_nesting: 0,
+                interrupt: Arc::new(AtomicU32::new(0)),
+            },
+            host_funcs: Vec::new(),
+            data,
+        }
+    }
+
+    /// The engine.
+    pub fn engine(&self) -> &Engine {
+        &self.inner.engine
+    }
+
+    /// The host data.
+    pub fn data(&self) -> &T {
+        &self.data
+    }
+
+    /// The host data, mutably.
+    pub fn data_mut(&mut self) -> &mut T {
+        &mut self.data
+    }
+
+    /// Consumes the store, returning the host data.
+    pub fn into_data(self) -> T {
+        self.data
+    }
+}
+
+/// Read access to a store: implemented by [`Store`], [`Caller`](crate::Caller)
+/// and references to them, so API methods accept any of these.
+pub trait AsContext {
+    /// The host data type.
+    type Data;
+    /// The store.
+    fn as_context(&self) -> &Store<Self::Data>;
+}
+
+/// Write access to a store.
+pub trait AsContextMut: AsContext {
+    /// The store.
+    fn as_context_mut(&mut self) -> &mut Store<Self::Data>;
+}
+
+impl<T> AsContext for Store<T> {
+    type Data = T;
+    fn as_context(&self) -> &Store<T> {
+        self
+    }
+}
+
+impl<T> AsContextMut for Store<T> {
+    fn as_context_mut(&mut self) -> &mut Store<T> {
+        self
+    }
+}
+
+impl<S: AsContext + ?Sized> AsContext for &S {
+    type Data = S::Data;
+    fn as_context(&self) -> &Store<S::Data> {
+        (**self).as_context()
+    }
+}
+
+impl<S: AsContext + ?Sized> AsContext for &mut S {
+    type Data = S::Data;
+    fn as_context(&self) -> &Store<S::Data> {
+        (**self).as_context()
+    }
+}
+
+impl<S: AsContextMut + ?Sized> AsContextMut for &mut S {
+    fn as_context_mut(&mut self) -> &mut Store<S::Data> {
+        (**self).as_context_mut()
+    }
+}
