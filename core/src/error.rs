@@ -112,7 +112,7 @@ impl Error {
     /// The host error of type `E`, if this error carries one.
     pub fn downcast_ref<E: Any>(&self) -> Option<&E> {
         match &*self.kind {
-            ErrorKind::Host(h) => h.as_any().downcast_ref(),
+            ErrorKind::Host(h) => (**h).as_any().downcast_ref(),
             _ => None,
         }
     }

@@ -19,9 +19,15 @@ use alloc::vec::Vec;
 use hashbrown::HashMap;
 use wasmparser::{BlockType, FunctionBody, Operator};
 
-/// Slots at or above this mark name constant `slot - CONST_MARK` until the
-/// final layout pass places constants after the temporaries.
+/// During translation slots are encoded by kind: below `CONST_MARK` a local,
+/// from `CONST_MARK` constant `slot - CONST_MARK`, from `TEMP_MARK` operand
+/// stack position `slot - TEMP_MARK`. The final layout pass rewrites them
+/// once the number of constants is known. Constants must sit below the
+/// temporaries: a callee's frame starts inside the caller's temporaries and
+/// would overwrite anything above them.
 const CONST_MARK: u32 = 0x8000;
+const TEMP_MARK: u32 = 0xC000;
+const MAX_ENCODED: u32 = 0x3FFF;
 
 /// What a translator needs to know about the module.
 pub(crate) struct TranslateEnv<'a> {
@@ -79,7 +85,7 @@ struct Translator<'a, 's> {
     ops: Vec<Op>,
     offsets: Vec<u32>,
     consts: Vec<u64>,
-    num_locals: u32,
+    num_results: u32,
     max_height: u32,
     stack: &'s mut Vec<Operand>,
     ctrl: &'s mut Vec<Ctrl>,
@@ -98,7 +104,8 @@ struct Translator<'a, 's> {
 
 fn too_large(func_index: u32) -> Error {
     Error::unsupported(format!(
-        "function {func_index} needs more than {CONST_MARK} interpreter slots (locals plus operand stack)"
+        "function {func_index} is too large for the interpreter: it needs more than \
+         32767 locals, 16383 distinct constants, 16383 operand-stack slots, or 65535 in all"
     ))
 }
 
@@ -128,7 +135,7 @@ pub(crate) fn translate_function(
         ops: Vec::new(),
         offsets: Vec::new(),
         consts: Vec::new(),
-        num_locals,
+        num_results,
         max_height: 0,
         stack: &mut scratch.stack,
         ctrl: &mut scratch.ctrl,
@@ -153,21 +160,26 @@ pub(crate) fn translate_function(
         t.offset = reader.original_position() as u32;
         let op = reader.read().map_err(werr)?;
         t.op(op)?;
-        if num_locals + t.max_height >= CONST_MARK {
+        if t.max_height >= MAX_ENCODED || t.consts.len() as u32 >= MAX_ENCODED {
             return Err(too_large(func_index));
         }
     }
-    // Final layout: constants go after the deepest temporary.
-    let const_base = num_locals + t.max_height.max(num_results.saturating_sub(num_locals));
-    let frame_size = const_base + t.consts.len() as u32;
+    // Final layout: [locals | constants | temporaries]; results come back
+    // in slots 0.., so the frame is at least that large.
+    let const_base = num_locals;
+    let temp_base = const_base + t.consts.len() as u32;
+    let frame_size = (temp_base + t.max_height).max(num_results);
     if frame_size > u16::MAX as u32 {
         return Err(too_large(func_index));
     }
     let mut ops = t.ops;
     for op in ops.iter_mut() {
         op.for_each_slot_mut(|s| {
-            if *s as u32 >= CONST_MARK {
-                *s = (*s as u32 - CONST_MARK + const_base) as Slot;
+            let v = *s as u32;
+            if v >= TEMP_MARK {
+                *s = (v - TEMP_MARK + temp_base) as Slot;
+            } else if v >= CONST_MARK {
+                *s = (v - CONST_MARK + const_base) as Slot;
             }
         });
     }
@@ -230,7 +242,7 @@ impl Translator<'_, '_> {
     }
 
     fn temp_slot(&self, pos: u32) -> Slot {
-        (self.num_locals + pos) as Slot
+        (TEMP_MARK + pos.min(MAX_ENCODED)) as Slot
     }
 
     fn slot_of(&self, pos: u32) -> Slot {
@@ -365,7 +377,7 @@ impl Translator<'_, '_> {
 
     /// Emits the return sequence for the function's results on the stack top.
     fn emit_return(&mut self) {
-        let n = self.ctrl[0].num_results;
+        let n = self.num_results;
         match n {
             0 => {
                 self.emit(Op::Return {});

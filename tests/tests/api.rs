@@ -1,0 +1,286 @@
+//! The embedding API end to end: typed and dynamic calls, host functions
+//! with `Caller`, memories, globals, tables, traps with backtraces, and the
+//! errors bad input must produce instead of panics.
+use wasmbed::{
+    Caller, Engine, Error, ErrorKind, Extern, Func, FuncType, Global, GlobalType, Linker, Memory,
+    MemoryType, Module, Mutability, Store, TrapCode, Val, ValType,
+};
+
+fn instantiate(wat: &str) -> (Store<()>, wasmbed::Instance) {
+    let engine = Engine::default();
+    let module = Module::new(&engine, wat).expect("module compiles");
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .expect("instantiates");
+    (store, instance)
+}
+
+const FIB: &str = r#"(module
+  (func $fib (export "fib") (param $n i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get $n) (i32.const 2))
+      (then (local.get $n))
+      (else (i32.add (call $fib (i32.sub (local.get $n) (i32.const 1)))
+                     (call $fib (i32.sub (local.get $n) (i32.const 2))))))))"#;
+
+#[test]
+fn typed_call_runs_recursive_fib() {
+    let (mut store, instance) = instantiate(FIB);
+    let fib = instance
+        .get_typed_func::<i32, i32, _>(&store, "fib")
+        .unwrap();
+    assert_eq!(fib.call(&mut store, 20).unwrap(), 6765);
+}
+
+#[test]
+fn dynamic_call_checks_argument_types() {
+    let (mut store, instance) = instantiate(FIB);
+    let fib = instance.get_func(&store, "fib").unwrap();
+    let mut out = [Val::I32(0)];
+    fib.call(&mut store, &[Val::I32(10)], &mut out).unwrap();
+    assert_eq!(out[0], Val::I32(55));
+    let err = fib.call(&mut store, &[Val::I64(10)], &mut out).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::Usage(_)), "{err}");
+    assert!(instance.get_typed_func::<i64, i32, _>(&store, "fib").is_err());
+}
+
+#[test]
+fn loop_sums_with_locals() {
+    let (mut store, instance) = instantiate(
+        r#"(module (func (export "sum") (param $n i32) (result i64) (local $acc i64)
+            (block $done (loop $next
+              (br_if $done (i32.eqz (local.get $n)))
+              (local.set $acc (i64.add (local.get $acc) (i64.extend_i32_u (local.get $n))))
+              (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+              (br $next)))
+            (local.get $acc)))"#,
+    );
+    let sum = instance
+        .get_typed_func::<i32, i64, _>(&store, "sum")
+        .unwrap();
+    assert_eq!(sum.call(&mut store, 100_000).unwrap(), 5_000_050_000);
+}
+
+#[test]
+fn host_functions_see_caller_memory_and_data() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module
+            (import "env" "log" (func $log (param i32 i32)))
+            (import "env" "twice" (func $twice (param i64) (result i64)))
+            (memory (export "memory") 1)
+            (data (i32.const 16) "hello")
+            (func (export "go") (result i64)
+              (call $log (i32.const 16) (i32.const 5))
+              (call $twice (i64.const 21))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, Vec::<String>::new());
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap(
+            "env",
+            "log",
+            |mut caller: Caller<'_, Vec<String>>, ptr: i32, len: i32| -> Result<(), Error> {
+                let mem = caller
+                    .get_export("memory")
+                    .and_then(Extern::into_memory)
+                    .ok_or_else(|| Error::msg("no memory"))?;
+                let mut buf = vec![0; len as usize];
+                mem.read(&mut caller, ptr as usize, &mut buf)?;
+                let text = String::from_utf8_lossy(&buf).into_owned();
+                caller.data_mut().push(text);
+                Ok(())
+            },
+        )
+        .unwrap()
+        .func_wrap("env", "twice", |x: i64| x * 2)
+        .unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let go = instance.get_typed_func::<(), i64, _>(&store, "go").unwrap();
+    assert_eq!(go.call(&mut store, ()).unwrap(), 42);
+    assert_eq!(store.data(), &["hello".to_string()]);
+}
+
+#[test]
+fn host_error_propagates_and_downcasts() {
+    #[derive(Debug)]
+    struct Exit(i32);
+    impl std::fmt::Display for Exit {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "exit {}", self.0)
+        }
+    }
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module (import "env" "exit" (func $exit (param i32)))
+            (func (export "_start") (call $exit (i32.const 3)) unreachable))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap("env", "exit", |code: i32| -> Result<(), Error> {
+            Err(Error::host(Exit(code)))
+        })
+        .unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let start = instance.get_func(&store, "_start").unwrap();
+    let err = start.call(&mut store, &[], &mut []).unwrap_err();
+    assert_eq!(err.downcast_ref::<Exit>().map(|e| e.0), Some(3));
+}
+
+#[test]
+fn traps_carry_code_and_backtrace() {
+    let (mut store, instance) = instantiate(
+        r#"(module (memory 1)
+            (func $inner (param i32) (result i32) (i32.load (local.get 0)))
+            (func (export "outer") (result i32) (call $inner (i32.const 65536))))"#,
+    );
+    let f = instance.get_func(&store, "outer").unwrap();
+    let mut out = [Val::I32(0)];
+    let err = f.call(&mut store, &[], &mut out).unwrap_err();
+    assert_eq!(err.trap_code(), Some(TrapCode::MemoryOutOfBounds));
+    let trap = err.as_trap().unwrap();
+    let frames: Vec<u32> = trap.backtrace().iter().map(|f| f.func_index).collect();
+    assert_eq!(frames, vec![0, 1]);
+    assert!(err.to_string().contains("out of bounds memory access"));
+    assert!(trap.backtrace()[0].func_name.as_deref() == Some("inner"));
+}
+
+#[test]
+fn runaway_recursion_is_a_stack_overflow_trap() {
+    let (mut store, instance) =
+        instantiate(r#"(module (func $f (export "f") (call $f)))"#);
+    let f = instance.get_func(&store, "f").unwrap();
+    let err = f.call(&mut store, &[], &mut []).unwrap_err();
+    assert_eq!(err.trap_code(), Some(TrapCode::StackOverflow));
+    // The store stays usable afterwards.
+    let err = f.call(&mut store, &[], &mut []).unwrap_err();
+    assert_eq!(err.trap_code(), Some(TrapCode::StackOverflow));
+}
+
+#[test]
+fn host_to_wasm_reentry_is_bounded() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module (import "env" "again" (func $again))
+            (func (export "f") (call $again)))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, None::<Func>);
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap("env", "again", |mut caller: Caller<'_, Option<Func>>| {
+            let f = caller.data().expect("set before the call");
+            f.call(&mut caller, &[], &mut [])
+        })
+        .unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let f = instance.get_func(&store, "f").unwrap();
+    *store.data_mut() = Some(f);
+    let err = f.call(&mut store, &[], &mut []).unwrap_err();
+    assert_eq!(err.trap_code(), Some(TrapCode::StackOverflow));
+}
+
+#[test]
+fn imports_of_memory_and_globals_link_by_type() {
+    let engine = Engine::default();
+    let mut store = Store::new(&engine, ());
+    let memory = Memory::new(&mut store, MemoryType::new(1, Some(2))).unwrap();
+    let counter = Global::new(
+        &mut store,
+        GlobalType::new(ValType::I32, Mutability::Var),
+        Val::I32(41),
+    )
+    .unwrap();
+    let module = Module::new(
+        &engine,
+        r#"(module (import "h" "mem" (memory 1)) (import "h" "g" (global $g (mut i32)))
+            (func (export "bump") (result i32)
+              (global.set $g (i32.add (global.get $g) (i32.const 1)))
+              (i32.store (i32.const 8) (global.get $g))
+              (memory.grow (i32.const 1))))"#,
+    )
+    .unwrap();
+    let mut linker = Linker::new(&engine);
+    linker.define(&store, "h", "mem", memory).unwrap();
+    linker.define(&store, "h", "g", counter).unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let bump = instance.get_typed_func::<(), i32, _>(&store, "bump").unwrap();
+    assert_eq!(bump.call(&mut store, ()).unwrap(), 1);
+    assert_eq!(counter.get(&store), Val::I32(42));
+    assert_eq!(memory.data(&store)[8], 42);
+    assert_eq!(memory.size(&store), 2);
+    // Past the maximum, memory.grow answers -1.
+    assert_eq!(bump.call(&mut store, ()).unwrap(), -1);
+
+    let wrong = Module::new(&engine, r#"(module (import "h" "g" (global i64)))"#).unwrap();
+    let err = linker.instantiate(&mut store, &wrong).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::Link(_)), "{err}");
+    let missing = Module::new(&engine, r#"(module (import "x" "y" (func)))"#).unwrap();
+    let err = linker.instantiate(&mut store, &missing).unwrap_err();
+    assert!(err.to_string().contains("unknown import"), "{err}");
+}
+
+#[test]
+fn malformed_and_invalid_modules_are_errors_with_offsets() {
+    let engine = Engine::default();
+    for bytes in [
+        &b"\0asm\x02\0\0\0"[..],
+        &b"\0asm\x01\0\0\0\x01\x05"[..],
+        &b"garbage"[..],
+        &[][..],
+    ] {
+        let err = wasmbed::Module::from_binary(&engine, bytes).unwrap_err();
+        assert!(
+            matches!(err.kind(), ErrorKind::InvalidModule { .. }),
+            "{err}"
+        );
+    }
+    let err = Module::new(&engine, "(module (func (result i32) (i64.const 0)))").unwrap_err();
+    match err.kind() {
+        ErrorKind::InvalidModule { message, offset } => {
+            assert!(message.contains("type mismatch"), "{message}");
+            assert!(*offset > 8);
+        }
+        _ => panic!("unexpected {err}"),
+    }
+}
+
+#[test]
+fn dynamic_host_function_and_func_new() {
+    let engine = Engine::default();
+    let mut store = Store::new(&engine, 0u32);
+    let add = Func::new(
+        &mut store,
+        FuncType::new([ValType::I32, ValType::I32], [ValType::I32]),
+        |mut caller, params, results| {
+            *caller.data_mut() += 1;
+            results[0] = Val::I32(params[0].i32().unwrap() + params[1].i32().unwrap());
+            Ok(())
+        },
+    );
+    let module = Module::new(
+        &engine,
+        r#"(module (import "m" "add" (func $add (param i32 i32) (result i32)))
+            (func (export "f") (result i32) (call $add (i32.const 2) (i32.const 40))))"#,
+    )
+    .unwrap();
+    let instance = wasmbed::Instance::new(&mut store, &module, &[add.into()]).unwrap();
+    let f = instance.get_typed_func::<(), i32, _>(&store, "f").unwrap();
+    assert_eq!(f.call(&mut store, ()).unwrap(), 42);
+    assert_eq!(*store.data(), 1);
+}
+
+#[test]
+fn engine_module_are_send_sync_and_store_is_send() {
+    fn send_sync<T: Send + Sync>() {}
+    fn send<T: Send>() {}
+    send_sync::<Engine>();
+    send_sync::<Module>();
+    send::<Store<()>>();
+}
