@@ -1,1 +1,3 @@
-//! CLI subcommands.
+//! The `wasmbed` command's subcommands as library functions, so tests and
+//! other tools can drive them without spawning a process.
+pub mod run;
