@@ -850,3 +850,46 @@ fn directive_name(d: &WastDirective<'_>) -> &'static str {
         WastDirective::Wait { .. } => "wait",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_a_failure_with_its_location() {
+        install_panic_hook();
+        let err = catch_panic(|| panic!("boom {}", 7)).unwrap_err();
+        assert!(err.contains("boom 7"), "{err}");
+        assert!(err.contains("wast.rs:"), "{err}");
+        assert_eq!(catch_panic(|| Ok(())), Ok(()));
+    }
+
+    #[test]
+    fn trap_messages_map_by_meaning() {
+        assert_eq!(
+            expected_trap("uninitialized element 2"),
+            Ok(TrapCode::UninitializedElement)
+        );
+        assert_eq!(
+            expected_trap("undefined element"),
+            Ok(TrapCode::UndefinedElement)
+        );
+        assert!(expected_trap("something new").is_err());
+    }
+
+    #[test]
+    fn nan_patterns() {
+        assert!(f32_matches(0xffc0_0000, &NanPattern::CanonicalNan));
+        assert!(!f32_matches(0x7fc0_0001, &NanPattern::CanonicalNan));
+        assert!(f32_matches(0x7fc0_0001, &NanPattern::ArithmeticNan));
+        assert!(!f32_matches(0x7fa0_0000, &NanPattern::ArithmeticNan));
+        assert!(f64_matches(
+            0x7ff8_0000_0000_0000,
+            &NanPattern::CanonicalNan
+        ));
+        assert!(!f64_matches(
+            0x7ff4_0000_0000_0000,
+            &NanPattern::ArithmeticNan
+        ));
+    }
+}
