@@ -161,11 +161,18 @@ fn spec_scripts() {
     let mut skipped = 0;
     for (path, (result, elapsed)) in &results {
         let name = path.file_name().unwrap().to_string_lossy();
-        let report = result.clone().unwrap_or_else(|e| ScriptReport {
-            passed: 0,
-            failed: 1,
-            failures: vec![format!("0:0: script: {e}")],
-        });
+        // A script that cannot run at all counts as one failed directive.
+        let (report, script_error) = match result {
+            Ok(report) => (report.clone(), None),
+            Err(e) => {
+                let report = ScriptReport {
+                    passed: 0,
+                    failed: 1,
+                    failures: Vec::new(),
+                };
+                (report, Some(e.replace('\n', "\n    ")))
+            }
+        };
         if let Some(skip) = expectations::skip_for(&stem(path)) {
             skipped += 1;
             if report.failed == 0 {
@@ -193,7 +200,15 @@ fn spec_scripts() {
         } else {
             String::new()
         };
-        println!("{}{slow}", report.render(&name, Some(FAILURES_SHOWN)));
+        let text = report.render(&name, Some(FAILURES_SHOWN));
+        let (head, rest) = text.split_once('\n').unwrap_or((&text, ""));
+        println!("{head}{slow}");
+        if !rest.is_empty() {
+            println!("{rest}");
+        }
+        if let Some(e) = script_error {
+            println!("    {name}: {e}");
+        }
     }
     println!(
         "{} scripts, {skipped} of them expected to fail, in {:.1}s",
