@@ -103,7 +103,6 @@ impl Error {
         }
     }
 
-
     /// The trap code, if this error is a trap.
     pub fn trap_code(&self) -> Option<TrapCode> {
         self.as_trap().map(|t| t.code())

@@ -6,7 +6,9 @@ use crate::error::Error;
 use crate::extern_::{Extern, Global, Memory, Table};
 use crate::func::{Func, TypedFunc, WasmParams, WasmResults};
 use crate::module::{DataMode, ElemMode, EntityIndex, Module};
-use crate::store::{AsContext, AsContextMut, FuncEntity, InstanceEntity, Pinned, StoreId, StoreInner};
+use crate::store::{
+    AsContext, AsContextMut, FuncEntity, InstanceEntity, Pinned, StoreId, StoreInner,
+};
 use crate::types::{limits_match, ExternType};
 use crate::vm::context::VmContext;
 use crate::vm::trap::TrapCode;
@@ -78,7 +80,9 @@ fn check_import(
                 mt.max.map(u64::from),
             )
         }
-        (ExternType::Global(gt), Extern::Global(g)) => inner.globals[g.index as usize].get().ty == *gt,
+        (ExternType::Global(gt), Extern::Global(g)) => {
+            inner.globals[g.index as usize].get().ty == *gt
+        }
         _ => false,
     };
     if ok {
@@ -125,7 +129,11 @@ impl Instance {
         Ok(instance)
     }
 
-    fn allocate(inner: &mut StoreInner, module: &Module, imports: &[Extern]) -> Result<Instance, Error> {
+    fn allocate(
+        inner: &mut StoreInner,
+        module: &Module,
+        imports: &[Extern],
+    ) -> Result<Instance, Error> {
         if !crate::Engine::same(&inner.engine, module.engine()) {
             return Err(Error::usage("module was compiled for a different engine"));
         }
@@ -154,7 +162,10 @@ impl Instance {
             }
         }
         let instance_index = inner.instances.len() as u32;
-        for (def, &ty) in m.func_types[m.num_imported_funcs as usize..].iter().enumerate() {
+        for (def, &ty) in m.func_types[m.num_imported_funcs as usize..]
+            .iter()
+            .enumerate()
+        {
             inner.funcs.push(FuncEntity::Wasm {
                 instance: instance_index,
                 def: def as u32,

@@ -73,7 +73,9 @@ impl<T: 'static> Linker<T> {
     fn insert(&mut self, module: &str, name: &str, def: Definition<T>) -> Result<&mut Self, Error> {
         let key = (module.to_string(), name.to_string());
         if !self.allow_shadowing && self.map.contains_key(&key) {
-            return Err(Error::link(format!("`{module}::{name}` is already defined")));
+            return Err(Error::link(format!(
+                "`{module}::{name}` is already defined"
+            )));
         }
         self.map.insert(key, def);
         Ok(self)

@@ -31,7 +31,10 @@ impl fmt::Display for MemoryError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             MemoryError::OutOfMemory { requested } => {
-                write!(f, "the host could not provide {requested} bytes of linear memory")
+                write!(
+                    f,
+                    "the host could not provide {requested} bytes of linear memory"
+                )
             }
             MemoryError::ExceedsReservation {
                 requested,

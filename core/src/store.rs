@@ -224,7 +224,8 @@ impl StoreInner {
             base: backing.base(),
             length: backing.len(),
         };
-        self.memories.push(Pinned::new(MemoryEntity { vm, backing, ty }));
+        self.memories
+            .push(Pinned::new(MemoryEntity { vm, backing, ty }));
         Ok(self.memories.len() as u32 - 1)
     }
 

@@ -41,7 +41,9 @@ fn dynamic_call_checks_argument_types() {
     assert_eq!(out[0], Val::I32(55));
     let err = fib.call(&mut store, &[Val::I64(10)], &mut out).unwrap_err();
     assert!(matches!(err.kind(), ErrorKind::Usage(_)), "{err}");
-    assert!(instance.get_typed_func::<i64, i32, _>(&store, "fib").is_err());
+    assert!(instance
+        .get_typed_func::<i64, i32, _>(&store, "fib")
+        .is_err());
 }
 
 #[test]
@@ -152,8 +154,7 @@ fn traps_carry_code_and_backtrace() {
 
 #[test]
 fn runaway_recursion_is_a_stack_overflow_trap() {
-    let (mut store, instance) =
-        instantiate(r#"(module (func $f (export "f") (call $f)))"#);
+    let (mut store, instance) = instantiate(r#"(module (func $f (export "f") (call $f)))"#);
     let f = instance.get_func(&store, "f").unwrap();
     let err = f.call(&mut store, &[], &mut []).unwrap_err();
     assert_eq!(err.trap_code(), Some(TrapCode::StackOverflow));
@@ -210,7 +211,9 @@ fn imports_of_memory_and_globals_link_by_type() {
     linker.define(&store, "h", "mem", memory).unwrap();
     linker.define(&store, "h", "g", counter).unwrap();
     let instance = linker.instantiate(&mut store, &module).unwrap();
-    let bump = instance.get_typed_func::<(), i32, _>(&store, "bump").unwrap();
+    let bump = instance
+        .get_typed_func::<(), i32, _>(&store, "bump")
+        .unwrap();
     assert_eq!(bump.call(&mut store, ()).unwrap(), 1);
     assert_eq!(counter.get(&store), Val::I32(42));
     assert_eq!(memory.data(&store)[8], 42);

@@ -164,7 +164,9 @@ impl Func {
                 )));
             }
             if !p.belongs_to(store.inner.id) {
-                return Err(Error::usage("a reference argument belongs to another store"));
+                return Err(Error::usage(
+                    "a reference argument belongs to another store",
+                ));
             }
         }
         if results.len() != ty.results().len() {

@@ -47,7 +47,9 @@ wasm_ty!(i32, I32, |v| v as u32 as u64, |s| s as u32 as i32);
 wasm_ty!(u32, I32, |v| v as u64, |s| s as u32);
 wasm_ty!(i64, I64, |v| v as u64, |s| s as i64);
 wasm_ty!(u64, I64, |v| v, |s| s);
-wasm_ty!(f32, F32, |v| v.to_bits() as u64, |s| f32::from_bits(s as u32));
+wasm_ty!(f32, F32, |v| v.to_bits() as u64, |s| f32::from_bits(
+    s as u32
+));
 wasm_ty!(f64, F64, |v| v.to_bits(), |s| f64::from_bits(s));
 
 impl WasmTy for Option<Func> {

@@ -169,14 +169,7 @@ fn run(
             let frames = core::mem::take(&mut ex.frames);
             #[allow(unused_unsafe)]
             let inner_ref = unsafe { &*inner };
-            return Err(trap_at(
-                inner_ref,
-                &frames,
-                $code,
-                cur,
-                ip,
-                cur_instance,
-            ));
+            return Err(trap_at(inner_ref, &frames, $code, cur, ip, cur_instance));
         }};
     }
     macro_rules! tri {
@@ -360,9 +353,7 @@ fn run(
                     inst = unsafe { (&*inner).instances[cur_instance as usize].ptr() };
                     (mem, mem_len) = unsafe { memory_of(inst) };
                     fp = unsafe { stack.as_mut_ptr().add(fp_off) };
-                    if let Err(e) = res {
-                        return Err(e);
-                    }
+                    res?;
                     ip = ret_ip;
                 }
             }
@@ -563,7 +554,11 @@ fn run(
                 next!();
             }
             Op::MemoryFill { dst, value, len } => {
-                let (d, v, n) = (r!(dst) as u32 as u64, r!(value) as u8, r!(len) as u32 as u64);
+                let (d, v, n) = (
+                    r!(dst) as u32 as u64,
+                    r!(value) as u8,
+                    r!(len) as u32 as u64,
+                );
                 if d + n > mem_len as u64 {
                     trap!(TrapCode::MemoryOutOfBounds);
                 }
@@ -691,7 +686,11 @@ fn run(
                     if d + n as u64 > dtab.length as u64 || s + n as u64 > stab.length as u64 {
                         trap!(TrapCode::TableOutOfBounds);
                     }
-                    ptr::copy(stab.base.add(s as usize), dtab.base.add(d as usize), n as usize);
+                    ptr::copy(
+                        stab.base.add(s as usize),
+                        dtab.base.add(d as usize),
+                        n as usize,
+                    );
                 }
                 ip = unsafe { ip.add(2) };
             }
@@ -854,25 +853,32 @@ fn run(
                 bin!(dst, lhs, rhs, |a: u64, b: u64| a.wrapping_shl(b as u32))
             }
             Op::I64ShrS { dst, lhs, rhs } => {
-                bin!(dst, lhs, rhs, |a: u64, b: u64| (a as i64).wrapping_shr(b as u32) as u64)
+                bin!(
+                    dst,
+                    lhs,
+                    rhs,
+                    |a: u64, b: u64| (a as i64).wrapping_shr(b as u32) as u64
+                )
             }
             Op::I64ShrU { dst, lhs, rhs } => {
                 bin!(dst, lhs, rhs, |a: u64, b: u64| a.wrapping_shr(b as u32))
             }
             Op::I64Rotl { dst, lhs, rhs } => {
-                bin!(dst, lhs, rhs, |a: u64, b: u64| a.rotate_left((b & 63) as u32))
+                bin!(dst, lhs, rhs, |a: u64, b: u64| a
+                    .rotate_left((b & 63) as u32))
             }
             Op::I64Rotr { dst, lhs, rhs } => {
-                bin!(dst, lhs, rhs, |a: u64, b: u64| a.rotate_right((b & 63) as u32))
+                bin!(dst, lhs, rhs, |a: u64, b: u64| a
+                    .rotate_right((b & 63) as u32))
             }
 
             Op::F32Abs { dst, src } => un!(dst, src, |a: u64| a & 0x7fff_ffff),
             Op::F32Neg { dst, src } => un!(dst, src, |a: u64| (a as u32 ^ 0x8000_0000) as u64),
-            Op::F32Ceil { dst, src } => f32un!(dst, src, libm::ceilf),
-            Op::F32Floor { dst, src } => f32un!(dst, src, libm::floorf),
-            Op::F32Trunc { dst, src } => f32un!(dst, src, libm::truncf),
+            Op::F32Ceil { dst, src } => f32un!(dst, src, num::f32_ceil),
+            Op::F32Floor { dst, src } => f32un!(dst, src, num::f32_floor),
+            Op::F32Trunc { dst, src } => f32un!(dst, src, num::f32_trunc),
             Op::F32Nearest { dst, src } => f32un!(dst, src, num::f32_nearest),
-            Op::F32Sqrt { dst, src } => f32un!(dst, src, libm::sqrtf),
+            Op::F32Sqrt { dst, src } => f32un!(dst, src, num::f32_sqrt),
             Op::F32Add { dst, lhs, rhs } => f32bin!(dst, lhs, rhs, |a, b| a + b),
             Op::F32Sub { dst, lhs, rhs } => f32bin!(dst, lhs, rhs, |a, b| a - b),
             Op::F32Mul { dst, lhs, rhs } => f32bin!(dst, lhs, rhs, |a, b| a * b),
@@ -884,11 +890,11 @@ fn run(
             }),
             Op::F64Abs { dst, src } => un!(dst, src, |a: u64| a & 0x7fff_ffff_ffff_ffff),
             Op::F64Neg { dst, src } => un!(dst, src, |a: u64| a ^ 0x8000_0000_0000_0000),
-            Op::F64Ceil { dst, src } => f64un!(dst, src, libm::ceil),
-            Op::F64Floor { dst, src } => f64un!(dst, src, libm::floor),
-            Op::F64Trunc { dst, src } => f64un!(dst, src, libm::trunc),
+            Op::F64Ceil { dst, src } => f64un!(dst, src, num::f64_ceil),
+            Op::F64Floor { dst, src } => f64un!(dst, src, num::f64_floor),
+            Op::F64Trunc { dst, src } => f64un!(dst, src, num::f64_trunc),
             Op::F64Nearest { dst, src } => f64un!(dst, src, num::f64_nearest),
-            Op::F64Sqrt { dst, src } => f64un!(dst, src, libm::sqrt),
+            Op::F64Sqrt { dst, src } => f64un!(dst, src, num::f64_sqrt),
             Op::F64Add { dst, lhs, rhs } => f64bin!(dst, lhs, rhs, |a, b| a + b),
             Op::F64Sub { dst, lhs, rhs } => f64bin!(dst, lhs, rhs, |a, b| a - b),
             Op::F64Mul { dst, lhs, rhs } => f64bin!(dst, lhs, rhs, |a, b| a * b),
@@ -953,7 +959,8 @@ fn run(
             }
             Op::F32ConvertI64U { dst, src } => un!(dst, src, |a: u64| (a as f32).to_bits() as u64),
             Op::F32DemoteF64 { dst, src } => {
-                un!(dst, src, |a: u64| (f64::from_bits(a) as f32).to_bits() as u64)
+                un!(dst, src, |a: u64| (f64::from_bits(a) as f32).to_bits()
+                    as u64)
             }
             Op::F64ConvertI32S { dst, src } => {
                 un!(dst, src, |a: u64| (a as i32 as f64).to_bits())
@@ -966,7 +973,8 @@ fn run(
             }
             Op::F64ConvertI64U { dst, src } => un!(dst, src, |a: u64| (a as f64).to_bits()),
             Op::F64PromoteF32 { dst, src } => {
-                un!(dst, src, |a: u64| (f32::from_bits(a as u32) as f64).to_bits())
+                un!(dst, src, |a: u64| (f32::from_bits(a as u32) as f64)
+                    .to_bits())
             }
             Op::I32Extend8S { dst, src } => un!(dst, src, |a: u64| a as i8 as i32 as u32 as u64),
             Op::I32Extend16S { dst, src } => {
@@ -978,7 +986,8 @@ fn run(
             // Rust's float-to-int `as` saturates and maps NaN to 0, which is
             // exactly the `trunc_sat` semantics.
             Op::I32TruncSatF32S { dst, src } => {
-                un!(dst, src, |a: u64| f32::from_bits(a as u32) as i32 as u32 as u64)
+                un!(dst, src, |a: u64| f32::from_bits(a as u32) as i32 as u32
+                    as u64)
             }
             Op::I32TruncSatF32U { dst, src } => {
                 un!(dst, src, |a: u64| f32::from_bits(a as u32) as u32 as u64)

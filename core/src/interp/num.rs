@@ -39,16 +39,33 @@ macro_rules! minmax {
 minmax!(f32_min, f32_max, f32);
 minmax!(f64_min, f64_max, f64);
 
-/// Round half to even, as `f32.nearest` requires.
-#[inline]
-pub(crate) fn f32_nearest(x: f32) -> f32 {
-    libm::rintf(x)
+macro_rules! rounding {
+    ($($name:ident = $f:path : $t:ty;)*) => {$(
+        /// Rounds as the wasm op requires; a NaN comes back quieted (an
+        /// arithmetic NaN), which `libm` alone does not guarantee.
+        #[inline]
+        pub(crate) fn $name(x: $t) -> $t {
+            if x.is_nan() {
+                x + x
+            } else {
+                $f(x)
+            }
+        }
+    )*};
 }
 
-/// Round half to even, as `f64.nearest` requires.
-#[inline]
-pub(crate) fn f64_nearest(x: f64) -> f64 {
-    libm::rint(x)
+rounding! {
+    f32_ceil = libm::ceilf: f32;
+    f32_floor = libm::floorf: f32;
+    f32_trunc = libm::truncf: f32;
+    // `rint` rounds half to even in the default rounding mode.
+    f32_nearest = libm::rintf: f32;
+    f32_sqrt = libm::sqrtf: f32;
+    f64_ceil = libm::ceil: f64;
+    f64_floor = libm::floor: f64;
+    f64_trunc = libm::trunc: f64;
+    f64_nearest = libm::rint: f64;
+    f64_sqrt = libm::sqrt: f64;
 }
 
 macro_rules! trunc {
@@ -79,7 +96,13 @@ trunc!(
     -9223373136366403584.0f32,
     9223372036854775808.0f32
 );
-trunc!(i64_trunc_f32_u, f32, u64, -1.0f32, 18446744073709551616.0f32);
+trunc!(
+    i64_trunc_f32_u,
+    f32,
+    u64,
+    -1.0f32,
+    18446744073709551616.0f32
+);
 trunc!(
     i64_trunc_f64_s,
     f64,
@@ -87,7 +110,13 @@ trunc!(
     -9223372036854777856.0f64,
     9223372036854775808.0f64
 );
-trunc!(i64_trunc_f64_u, f64, u64, -1.0f64, 18446744073709551616.0f64);
+trunc!(
+    i64_trunc_f64_u,
+    f64,
+    u64,
+    -1.0f64,
+    18446744073709551616.0f64
+);
 
 #[cfg(test)]
 mod tests {
@@ -104,10 +133,24 @@ mod tests {
     #[test]
     fn trunc_bounds() {
         assert_eq!(i32_trunc_f32_s(-2147483648.0), Ok(i32::MIN));
-        assert_eq!(i32_trunc_f32_s(2147483648.0), Err(TrapCode::IntegerOverflow));
+        assert_eq!(
+            i32_trunc_f32_s(2147483648.0),
+            Err(TrapCode::IntegerOverflow)
+        );
         assert_eq!(i32_trunc_f64_u(-0.9), Ok(0));
-        assert_eq!(i64_trunc_f64_s(f64::NAN), Err(TrapCode::BadConversionToInteger));
+        assert_eq!(
+            i64_trunc_f64_s(f64::NAN),
+            Err(TrapCode::BadConversionToInteger)
+        );
         assert_eq!(i64_trunc_f32_s(-9223372036854775808.0), Ok(i64::MIN));
+    }
+
+    #[test]
+    fn rounding_quiets_signalling_nan() {
+        let snan = f32::from_bits(0x7fa0_0000);
+        assert_eq!(f32_floor(snan).to_bits() & 0x0040_0000, 0x0040_0000);
+        let snan = f64::from_bits(0x7ff4_0000_0000_0000);
+        assert!(f64_nearest(snan).to_bits() & (1 << 51) != 0);
     }
 
     #[test]

@@ -993,9 +993,7 @@ impl Translator<'_, '_> {
         let top = self.height() - 1;
         let top_slot = self.temp_slot(top);
         if let Some(at) = self.fusable {
-            let others_read_l = self.stack[..top as usize]
-                .iter()
-                .any(|o| *o == Operand::Local(l));
+            let others_read_l = self.stack[..top as usize].contains(&Operand::Local(l));
             if !others_read_l && self.stack[top as usize] == Operand::Temp {
                 // Retarget the producer's result straight into the local.
                 let mut first = true;
@@ -1024,7 +1022,10 @@ impl Translator<'_, '_> {
         }
         self.preserve_local(l, true);
         let src = self.slot_of(top);
-        self.emit(Op::Copy { dst: l as Slot, src });
+        self.emit(Op::Copy {
+            dst: l as Slot,
+            src,
+        });
         if !tee {
             self.stack.pop();
         }

@@ -40,9 +40,7 @@ impl ConstExpr {
         let mut reader = expr.get_operators_reader();
         while !reader.eof() {
             let offset = reader.original_position();
-            let op = reader
-                .read()
-                .map_err(|e| Error::from(e))?;
+            let op = reader.read().map_err(Error::from)?;
             ops.push(match op {
                 O::I32Const { value } => ConstOp::I32(value),
                 O::I64Const { value } => ConstOp::I64(value),

@@ -266,7 +266,9 @@ fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
         func_names: HashMap::new(),
     };
     let mut translate_scratch = crate::interp::translate::Scratch::default();
-    for payload in Parser::new(0).parse_all(bytes) {
+    let mut parser = Parser::new(0);
+    parser.set_features(engine.config().features);
+    for payload in parser.parse_all(bytes) {
         let payload = payload.map_err(werr)?;
         if let ValidPayload::Func(to_validate, body) = validator.payload(&payload).map_err(werr)? {
             let mut fv = to_validate.into_validator(core::mem::take(&mut allocs));
