@@ -56,7 +56,13 @@ impl Module {
         let path = path.as_ref();
         let bytes = std::fs::read(path)
             .map_err(|e| Error::msg(format!("cannot read {}: {e}", path.display())))?;
-        Module::new(engine, bytes)
+        // A `.wasm` file is binary: report a bad header as such rather than
+        // as a text-format syntax error.
+        if path.extension().is_some_and(|e| e == "wasm") {
+            Module::from_binary(engine, &bytes)
+        } else {
+            Module::new(engine, bytes)
+        }
     }
 
     /// The core module.
