@@ -29,7 +29,7 @@
 use std::fmt::Write as _;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// One benchmark program.
@@ -338,18 +338,6 @@ fn table_rows(out: &mut String, workload: &str, runtimes: &[Runtime], outcomes: 
     }
 }
 
-/// Output of a command, trimmed, if it ran and succeeded.
-fn command_output(program: &str, args: &[&str]) -> Option<String> {
-    let out = Command::new(program)
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
-}
-
 fn cpu_model() -> String {
     std::fs::read_to_string("/proc/cpuinfo")
         .ok()
@@ -389,9 +377,6 @@ fn utc_now() -> String {
 
 fn write_results(table: &str, runs: usize) -> std::io::Result<()> {
     let nproc = std::thread::available_parallelism().map_or(0, |n| n.get());
-    let commit = command_output("git", &["describe", "--always", "--dirty"])
-        .unwrap_or_else(|| "unknown".to_string());
-    let rustc = command_output("rustc", &["--version"]).unwrap_or_else(|| "unknown".to_string());
     let mut doc = String::new();
     let _ = writeln!(doc, "# wasmbed vs wasmi: benchmark results\n");
     let _ = writeln!(
@@ -401,8 +386,12 @@ fn write_results(table: &str, runs: usize) -> std::io::Result<()> {
     );
     let _ = writeln!(doc, "- date: {}", utc_now());
     let _ = writeln!(doc, "- machine: {nproc} CPUs (nproc), {}", cpu_model());
-    let _ = writeln!(doc, "- commit: {commit}");
-    let _ = writeln!(doc, "- toolchain: {rustc}");
+    let _ = writeln!(
+        doc,
+        "- commit: {} (`git describe --dirty` when the binary was built)",
+        env!("BENCH_BUILD_COMMIT")
+    );
+    let _ = writeln!(doc, "- toolchain: {}", env!("BENCH_BUILD_RUSTC"));
     let _ = writeln!(
         doc,
         "- method: median of {runs} timed iterations after one warm-up; \
