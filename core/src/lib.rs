@@ -29,8 +29,9 @@ mod error;
 mod extern_;
 mod func;
 mod instance;
-mod interp;
+#[macro_use]
 mod ir;
+mod interp;
 mod linker;
 mod module;
 pub mod platform;

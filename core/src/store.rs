@@ -75,6 +75,8 @@ pub(crate) enum FuncEntity {
         /// Index into `Store::host_funcs`.
         host: u32,
         type_id: u32,
+        /// Slots a call needs: `max(params, results)`.
+        slots: u32,
     },
 }
 

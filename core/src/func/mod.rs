@@ -206,10 +206,12 @@ impl Func {
 impl<T> Store<T> {
     pub(crate) fn alloc_host_func(&mut self, f: Arc<HostFunc<T>>) -> Func {
         let type_id = self.inner.engine.intern_type(&f.ty);
+        let slots = f.ty.params().len().max(f.ty.results().len()) as u32;
         self.host_funcs.push(f);
         self.inner.funcs.push(FuncEntity::Host {
             host: self.host_funcs.len() as u32 - 1,
             type_id,
+            slots,
         });
         Func::from_raw(self.inner.id, self.inner.funcs.len() as u32 - 1)
     }

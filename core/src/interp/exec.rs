@@ -1,16 +1,43 @@
-//! The executor: runs [`crate::ir`] code on an explicit frame stack. A wasm
-//! call pushes a [`Frame`] and never recurses on the host stack, so deep
-//! recursion ends in `TrapCode::StackOverflow`; only host→wasm re-entry
-//! nests, and that is bounded by [`MAX_NESTING`].
+//! The executor: runs [`crate::ir`] code on an explicit frame stack.
 //!
-//! It owns the dispatch loop and the frame/stack protocol; it does not
-//! decide anything about translation (see `translate`) or linking.
+//! Every op has its own handler function. A handler does its op's work and
+//! then dispatches the next op itself: with `wasmbed_tail_dispatch` (set by
+//! `build.rs` for optimised x86-64/AArch64 builds) it tail-calls the next
+//! handler, which LLVM compiles to a jump, so each op ends in its own
+//! indirect branch and the hot state (`ip`, `fp`, memory base and length)
+//! stays in registers; otherwise it returns to a small driver loop. Either
+//! way the host stack does not grow with the number of ops executed.
+//!
+//! A wasm call pushes a [`Frame`] and never recurses on the host stack, so
+//! deep recursion ends in `TrapCode::StackOverflow`; only host→wasm re-entry
+//! nests, bounded by [`MAX_NESTING`].
+//!
+//! This module owns dispatch and the frame/stack protocol; it decides
+//! nothing about translation (see `translate`) or linking.
+//!
+//! # Safety
+//! Handlers work on raw pointers whose validity rests on these invariants,
+//! which every `unsafe` block in this file relies on:
+//! - `ip` points at an op of the function `ctx.cur`, whose module stays
+//!   alive while its instance does (instances live as long as the store);
+//! - every slot an op names is below its function's `frame_size`
+//!   (translation guarantees it), and a frame is entered only after the
+//!   value stack holds `frame_size` slots from its `fp`, so `fp.add(slot)`
+//!   is inside `ctx.stack`; `fp` is re-derived whenever the stack may move;
+//! - `mem`/`len` describe the current instance's memory 0 and are reloaded
+//!   after anything that may grow or move it (calls across instances, host
+//!   calls, `memory.grow`);
+//! - `ctx.inner` points to the store the caller exclusively borrowed; it is
+//!   re-derived after every host call, the only place where other code
+//!   touches the store during execution.
 use crate::error::Error;
 use crate::interp::num;
-use crate::ir::{CompiledFunc, Op};
+use crate::ir::{CompiledFunc, Op, OP_COUNT};
 use crate::store::{FuncEntity, InstanceEntity, StoreInner};
+use crate::vm::context::VmTable;
 use crate::vm::trap::{FrameInfo, Trap, TrapCode};
 use alloc::vec::Vec;
+use core::hint::unreachable_unchecked;
 use core::ptr;
 
 /// Most nested host→wasm entries (a host function calling back into wasm).
@@ -30,7 +57,9 @@ pub(crate) trait Host {
 /// A suspended caller.
 #[derive(Clone, Copy)]
 struct Frame {
-    ip: *const Op,
+    /// Where to continue in the caller.
+    ip: Ip,
+    /// The caller's frame, as a slot offset into the value stack.
     fp: usize,
     func: *const CompiledFunc,
     instance: u32,
@@ -48,18 +77,917 @@ pub(crate) fn call_func(host: &mut dyn Host, func: u32, slots: &mut [u64]) -> Re
         return Err(TrapCode::StackOverflow.into());
     }
     inner.call_nesting += 1;
-    let mut stack = core::mem::take(&mut inner.stack);
-    let result = run(host, &mut stack, instance, def, slots);
+    let stack = core::mem::take(&mut inner.stack);
+    let (stack, result) = run(host, stack, instance, def, slots);
     let inner = host.inner();
     inner.call_nesting -= 1;
     inner.stack = stack;
     result
 }
 
-struct Exec {
+type Ip = *const Op;
+type Fp = *mut u64;
+type Mem = *mut u8;
+
+/// How a handler chain ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+enum Done {
+    /// Loop dispatch only: run the op saved in `Ctx::ip`.
+    #[cfg_attr(wasmbed_tail_dispatch, allow(dead_code))]
+    Continue,
+    /// The entry function returned; results are in slots `0..n`.
+    Return,
+    /// `Ctx::trap` says which and where.
+    Trap,
+    /// A host function failed; `Ctx::error` holds it.
+    Error,
+}
+
+/// Execution state that is not kept in registers.
+struct Ctx<'h> {
+    host: *mut (dyn Host + 'h),
+    inner: *mut StoreInner,
+    stack: Vec<u64>,
     frames: Vec<Frame>,
+    inst: *const InstanceEntity,
+    instance: u32,
+    /// The running function (for backtraces and frames).
+    cur: *const CompiledFunc,
+    /// Caches of the current instance's tables, for the hot ops.
+    code: *const CompiledFunc,
+    globals: *const *mut u64,
+    tables: *const *mut VmTable,
     max_depth: usize,
     max_stack: usize,
+    trap: Option<(TrapCode, Ip)>,
+    error: Option<Error>,
+    // The register state between ops in loop dispatch.
+    #[cfg(not(wasmbed_tail_dispatch))]
+    ip: Ip,
+    #[cfg(not(wasmbed_tail_dispatch))]
+    fp: Fp,
+    #[cfg(not(wasmbed_tail_dispatch))]
+    mem: Mem,
+    #[cfg(not(wasmbed_tail_dispatch))]
+    len: usize,
+}
+
+impl Ctx<'_> {
+    /// Makes instance `idx` current.
+    ///
+    /// # Safety
+    /// `self.inner` is valid and `idx` names a live instance.
+    #[inline]
+    unsafe fn switch_instance(&mut self, idx: u32) {
+        // SAFETY: the caller's promise; instances are never freed while the
+        // store lives.
+        unsafe {
+            let inst = (&*self.inner).instances[idx as usize].ptr();
+            let i = &*inst;
+            self.inst = inst;
+            self.instance = idx;
+            self.code = i.module.inner.code.as_ptr();
+            self.globals = i.global_ptrs.as_ptr();
+            self.tables = i.table_ptrs.as_ptr();
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+type Handler = unsafe extern "sysv64" fn(Ip, Fp, Mem, usize, &mut Ctx<'_>) -> Done;
+#[cfg(not(target_arch = "x86_64"))]
+type Handler = unsafe fn(Ip, Fp, Mem, usize, &mut Ctx<'_>) -> Done;
+
+/// The handler of the op at `ip`.
+///
+/// # Safety
+/// `ip` points at an op.
+#[inline(always)]
+unsafe fn handler_of(ip: Ip) -> Handler {
+    // SAFETY: `Op` is `repr(u16)`, so its first two bytes are the tag, and
+    // tags are below `OP_COUNT`, the table's length.
+    unsafe { *HANDLERS.get_unchecked(*(ip as *const u16) as usize) }
+}
+
+macro_rules! handler_table {
+    ($( $(#[$doc:meta])* $name:ident { $($slot:ident),* $(; $($imm:ident : $ity:ty),*)? } ),* $(,)?) => {
+        static HANDLERS: [Handler; OP_COUNT] = [ $( $name ),* ];
+    };
+}
+for_each_op!(handler_table);
+
+/// Ends a handler by running the op at `$ip` next.
+#[cfg(wasmbed_tail_dispatch)]
+macro_rules! dispatch {
+    ($ip:expr, $fp:expr, $mem:expr, $len:expr, $ctx:expr) => {{
+        let ip: Ip = $ip;
+        return handler_of(ip)(ip, $fp, $mem, $len, $ctx);
+    }};
+}
+
+/// Ends a handler by running the op at `$ip` next.
+#[cfg(not(wasmbed_tail_dispatch))]
+macro_rules! dispatch {
+    ($ip:expr, $fp:expr, $mem:expr, $len:expr, $ctx:expr) => {{
+        let (ip, fp, mem, len) = ($ip, $fp, $mem, $len);
+        let ctx: &mut Ctx<'_> = $ctx;
+        ctx.ip = ip;
+        ctx.fp = fp;
+        ctx.mem = mem;
+        ctx.len = len;
+        return Done::Continue;
+    }};
+}
+
+macro_rules! trap {
+    ($ctx:expr, $ip:expr, $code:expr) => {{
+        $ctx.trap = Some(($code, $ip));
+        return Done::Trap;
+    }};
+}
+
+/// Defines a handler. The body runs in an `unsafe` block justified by the
+/// invariants in the module docs.
+macro_rules! handler {
+    ($name:ident($ip:ident, $fp:ident, $mem:ident, $len:ident, $ctx:ident) $body:block) => {
+        #[cfg(target_arch = "x86_64")]
+        #[allow(
+            non_snake_case,
+            unused_mut,
+            unused_variables,
+            unused_assignments,
+            improper_ctypes_definitions
+        )]
+        unsafe extern "sysv64" fn $name(
+            $ip: Ip,
+            mut $fp: Fp,
+            mut $mem: Mem,
+            mut $len: usize,
+            $ctx: &mut Ctx<'_>,
+        ) -> Done {
+            // SAFETY: see the module docs.
+            #[allow(unused_unsafe)]
+            unsafe {
+                $body
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        #[allow(non_snake_case, unused_mut, unused_variables, unused_assignments)]
+        unsafe fn $name(
+            $ip: Ip,
+            mut $fp: Fp,
+            mut $mem: Mem,
+            mut $len: usize,
+            $ctx: &mut Ctx<'_>,
+        ) -> Done {
+            // SAFETY: see the module docs.
+            #[allow(unused_unsafe)]
+            unsafe {
+                $body
+            }
+        }
+    };
+}
+
+/// Binds the fields of the op at `ip`, which the handler table guarantees
+/// is of the named kind.
+macro_rules! fields {
+    ($ip:ident, $name:ident { $($f:ident $(: $bind:ident)?),* }) => {
+        let Op::$name { $($f $(: $bind)?),* } = *$ip else { unreachable_unchecked() };
+    };
+}
+
+#[inline(always)]
+unsafe fn get(fp: Fp, s: u16) -> u64 {
+    // SAFETY: module invariants: `s` is inside the frame.
+    unsafe { *fp.add(s as usize) }
+}
+
+#[inline(always)]
+unsafe fn set(fp: Fp, s: u16, v: u64) {
+    // SAFETY: module invariants: `s` is inside the frame.
+    unsafe { *fp.add(s as usize) = v }
+}
+
+/// The typed views of a slot that op handlers compute with.
+trait SlotVal: Sized {
+    fn from_slot(v: u64) -> Self;
+    fn into_slot(self) -> u64;
+}
+
+macro_rules! slot_val {
+    ($($t:ty: |$v:ident| $from:expr, |$w:ident| $into:expr;)*) => {$(
+        impl SlotVal for $t {
+            #[inline(always)]
+            fn from_slot($v: u64) -> Self {
+                $from
+            }
+            #[inline(always)]
+            fn into_slot(self) -> u64 {
+                let $w = self;
+                $into
+            }
+        }
+    )*};
+}
+
+slot_val! {
+    u32: |v| v as u32, |w| w as u64;
+    i32: |v| v as u32 as i32, |w| w as u32 as u64;
+    u64: |v| v, |w| w;
+    i64: |v| v as i64, |w| w as u64;
+    f32: |v| f32::from_bits(v as u32), |w| w.to_bits() as u64;
+    f64: |v| f64::from_bits(v), |w| w.to_bits();
+    bool: |v| v != 0, |w| w as u64;
+}
+
+macro_rules! unary {
+    ($($name:ident: |$a:ident: $t:ty| $e:expr;)*) => {$(
+        handler!($name(ip, fp, mem, len, ctx) {
+            fields!(ip, $name { dst, src });
+            let $a = <$t as SlotVal>::from_slot(get(fp, src));
+            set(fp, dst, SlotVal::into_slot($e));
+            dispatch!(ip.add(1), fp, mem, len, ctx)
+        });
+    )*};
+}
+
+macro_rules! binary {
+    ($($name:ident: |$a:ident: $ta:ty, $b:ident: $tb:ty| $e:expr;)*) => {$(
+        handler!($name(ip, fp, mem, len, ctx) {
+            fields!(ip, $name { dst, lhs, rhs });
+            let $a = <$ta as SlotVal>::from_slot(get(fp, lhs));
+            let $b = <$tb as SlotVal>::from_slot(get(fp, rhs));
+            set(fp, dst, SlotVal::into_slot($e));
+            dispatch!(ip.add(1), fp, mem, len, ctx)
+        });
+    )*};
+}
+
+/// Ops that may trap: the expression is a `Result<_, TrapCode>`.
+macro_rules! binary_trapping {
+    ($($name:ident: |$a:ident: $ta:ty, $b:ident: $tb:ty| $e:expr;)*) => {$(
+        handler!($name(ip, fp, mem, len, ctx) {
+            fields!(ip, $name { dst, lhs, rhs });
+            let $a = <$ta as SlotVal>::from_slot(get(fp, lhs));
+            let $b = <$tb as SlotVal>::from_slot(get(fp, rhs));
+            let r: Result<_, TrapCode> = $e;
+            match r {
+                Ok(v) => set(fp, dst, SlotVal::into_slot(v)),
+                Err(code) => trap!(ctx, ip, code),
+            }
+            dispatch!(ip.add(1), fp, mem, len, ctx)
+        });
+    )*};
+}
+
+macro_rules! unary_trapping {
+    ($($name:ident: |$a:ident: $t:ty| $e:expr;)*) => {$(
+        handler!($name(ip, fp, mem, len, ctx) {
+            fields!(ip, $name { dst, src });
+            let $a = <$t as SlotVal>::from_slot(get(fp, src));
+            match $e {
+                Ok(v) => set(fp, dst, SlotVal::into_slot(v)),
+                Err(code) => trap!(ctx, ip, code),
+            }
+            dispatch!(ip.add(1), fp, mem, len, ctx)
+        });
+    )*};
+}
+
+macro_rules! branch_cmp {
+    ($($name:ident: |$a:ident: $t:ty, $b:ident| $e:expr;)*) => {$(
+        handler!($name(ip, fp, mem, len, ctx) {
+            fields!(ip, $name { lhs, rhs, offset });
+            let $a = <$t as SlotVal>::from_slot(get(fp, lhs));
+            let $b = <$t as SlotVal>::from_slot(get(fp, rhs));
+            if $e {
+                dispatch!(ip.offset(offset as isize), fp, mem, len, ctx)
+            }
+            dispatch!(ip.add(1), fp, mem, len, ctx)
+        });
+    )*};
+}
+
+/// Effective address check: `$n` bytes at `addr + offset` inside memory.
+macro_rules! effective {
+    ($ctx:ident, $ip:ident, $fp:ident, $mem:ident, $len:ident, $addr:ident, $offset:ident, $n:expr) => {{
+        let ea = (get($fp, $addr) as u32 as u64) + $offset as u64;
+        if ea + $n > $len as u64 {
+            trap!($ctx, $ip, TrapCode::MemoryOutOfBounds);
+        }
+        $mem.add(ea as usize)
+    }};
+}
+
+macro_rules! loads {
+    ($($name:ident: $t:ty => |$v:ident| $conv:expr;)*) => {$(
+        handler!($name(ip, fp, mem, len, ctx) {
+            fields!(ip, $name { dst, addr, offset });
+            let p = effective!(ctx, ip, fp, mem, len, addr, offset, core::mem::size_of::<$t>() as u64);
+            let $v = <$t>::from_le(ptr::read_unaligned(p as *const $t));
+            set(fp, dst, $conv);
+            dispatch!(ip.add(1), fp, mem, len, ctx)
+        });
+    )*};
+}
+
+macro_rules! stores {
+    ($($name:ident: $t:ty;)*) => {$(
+        handler!($name(ip, fp, mem, len, ctx) {
+            fields!(ip, $name { addr, value, offset });
+            let p = effective!(ctx, ip, fp, mem, len, addr, offset, core::mem::size_of::<$t>() as u64);
+            ptr::write_unaligned(p as *mut $t, (get(fp, value) as $t).to_le());
+            dispatch!(ip.add(1), fp, mem, len, ctx)
+        });
+    )*};
+}
+
+/// Enters `$callee` (of instance `$instance`) with its frame at caller slot
+/// `$base`; the caller resumes at `$ret`.
+macro_rules! enter {
+    ($ip:ident, $fp:ident, $mem:ident, $len:ident, $ctx:ident, $callee:expr, $base:expr, $instance:expr, $ret:expr) => {{
+        let callee: *const CompiledFunc = $callee;
+        let fp_off = $fp.offset_from($ctx.stack.as_ptr()) as usize;
+        let new_fp = fp_off + $base as usize;
+        let need = new_fp + (*callee).frame_size as usize;
+        if $ctx.frames.len() >= $ctx.max_depth
+            || (need > $ctx.stack.len() && !grow_stack(&mut $ctx.stack, need, $ctx.max_stack))
+        {
+            trap!($ctx, $ip, TrapCode::StackOverflow);
+        }
+        $ctx.frames.push(Frame {
+            ip: $ret,
+            fp: fp_off,
+            func: $ctx.cur,
+            instance: $ctx.instance,
+        });
+        let instance: u32 = $instance;
+        if instance != $ctx.instance {
+            $ctx.switch_instance(instance);
+            ($mem, $len) = memory_of($ctx.inst);
+        }
+        $ctx.cur = callee;
+        let fp = init_frame($ctx.stack.as_mut_ptr().add(new_fp), &*callee);
+        dispatch!((&*callee).ops.as_ptr(), fp, $mem, $len, $ctx)
+    }};
+}
+
+/// Calls store function `$f` with its slots at caller slot `$base`.
+macro_rules! call_store_func {
+    ($ip:ident, $fp:ident, $mem:ident, $len:ident, $ctx:ident, $f:expr, $base:expr, $ret:expr) => {{
+        let f: u32 = $f;
+        let ret: Ip = $ret;
+        match (&*$ctx.inner).funcs[f as usize] {
+            FuncEntity::Wasm { instance, def, .. } => {
+                let target = (&*$ctx.inner).instances[instance as usize].ptr();
+                let callee: *const CompiledFunc = &(&*target).module.inner.code[def as usize];
+                enter!($ip, $fp, $mem, $len, $ctx, callee, $base, instance, ret)
+            }
+            FuncEntity::Host { host: h, slots, .. } => {
+                let fp_off = $fp.offset_from($ctx.stack.as_ptr()) as usize;
+                let start = fp_off + $base as usize;
+                let end = start + slots as usize;
+                if end > $ctx.stack.len() && !grow_stack(&mut $ctx.stack, end, $ctx.max_stack) {
+                    trap!($ctx, $ip, TrapCode::StackOverflow);
+                }
+                let res =
+                    (*$ctx.host).call_host(h, Some($ctx.instance), &mut $ctx.stack[start..end]);
+                $ctx.inner = (*$ctx.host).inner();
+                $ctx.switch_instance($ctx.instance);
+                ($mem, $len) = memory_of($ctx.inst);
+                let fp = $ctx.stack.as_mut_ptr().add(fp_off);
+                match res {
+                    Ok(()) => dispatch!(ret, fp, $mem, $len, $ctx),
+                    Err(e) => {
+                        $ctx.error = Some(e);
+                        return Done::Error;
+                    }
+                }
+            }
+        }
+    }};
+}
+
+/// Returns from the current function to its caller, or ends the run.
+macro_rules! ret {
+    ($mem:ident, $len:ident, $ctx:ident) => {{
+        match $ctx.frames.pop() {
+            Some(fr) => {
+                if fr.instance != $ctx.instance {
+                    $ctx.switch_instance(fr.instance);
+                    ($mem, $len) = memory_of($ctx.inst);
+                }
+                $ctx.cur = fr.func;
+                let fp = $ctx.stack.as_mut_ptr().add(fr.fp);
+                dispatch!(fr.ip, fp, $mem, $len, $ctx)
+            }
+            None => return Done::Return,
+        }
+    }};
+}
+
+/// The current instance's table `t`.
+#[inline(always)]
+unsafe fn table(ctx: &Ctx<'_>, t: u32) -> &'static mut VmTable {
+    // SAFETY: validation bounds `t` by the instance's table count, and the
+    // table cell lives as long as the store.
+    unsafe { &mut **ctx.tables.add(t as usize) }
+}
+
+// ---- control ----
+
+handler!(Unreachable(ip, fp, mem, len, ctx) {
+    trap!(ctx, ip, TrapCode::Unreachable)
+});
+
+// Never dispatched: the op before it skips it. Trapping keeps a translator
+// bug from turning into undefined behaviour.
+handler!(Extra(ip, fp, mem, len, ctx) {
+    trap!(ctx, ip, TrapCode::Unreachable)
+});
+
+handler!(Br(ip, fp, mem, len, ctx) {
+    fields!(ip, Br { offset });
+    dispatch!(ip.offset(offset as isize), fp, mem, len, ctx)
+});
+
+handler!(BrIfNez(ip, fp, mem, len, ctx) {
+    fields!(ip, BrIfNez { cond, offset });
+    if get(fp, cond) as u32 != 0 {
+        dispatch!(ip.offset(offset as isize), fp, mem, len, ctx)
+    }
+    dispatch!(ip.add(1), fp, mem, len, ctx)
+});
+
+handler!(BrIfEqz(ip, fp, mem, len, ctx) {
+    fields!(ip, BrIfEqz { cond, offset });
+    if get(fp, cond) as u32 == 0 {
+        dispatch!(ip.offset(offset as isize), fp, mem, len, ctx)
+    }
+    dispatch!(ip.add(1), fp, mem, len, ctx)
+});
+
+handler!(BrTable(ip, fp, mem, len, ctx) {
+    fields!(ip, BrTable { index, len: n });
+    let i = (get(fp, index) as u32).min(n);
+    dispatch!(ip.add(1 + i as usize), fp, mem, len, ctx)
+});
+
+branch_cmp! {
+    BrI32Eq: |a: u32, b| a == b;
+    BrI32Ne: |a: u32, b| a != b;
+    BrI32LtS: |a: i32, b| a < b;
+    BrI32LtU: |a: u32, b| a < b;
+    BrI32GtS: |a: i32, b| a > b;
+    BrI32GtU: |a: u32, b| a > b;
+    BrI32LeS: |a: i32, b| a <= b;
+    BrI32LeU: |a: u32, b| a <= b;
+    BrI32GeS: |a: i32, b| a >= b;
+    BrI32GeU: |a: u32, b| a >= b;
+    BrI64Eq: |a: u64, b| a == b;
+    BrI64Ne: |a: u64, b| a != b;
+    BrI64LtS: |a: i64, b| a < b;
+    BrI64LtU: |a: u64, b| a < b;
+    BrI64GtS: |a: i64, b| a > b;
+    BrI64GtU: |a: u64, b| a > b;
+    BrI64LeS: |a: i64, b| a <= b;
+    BrI64LeU: |a: u64, b| a <= b;
+    BrI64GeS: |a: i64, b| a >= b;
+    BrI64GeU: |a: u64, b| a >= b;
+}
+
+handler!(Return(ip, fp, mem, len, ctx) {
+    ret!(mem, len, ctx)
+});
+
+handler!(Return1(ip, fp, mem, len, ctx) {
+    fields!(ip, Return1 { src });
+    set(fp, 0, get(fp, src));
+    ret!(mem, len, ctx)
+});
+
+handler!(ReturnN(ip, fp, mem, len, ctx) {
+    fields!(ip, ReturnN { src, n });
+    // Ascending copy: the sources sit at or above the destinations.
+    for i in 0..n as usize {
+        *fp.add(i) = *fp.add(src as usize + i);
+    }
+    ret!(mem, len, ctx)
+});
+
+handler!(Call(ip, fp, mem, len, ctx) {
+    fields!(ip, Call { base, func });
+    let callee = ctx.code.add(func as usize);
+    enter!(ip, fp, mem, len, ctx, callee, base, ctx.instance, ip.add(1))
+});
+
+handler!(CallImport(ip, fp, mem, len, ctx) {
+    fields!(ip, CallImport { base, func });
+    let f = (&*ctx.inst).funcs[func as usize];
+    call_store_func!(ip, fp, mem, len, ctx, f, base, ip.add(1))
+});
+
+handler!(CallIndirect(ip, fp, mem, len, ctx) {
+    fields!(ip, CallIndirect { index, base, type_index });
+    let Op::Extra { a: table_index, .. } = *ip.add(1) else { unreachable_unchecked() };
+    let t = table(ctx, table_index);
+    let i = get(fp, index) as u32;
+    if i >= t.length {
+        trap!(ctx, ip, TrapCode::UndefinedElement);
+    }
+    let r = *t.base.add(i as usize);
+    if r == 0 {
+        trap!(ctx, ip, TrapCode::UninitializedElement);
+    }
+    let f = (r - 1) as u32;
+    let expected = (&*ctx.inst).module.inner.type_ids[type_index as usize];
+    if (&*ctx.inner).funcs[f as usize].type_id() != expected {
+        trap!(ctx, ip, TrapCode::BadSignature);
+    }
+    call_store_func!(ip, fp, mem, len, ctx, f, base, ip.add(2))
+});
+
+// ---- variables, references ----
+
+handler!(Copy(ip, fp, mem, len, ctx) {
+    fields!(ip, Copy { dst, src });
+    set(fp, dst, get(fp, src));
+    dispatch!(ip.add(1), fp, mem, len, ctx)
+});
+
+handler!(Select(ip, fp, mem, len, ctx) {
+    fields!(ip, Select { dst, cond, a, b });
+    let v = if get(fp, cond) as u32 != 0 { get(fp, a) } else { get(fp, b) };
+    set(fp, dst, v);
+    dispatch!(ip.add(1), fp, mem, len, ctx)
+});
+
+handler!(GlobalGet(ip, fp, mem, len, ctx) {
+    fields!(ip, GlobalGet { dst, global });
+    set(fp, dst, **ctx.globals.add(global as usize));
+    dispatch!(ip.add(1), fp, mem, len, ctx)
+});
+
+handler!(GlobalSet(ip, fp, mem, len, ctx) {
+    fields!(ip, GlobalSet { src, global });
+    **ctx.globals.add(global as usize) = get(fp, src);
+    dispatch!(ip.add(1), fp, mem, len, ctx)
+});
+
+handler!(RefFunc(ip, fp, mem, len, ctx) {
+    fields!(ip, RefFunc { dst, func });
+    set(fp, dst, (&*ctx.inst).funcs[func as usize] as u64 + 1);
+    dispatch!(ip.add(1), fp, mem, len, ctx)
+});
+
+// ---- memory ----
+
+loads! {
+    I32Load: u32 => |v| v as u64;
+    I64Load: u64 => |v| v;
+    F32Load: u32 => |v| v as u64;
+    F64Load: u64 => |v| v;
+    I32Load8S: u8 => |v| v as i8 as i32 as u32 as u64;
+    I32Load8U: u8 => |v| v as u64;
+    I32Load16S: u16 => |v| v as i16 as i32 as u32 as u64;
+    I32Load16U: u16 => |v| v as u64;
+    I64Load8S: u8 => |v| v as i8 as i64 as u64;
+    I64Load8U: u8 => |v| v as u64;
+    I64Load16S: u16 => |v| v as i16 as i64 as u64;
+    I64Load16U: u16 => |v| v as u64;
+    I64Load32S: u32 => |v| v as i32 as i64 as u64;
+    I64Load32U: u32 => |v| v as u64;
+}
+
+stores! {
+    I32Store: u32;
+    I64Store: u64;
+    F32Store: u32;
+    F64Store: u64;
+    I32Store8: u8;
+    I32Store16: u16;
+    I64Store8: u8;
+    I64Store16: u16;
+    I64Store32: u32;
+}
+
+handler!(MemorySize(ip, fp, mem, len, ctx) {
+    fields!(ip, MemorySize { dst });
+    set(fp, dst, len as u64 / crate::WASM_PAGE_SIZE);
+    dispatch!(ip.add(1), fp, mem, len, ctx)
+});
+
+handler!(MemoryGrow(ip, fp, mem, len, ctx) {
+    fields!(ip, MemoryGrow { dst, delta });
+    let m = (&*ctx.inst).memories[0];
+    let res = (*(&*ctx.inner).memories[m as usize].ptr()).grow(get(fp, delta) as u32);
+    (mem, len) = memory_of(ctx.inst);
+    set(fp, dst, res.unwrap_or(u32::MAX) as u64);
+    dispatch!(ip.add(1), fp, mem, len, ctx)
+});
+
+handler!(MemoryFill(ip, fp, mem, len, ctx) {
+    fields!(ip, MemoryFill { dst, value, len: n });
+    let (d, v, n) = (get(fp, dst) as u32 as u64, get(fp, value) as u8, get(fp, n) as u32 as u64);
+    if d + n > len as u64 {
+        trap!(ctx, ip, TrapCode::MemoryOutOfBounds);
+    }
+    ptr::write_bytes(mem.add(d as usize), v, n as usize);
+    dispatch!(ip.add(1), fp, mem, len, ctx)
+});
+
+handler!(MemoryCopy(ip, fp, mem, len, ctx) {
+    fields!(ip, MemoryCopy { dst, src, len: n });
+    let (d, s, n) = (get(fp, dst) as u32 as u64, get(fp, src) as u32 as u64, get(fp, n) as u32 as u64);
+    if d + n > len as u64 || s + n > len as u64 {
+        trap!(ctx, ip, TrapCode::MemoryOutOfBounds);
+    }
+    // `copy` allows the ranges to overlap, as `memory.copy` does.
+    ptr::copy(mem.add(s as usize), mem.add(d as usize), n as usize);
+    dispatch!(ip.add(1), fp, mem, len, ctx)
+});
+
+handler!(MemoryInit(ip, fp, mem, len, ctx) {
+    fields!(ip, MemoryInit { dst, src, len: n });
+    let Op::Extra { a: seg, .. } = *ip.add(1) else { unreachable_unchecked() };
+    let (d, s, n) = (get(fp, dst) as u32 as u64, get(fp, src) as u32 as u64, get(fp, n) as u32 as u64);
+    let inst = &*ctx.inst;
+    let bytes: &[u8] = if inst.data_dropped[seg as usize] {
+        &[]
+    } else {
+        &inst.module.inner.datas[seg as usize].bytes
+    };
+    if d + n > len as u64 || s + n > bytes.len() as u64 {
+        trap!(ctx, ip, TrapCode::MemoryOutOfBounds);
+    }
+    // A data segment never aliases linear memory.
+    ptr::copy_nonoverlapping(bytes.as_ptr().add(s as usize), mem.add(d as usize), n as usize);
+    dispatch!(ip.add(2), fp, mem, len, ctx)
+});
+
+handler!(DataDrop(ip, fp, mem, len, ctx) {
+    fields!(ip, DataDrop { segment });
+    (&mut *(ctx.inst as *mut InstanceEntity)).data_dropped[segment as usize] = true;
+    dispatch!(ip.add(1), fp, mem, len, ctx)
+});
+
+// ---- tables ----
+
+handler!(TableGet(ip, fp, mem, len, ctx) {
+    fields!(ip, TableGet { dst, index, table: t });
+    let t = table(ctx, t);
+    let i = get(fp, index) as u32;
+    if i >= t.length {
+        trap!(ctx, ip, TrapCode::TableOutOfBounds);
+    }
+    set(fp, dst, *t.base.add(i as usize));
+    dispatch!(ip.add(1), fp, mem, len, ctx)
+});
+
+handler!(TableSet(ip, fp, mem, len, ctx) {
+    fields!(ip, TableSet { index, value, table: t });
+    let t = table(ctx, t);
+    let i = get(fp, index) as u32;
+    if i >= t.length {
+        trap!(ctx, ip, TrapCode::TableOutOfBounds);
+    }
+    *t.base.add(i as usize) = get(fp, value);
+    dispatch!(ip.add(1), fp, mem, len, ctx)
+});
+
+handler!(TableSize(ip, fp, mem, len, ctx) {
+    fields!(ip, TableSize { dst, table: t });
+    set(fp, dst, table(ctx, t).length as u64);
+    dispatch!(ip.add(1), fp, mem, len, ctx)
+});
+
+handler!(TableGrow(ip, fp, mem, len, ctx) {
+    fields!(ip, TableGrow { dst, init, delta, table: t });
+    let ti = (&*ctx.inst).tables[t as usize];
+    let res = (*(&*ctx.inner).tables[ti as usize].ptr()).grow(get(fp, delta) as u32, get(fp, init));
+    set(fp, dst, res.unwrap_or(u32::MAX) as u64);
+    dispatch!(ip.add(1), fp, mem, len, ctx)
+});
+
+handler!(TableFill(ip, fp, mem, len, ctx) {
+    fields!(ip, TableFill { dst, value, len: n, table: t });
+    let t = table(ctx, t);
+    let (d, v, n) = (get(fp, dst) as u32, get(fp, value), get(fp, n) as u32);
+    if d as u64 + n as u64 > t.length as u64 {
+        trap!(ctx, ip, TrapCode::TableOutOfBounds);
+    }
+    core::slice::from_raw_parts_mut(t.base.add(d as usize), n as usize).fill(v);
+    dispatch!(ip.add(1), fp, mem, len, ctx)
+});
+
+handler!(TableCopy(ip, fp, mem, len, ctx) {
+    fields!(ip, TableCopy { dst, src, len: n });
+    let Op::Extra { a: dt, b: st } = *ip.add(1) else { unreachable_unchecked() };
+    let (d, s, n) = (get(fp, dst) as u32 as u64, get(fp, src) as u32 as u64, get(fp, n) as u32 as u64);
+    let (dtab, stab) = (table(ctx, dt), table(ctx, st));
+    if d + n > dtab.length as u64 || s + n > stab.length as u64 {
+        trap!(ctx, ip, TrapCode::TableOutOfBounds);
+    }
+    ptr::copy(stab.base.add(s as usize), dtab.base.add(d as usize), n as usize);
+    dispatch!(ip.add(2), fp, mem, len, ctx)
+});
+
+handler!(TableInit(ip, fp, mem, len, ctx) {
+    fields!(ip, TableInit { dst, src, len: n });
+    let Op::Extra { a: seg, b: t } = *ip.add(1) else { unreachable_unchecked() };
+    let (d, s, n) = (get(fp, dst) as u32 as u64, get(fp, src) as u32 as u64, get(fp, n) as u32 as u64);
+    let t = table(ctx, t);
+    let items = &(&*ctx.inst).elems[seg as usize];
+    if d + n > t.length as u64 || s + n > items.len() as u64 {
+        trap!(ctx, ip, TrapCode::TableOutOfBounds);
+    }
+    ptr::copy_nonoverlapping(items.as_ptr().add(s as usize), t.base.add(d as usize), n as usize);
+    dispatch!(ip.add(2), fp, mem, len, ctx)
+});
+
+handler!(ElemDrop(ip, fp, mem, len, ctx) {
+    fields!(ip, ElemDrop { segment });
+    (&mut *(ctx.inst as *mut InstanceEntity)).elems[segment as usize] = Default::default();
+    dispatch!(ip.add(1), fp, mem, len, ctx)
+});
+
+// ---- numeric ----
+
+unary! {
+    I32Eqz: |a: u32| a == 0;
+    I64Eqz: |a: u64| a == 0;
+    I32Clz: |a: u32| a.leading_zeros();
+    I32Ctz: |a: u32| a.trailing_zeros();
+    I32Popcnt: |a: u32| a.count_ones();
+    I64Clz: |a: u64| a.leading_zeros() as u64;
+    I64Ctz: |a: u64| a.trailing_zeros() as u64;
+    I64Popcnt: |a: u64| a.count_ones() as u64;
+    F32Abs: |a: u32| a & 0x7fff_ffff;
+    F32Neg: |a: u32| a ^ 0x8000_0000;
+    F32Ceil: |a: f32| num::f32_ceil(a);
+    F32Floor: |a: f32| num::f32_floor(a);
+    F32Trunc: |a: f32| num::f32_trunc(a);
+    F32Nearest: |a: f32| num::f32_nearest(a);
+    F32Sqrt: |a: f32| num::f32_sqrt(a);
+    F64Abs: |a: u64| a & 0x7fff_ffff_ffff_ffff;
+    F64Neg: |a: u64| a ^ 0x8000_0000_0000_0000;
+    F64Ceil: |a: f64| num::f64_ceil(a);
+    F64Floor: |a: f64| num::f64_floor(a);
+    F64Trunc: |a: f64| num::f64_trunc(a);
+    F64Nearest: |a: f64| num::f64_nearest(a);
+    F64Sqrt: |a: f64| num::f64_sqrt(a);
+    I32WrapI64: |a: u64| a as u32;
+    I64ExtendI32S: |a: i32| a as i64;
+    I64ExtendI32U: |a: u32| a as u64;
+    F32ConvertI32S: |a: i32| a as f32;
+    F32ConvertI32U: |a: u32| a as f32;
+    F32ConvertI64S: |a: i64| a as f32;
+    F32ConvertI64U: |a: u64| a as f32;
+    F32DemoteF64: |a: f64| a as f32;
+    F64ConvertI32S: |a: i32| a as f64;
+    F64ConvertI32U: |a: u32| a as f64;
+    F64ConvertI64S: |a: i64| a as f64;
+    F64ConvertI64U: |a: u64| a as f64;
+    F64PromoteF32: |a: f32| a as f64;
+    I32Extend8S: |a: u32| a as i8 as i32;
+    I32Extend16S: |a: u32| a as i16 as i32;
+    I64Extend8S: |a: u64| a as i8 as i64;
+    I64Extend16S: |a: u64| a as i16 as i64;
+    I64Extend32S: |a: u64| a as i32 as i64;
+    // Rust's float-to-int `as` saturates and maps NaN to 0: exactly
+    // `trunc_sat`.
+    I32TruncSatF32S: |a: f32| a as i32;
+    I32TruncSatF32U: |a: f32| a as u32;
+    I32TruncSatF64S: |a: f64| a as i32;
+    I32TruncSatF64U: |a: f64| a as u32;
+    I64TruncSatF32S: |a: f32| a as i64;
+    I64TruncSatF32U: |a: f32| a as u64;
+    I64TruncSatF64S: |a: f64| a as i64;
+    I64TruncSatF64U: |a: f64| a as u64;
+}
+
+unary_trapping! {
+    I32TruncF32S: |a: f32| num::i32_trunc_f32_s(a);
+    I32TruncF32U: |a: f32| num::i32_trunc_f32_u(a);
+    I32TruncF64S: |a: f64| num::i32_trunc_f64_s(a);
+    I32TruncF64U: |a: f64| num::i32_trunc_f64_u(a);
+    I64TruncF32S: |a: f32| num::i64_trunc_f32_s(a);
+    I64TruncF32U: |a: f32| num::i64_trunc_f32_u(a);
+    I64TruncF64S: |a: f64| num::i64_trunc_f64_s(a);
+    I64TruncF64U: |a: f64| num::i64_trunc_f64_u(a);
+}
+
+binary! {
+    I32Eq: |a: u32, b: u32| a == b;
+    I32Ne: |a: u32, b: u32| a != b;
+    I32LtS: |a: i32, b: i32| a < b;
+    I32LtU: |a: u32, b: u32| a < b;
+    I32GtS: |a: i32, b: i32| a > b;
+    I32GtU: |a: u32, b: u32| a > b;
+    I32LeS: |a: i32, b: i32| a <= b;
+    I32LeU: |a: u32, b: u32| a <= b;
+    I32GeS: |a: i32, b: i32| a >= b;
+    I32GeU: |a: u32, b: u32| a >= b;
+    I64Eq: |a: u64, b: u64| a == b;
+    I64Ne: |a: u64, b: u64| a != b;
+    I64LtS: |a: i64, b: i64| a < b;
+    I64LtU: |a: u64, b: u64| a < b;
+    I64GtS: |a: i64, b: i64| a > b;
+    I64GtU: |a: u64, b: u64| a > b;
+    I64LeS: |a: i64, b: i64| a <= b;
+    I64LeU: |a: u64, b: u64| a <= b;
+    I64GeS: |a: i64, b: i64| a >= b;
+    I64GeU: |a: u64, b: u64| a >= b;
+    F32Eq: |a: f32, b: f32| a == b;
+    F32Ne: |a: f32, b: f32| a != b;
+    F32Lt: |a: f32, b: f32| a < b;
+    F32Gt: |a: f32, b: f32| a > b;
+    F32Le: |a: f32, b: f32| a <= b;
+    F32Ge: |a: f32, b: f32| a >= b;
+    F64Eq: |a: f64, b: f64| a == b;
+    F64Ne: |a: f64, b: f64| a != b;
+    F64Lt: |a: f64, b: f64| a < b;
+    F64Gt: |a: f64, b: f64| a > b;
+    F64Le: |a: f64, b: f64| a <= b;
+    F64Ge: |a: f64, b: f64| a >= b;
+    I32Add: |a: u32, b: u32| a.wrapping_add(b);
+    I32Sub: |a: u32, b: u32| a.wrapping_sub(b);
+    I32Mul: |a: u32, b: u32| a.wrapping_mul(b);
+    I32And: |a: u32, b: u32| a & b;
+    I32Or: |a: u32, b: u32| a | b;
+    I32Xor: |a: u32, b: u32| a ^ b;
+    I32Shl: |a: u32, b: u32| a.wrapping_shl(b);
+    I32ShrS: |a: i32, b: u32| a.wrapping_shr(b);
+    I32ShrU: |a: u32, b: u32| a.wrapping_shr(b);
+    I32Rotl: |a: u32, b: u32| a.rotate_left(b & 31);
+    I32Rotr: |a: u32, b: u32| a.rotate_right(b & 31);
+    I64Add: |a: u64, b: u64| a.wrapping_add(b);
+    I64Sub: |a: u64, b: u64| a.wrapping_sub(b);
+    I64Mul: |a: u64, b: u64| a.wrapping_mul(b);
+    I64And: |a: u64, b: u64| a & b;
+    I64Or: |a: u64, b: u64| a | b;
+    I64Xor: |a: u64, b: u64| a ^ b;
+    I64Shl: |a: u64, b: u64| a.wrapping_shl(b as u32);
+    I64ShrS: |a: i64, b: u64| a.wrapping_shr(b as u32);
+    I64ShrU: |a: u64, b: u64| a.wrapping_shr(b as u32);
+    I64Rotl: |a: u64, b: u64| a.rotate_left((b & 63) as u32);
+    I64Rotr: |a: u64, b: u64| a.rotate_right((b & 63) as u32);
+    F32Add: |a: f32, b: f32| a + b;
+    F32Sub: |a: f32, b: f32| a - b;
+    F32Mul: |a: f32, b: f32| a * b;
+    F32Div: |a: f32, b: f32| a / b;
+    F32Min: |a: f32, b: f32| num::f32_min(a, b);
+    F32Max: |a: f32, b: f32| num::f32_max(a, b);
+    F32Copysign: |a: u32, b: u32| (a & 0x7fff_ffff) | (b & 0x8000_0000);
+    F64Add: |a: f64, b: f64| a + b;
+    F64Sub: |a: f64, b: f64| a - b;
+    F64Mul: |a: f64, b: f64| a * b;
+    F64Div: |a: f64, b: f64| a / b;
+    F64Min: |a: f64, b: f64| num::f64_min(a, b);
+    F64Max: |a: f64, b: f64| num::f64_max(a, b);
+    F64Copysign: |a: u64, b: u64| (a & 0x7fff_ffff_ffff_ffff) | (b & 0x8000_0000_0000_0000);
+}
+
+binary_trapping! {
+    I32DivS: |a: i32, b: i32| num::i32_div_s(a, b);
+    I32DivU: |a: u32, b: u32| a.checked_div(b).ok_or(TrapCode::IntegerDivisionByZero);
+    I32RemS: |a: i32, b: i32| if b == 0 { Err(TrapCode::IntegerDivisionByZero) } else { Ok(a.wrapping_rem(b)) };
+    I32RemU: |a: u32, b: u32| a.checked_rem(b).ok_or(TrapCode::IntegerDivisionByZero);
+    I64DivS: |a: i64, b: i64| num::i64_div_s(a, b);
+    I64DivU: |a: u64, b: u64| a.checked_div(b).ok_or(TrapCode::IntegerDivisionByZero);
+    I64RemS: |a: i64, b: i64| if b == 0 { Err(TrapCode::IntegerDivisionByZero) } else { Ok(a.wrapping_rem(b)) };
+    I64RemU: |a: u64, b: u64| a.checked_rem(b).ok_or(TrapCode::IntegerDivisionByZero);
+}
+
+// ---- driver ----
+
+/// Runs from `ip` until the entry function returns or something stops it.
+#[cfg(wasmbed_tail_dispatch)]
+#[inline(never)]
+fn execute(ip: Ip, fp: Fp, mem: Mem, len: usize, ctx: &mut Ctx<'_>) -> Done {
+    // SAFETY: module invariants hold for the entry frame set up by `run`.
+    unsafe { handler_of(ip)(ip, fp, mem, len, ctx) }
+}
+
+/// Runs from `ip` until the entry function returns or something stops it.
+#[cfg(not(wasmbed_tail_dispatch))]
+#[inline(never)]
+fn execute(ip: Ip, fp: Fp, mem: Mem, len: usize, ctx: &mut Ctx<'_>) -> Done {
+    ctx.ip = ip;
+    ctx.fp = fp;
+    ctx.mem = mem;
+    ctx.len = len;
+    loop {
+        let (ip, fp, mem, len) = (ctx.ip, ctx.fp, ctx.mem, ctx.len);
+        // SAFETY: module invariants; every handler leaves a valid state in
+        // `ctx` when it returns `Continue`.
+        let done = unsafe { handler_of(ip)(ip, fp, mem, len, ctx) };
+        if done != Done::Continue {
+            return done;
+        }
+    }
 }
 
 fn trap_at(
@@ -67,13 +995,13 @@ fn trap_at(
     frames: &[Frame],
     code: TrapCode,
     cur: *const CompiledFunc,
-    ip: *const Op,
+    ip: Ip,
     instance: u32,
 ) -> Error {
     let mut bt = Vec::new();
-    let mut push = |func: *const CompiledFunc, ip: *const Op, instance: u32| {
+    let mut push = |func: *const CompiledFunc, ip: Ip, instance: u32| {
         // SAFETY: `func` is a live function of `instance`'s module and `ip`
-        // points into (or one past) its ops.
+        // points into its ops.
         let f = unsafe { &*func };
         let idx = unsafe { ip.offset_from(f.ops.as_ptr()) } as usize;
         let module = &inner.instances[instance as usize].get().module.inner;
@@ -85,8 +1013,9 @@ fn trap_at(
     };
     push(cur, ip, instance);
     for fr in frames.iter().rev() {
-        // The saved ip is the op after the call; report the call itself.
-        // SAFETY: a saved ip is always one past a call op of `fr.func`.
+        // The saved ip is the op after the call (or after its `Extra`);
+        // the op before it carries the call's offset.
+        // SAFETY: a saved ip is always past a call op of `fr.func`.
         push(fr.func, unsafe { fr.ip.sub(1) }, fr.instance);
     }
     let mut t = Trap::new(code);
@@ -110,917 +1039,85 @@ fn grow_stack(stack: &mut Vec<u64>, need: usize, max: usize) -> bool {
 
 fn run(
     host: &mut dyn Host,
-    stack: &mut Vec<u64>,
+    mut stack: Vec<u64>,
     instance: u32,
     def: u32,
     slots: &mut [u64],
-) -> Result<(), Error> {
-    let config = host.inner().engine.config().clone();
-    let mut ex = Exec {
+) -> (Vec<u64>, Result<(), Error>) {
+    let inner: *mut StoreInner = host.inner();
+    // SAFETY: `inner` comes from the exclusive borrow behind `host`.
+    let config = unsafe { (*inner).engine.config().clone() };
+    let mut ctx = Ctx {
+        host,
+        inner,
+        stack: Vec::new(),
         frames: Vec::new(),
+        inst: ptr::null(),
+        instance,
+        cur: ptr::null(),
+        code: ptr::null(),
+        globals: ptr::null(),
+        tables: ptr::null(),
         max_depth: config.max_call_depth as usize,
         max_stack: config.max_value_stack,
+        trap: None,
+        error: None,
+        #[cfg(not(wasmbed_tail_dispatch))]
+        ip: ptr::null(),
+        #[cfg(not(wasmbed_tail_dispatch))]
+        fp: ptr::null_mut(),
+        #[cfg(not(wasmbed_tail_dispatch))]
+        mem: ptr::null_mut(),
+        #[cfg(not(wasmbed_tail_dispatch))]
+        len: 0,
     };
-    let mut inner: *mut StoreInner = host.inner();
-    // SAFETY (for every `unsafe` below that dereferences `inner`, `inst`,
-    // `cur` or a cached memory/global pointer): `inner` is the store the
-    // caller exclusively borrowed; it is re-derived after each host call,
-    // the only place something else touches the store. Instances and the
-    // modules behind `cur` live in `Pinned` cells that are never freed
-    // while the store lives, so their addresses stay valid.
-    let mut inst: *const InstanceEntity = unsafe { (&*inner).instances[instance as usize].ptr() };
-    let mut cur_instance = instance;
-    let mut cur: *const CompiledFunc = unsafe { &(&(&*inst).module.inner.code)[def as usize] };
-    let entry = unsafe { &*cur };
-    let need = entry.frame_size as usize;
-    if stack.len() < need && !grow_stack(stack, need, ex.max_stack) {
-        return Err(TrapCode::StackOverflow.into());
+    // SAFETY: `instance` is a live instance of this store.
+    unsafe { ctx.switch_instance(instance) };
+    // SAFETY: `def` indexes the module's defined functions.
+    let entry: *const CompiledFunc = unsafe { ctx.code.add(def as usize) };
+    let entry_ref = unsafe { &*entry };
+    let need = (entry_ref.frame_size as usize).max(slots.len());
+    if stack.len() < need && !grow_stack(&mut stack, need, ctx.max_stack) {
+        return (stack, Err(TrapCode::StackOverflow.into()));
     }
-    let np = entry.num_params as usize;
+    let np = entry_ref.num_params as usize;
     stack[..np].copy_from_slice(&slots[..np]);
-    let mut fp_off = 0usize;
-    // SAFETY: `stack` holds at least `frame_size` slots from `fp_off`.
-    let mut fp: *mut u64 = unsafe { init_frame(stack.as_mut_ptr(), entry) };
-    let mut ip: *const Op = entry.ops.as_ptr();
-    let (mut mem, mut mem_len) = unsafe { memory_of(inst) };
-
-    // Every slot an op names is below its function's `frame_size`
-    // (translation guarantees it) and every frame is entered only after the
-    // stack holds `frame_size` slots from its `fp`, so `fp.add(slot)` stays
-    // inside the stack allocation.
-    macro_rules! r {
-        ($s:expr) => {
-            unsafe { *fp.add($s as usize) }
-        };
-    }
-    macro_rules! w {
-        ($s:expr, $v:expr) => {{
-            let v = $v;
-            unsafe { *fp.add($s as usize) = v }
-        }};
-    }
-    macro_rules! next {
-        () => {
-            ip = unsafe { ip.add(1) }
-        };
-    }
-    macro_rules! trap {
-        ($code:expr) => {{
-            let frames = core::mem::take(&mut ex.frames);
-            #[allow(unused_unsafe)]
-            let inner_ref = unsafe { &*inner };
-            return Err(trap_at(inner_ref, &frames, $code, cur, ip, cur_instance));
-        }};
-    }
-    macro_rules! tri {
-        ($e:expr) => {
-            match $e {
-                Ok(v) => v,
-                Err(code) => trap!(code),
-            }
-        };
-    }
-    macro_rules! un {
-        ($dst:ident, $src:ident, $f:expr) => {{
-            w!($dst, $f(r!($src)));
-            next!();
-        }};
-    }
-    macro_rules! bin {
-        ($dst:ident, $lhs:ident, $rhs:ident, $f:expr) => {{
-            w!($dst, $f(r!($lhs), r!($rhs)));
-            next!();
-        }};
-    }
-    macro_rules! i32bin {
-        ($dst:ident, $lhs:ident, $rhs:ident, $f:expr) => {
-            bin!($dst, $lhs, $rhs, |a: u64, b: u64| {
-                let f: fn(u32, u32) -> u32 = $f;
-                f(a as u32, b as u32) as u64
-            })
-        };
-    }
-    macro_rules! i32cmp {
-        ($dst:ident, $lhs:ident, $rhs:ident, $f:expr) => {
-            bin!($dst, $lhs, $rhs, |a: u64, b: u64| {
-                let f: fn(u32, u32) -> bool = $f;
-                f(a as u32, b as u32) as u64
-            })
-        };
-    }
-    macro_rules! i64cmp {
-        ($dst:ident, $lhs:ident, $rhs:ident, $f:expr) => {
-            bin!($dst, $lhs, $rhs, |a: u64, b: u64| {
-                let f: fn(u64, u64) -> bool = $f;
-                f(a, b) as u64
-            })
-        };
-    }
-    macro_rules! f32bin {
-        ($dst:ident, $lhs:ident, $rhs:ident, $f:expr) => {
-            bin!($dst, $lhs, $rhs, |a: u64, b: u64| {
-                let f: fn(f32, f32) -> f32 = $f;
-                f(f32::from_bits(a as u32), f32::from_bits(b as u32)).to_bits() as u64
-            })
-        };
-    }
-    macro_rules! f64bin {
-        ($dst:ident, $lhs:ident, $rhs:ident, $f:expr) => {
-            bin!($dst, $lhs, $rhs, |a: u64, b: u64| {
-                let f: fn(f64, f64) -> f64 = $f;
-                f(f64::from_bits(a), f64::from_bits(b)).to_bits()
-            })
-        };
-    }
-    macro_rules! f32cmp {
-        ($dst:ident, $lhs:ident, $rhs:ident, $f:expr) => {
-            bin!($dst, $lhs, $rhs, |a: u64, b: u64| {
-                let f: fn(f32, f32) -> bool = $f;
-                f(f32::from_bits(a as u32), f32::from_bits(b as u32)) as u64
-            })
-        };
-    }
-    macro_rules! f64cmp {
-        ($dst:ident, $lhs:ident, $rhs:ident, $f:expr) => {
-            bin!($dst, $lhs, $rhs, |a: u64, b: u64| {
-                let f: fn(f64, f64) -> bool = $f;
-                f(f64::from_bits(a), f64::from_bits(b)) as u64
-            })
-        };
-    }
-    macro_rules! f32un {
-        ($dst:ident, $src:ident, $f:expr) => {
-            un!($dst, $src, |a: u64| {
-                let f: fn(f32) -> f32 = $f;
-                f(f32::from_bits(a as u32)).to_bits() as u64
-            })
-        };
-    }
-    macro_rules! f64un {
-        ($dst:ident, $src:ident, $f:expr) => {
-            un!($dst, $src, |a: u64| {
-                let f: fn(f64) -> f64 = $f;
-                f(f64::from_bits(a)).to_bits()
-            })
-        };
-    }
-    macro_rules! addr {
-        ($addr:ident, $offset:ident, $n:expr) => {{
-            let ea = (r!($addr) as u32 as u64) + $offset as u64;
-            if ea + $n > mem_len as u64 {
-                trap!(TrapCode::MemoryOutOfBounds);
-            }
-            // SAFETY: `ea + n <= mem_len`, the accessible length of the
-            // memory at `mem`.
-            unsafe { mem.add(ea as usize) }
-        }};
-    }
-    macro_rules! load {
-        ($dst:ident, $addr:ident, $offset:ident, $t:ty, $conv:expr) => {{
-            let p = addr!($addr, $offset, core::mem::size_of::<$t>() as u64);
-            let v = <$t>::from_le(unsafe { ptr::read_unaligned(p as *const $t) });
-            let conv: fn($t) -> u64 = $conv;
-            w!($dst, conv(v));
-            next!();
-        }};
-    }
-    macro_rules! store {
-        ($addr:ident, $value:ident, $offset:ident, $t:ty) => {{
-            let p = addr!($addr, $offset, core::mem::size_of::<$t>() as u64);
-            let v = r!($value) as $t;
-            unsafe { ptr::write_unaligned(p as *mut $t, v.to_le()) };
-            next!();
-        }};
-    }
-    macro_rules! switch_instance {
-        ($idx:expr) => {{
-            let idx = $idx;
-            if idx != cur_instance {
-                cur_instance = idx;
-                inst = unsafe { (&*inner).instances[idx as usize].ptr() };
-                (mem, mem_len) = unsafe { memory_of(inst) };
-            }
-        }};
-    }
-    // Enters `callee` with its frame at `new_fp`, returning to `ret_ip`.
-    macro_rules! enter {
-        ($callee:expr, $new_fp:expr, $ret_ip:expr, $callee_instance:expr) => {{
-            let callee: *const CompiledFunc = $callee;
-            let new_fp: usize = $new_fp;
-            let need = new_fp + unsafe { (&*callee).frame_size } as usize;
-            if ex.frames.len() >= ex.max_depth
-                || (need > stack.len() && !grow_stack(stack, need, ex.max_stack))
-            {
-                trap!(TrapCode::StackOverflow);
-            }
-            ex.frames.push(Frame {
-                ip: $ret_ip,
-                fp: fp_off,
-                func: cur,
-                instance: cur_instance,
-            });
-            switch_instance!($callee_instance);
-            fp_off = new_fp;
-            cur = callee;
-            // SAFETY: the stack holds `need` slots, checked above.
-            fp = unsafe { init_frame(stack.as_mut_ptr().add(fp_off), &*callee) };
-            ip = unsafe { (&*callee).ops.as_ptr() };
-        }};
-    }
-    // Calls store function `f` with its frame/slots at `base`.
-    macro_rules! call_store_func {
-        ($f:expr, $base:expr) => {{
-            let f: u32 = $f;
-            let base = $base as usize;
-            let ret_ip = unsafe { ip.add(1) };
-            match unsafe { &(&*inner).funcs[f as usize] } {
-                FuncEntity::Wasm { instance, def, .. } => {
-                    let (instance, def) = (*instance, *def);
-                    let target = unsafe { (&*inner).instances[instance as usize].ptr() };
-                    let callee = unsafe { &(&(&*target).module.inner.code)[def as usize] };
-                    enter!(callee, fp_off + base, ret_ip, instance);
-                }
-                FuncEntity::Host { host: h, type_id } => {
-                    let h = *h;
-                    let ty = unsafe { (&*inner).engine.type_of(*type_id) };
-                    let n = ty.params().len().max(ty.results().len());
-                    let start = fp_off + base;
-                    if start + n > stack.len() && !grow_stack(stack, start + n, ex.max_stack) {
-                        trap!(TrapCode::StackOverflow);
-                    }
-                    let res = host.call_host(h, Some(cur_instance), &mut stack[start..start + n]);
-                    inner = host.inner();
-                    inst = unsafe { (&*inner).instances[cur_instance as usize].ptr() };
-                    (mem, mem_len) = unsafe { memory_of(inst) };
-                    fp = unsafe { stack.as_mut_ptr().add(fp_off) };
-                    res?;
-                    ip = ret_ip;
-                }
-            }
-        }};
-    }
-    macro_rules! ret {
-        () => {{
-            match ex.frames.pop() {
-                Some(fr) => {
-                    switch_instance!(fr.instance);
-                    ip = fr.ip;
-                    fp_off = fr.fp;
-                    cur = fr.func;
-                    fp = unsafe { stack.as_mut_ptr().add(fp_off) };
-                }
-                None => break,
-            }
-        }};
-    }
-    macro_rules! extra {
-        () => {
-            match unsafe { *ip.add(1) } {
-                Op::Extra { a, b } => (a, b),
-                _ => unreachable!("translator always emits Extra here"),
-            }
-        };
-    }
-
-    loop {
-        let op = unsafe { *ip };
-        match op {
-            Op::Unreachable {} => trap!(TrapCode::Unreachable),
-            Op::Extra { .. } => unreachable!("Extra is skipped by its op"),
-            Op::Br { offset } => ip = unsafe { ip.offset(offset as isize) },
-            Op::BrIfNez { cond, offset } => {
-                if r!(cond) as u32 != 0 {
-                    ip = unsafe { ip.offset(offset as isize) };
-                } else {
-                    next!();
-                }
-            }
-            Op::BrIfEqz { cond, offset } => {
-                if r!(cond) as u32 == 0 {
-                    ip = unsafe { ip.offset(offset as isize) };
-                } else {
-                    next!();
-                }
-            }
-            Op::BrTable { index, len } => {
-                let i = (r!(index) as u32).min(len);
-                ip = unsafe { ip.add(1 + i as usize) };
-            }
-            Op::Return {} => ret!(),
-            Op::Return1 { src } => {
-                w!(0, r!(src));
-                ret!();
-            }
-            Op::ReturnN { src, n } => {
-                for i in 0..n as usize {
-                    w!(i, r!(src as usize + i));
-                }
-                ret!();
-            }
-            Op::Call { base, func } => {
-                let callee = unsafe { &(&(&*inst).module.inner.code)[func as usize] };
-                let ret_ip = unsafe { ip.add(1) };
-                enter!(callee, fp_off + base as usize, ret_ip, cur_instance);
-            }
-            Op::CallImport { base, func } => {
-                let f = unsafe { (&(&*inst).funcs)[func as usize] };
-                call_store_func!(f, base);
-            }
-            Op::CallIndirect {
-                index,
-                base,
-                type_index,
-            } => {
-                let (table, _) = extra!();
-                next!();
-                let i = r!(index) as u32;
-                let f = unsafe {
-                    let t = (&(&*inst).table_ptrs)[table as usize];
-                    if i >= (*t).length {
-                        trap!(TrapCode::UndefinedElement);
-                    }
-                    *(*t).base.add(i as usize)
-                };
-                if f == 0 {
-                    trap!(TrapCode::UninitializedElement);
-                }
-                let f = (f - 1) as u32;
-                let expected = unsafe { (&(&*inst).module.inner.type_ids)[type_index as usize] };
-                if unsafe { (&(&*inner).funcs)[f as usize].type_id() } != expected {
-                    trap!(TrapCode::BadSignature);
-                }
-                call_store_func!(f, base);
-            }
-            Op::Copy { dst, src } => un!(dst, src, |v| v),
-            Op::Select { dst, cond, a, b } => {
-                let v = if r!(cond) as u32 != 0 { r!(a) } else { r!(b) };
-                w!(dst, v);
-                next!();
-            }
-            Op::GlobalGet { dst, global } => {
-                w!(dst, unsafe { *(&(&*inst).global_ptrs)[global as usize] });
-                next!();
-            }
-            Op::GlobalSet { src, global } => {
-                let v = r!(src);
-                unsafe { *(&(&*inst).global_ptrs)[global as usize] = v };
-                next!();
-            }
-            Op::RefFunc { dst, func } => {
-                w!(dst, unsafe { (&(&*inst).funcs)[func as usize] } as u64 + 1);
-                next!();
-            }
-            Op::I32Load { dst, addr, offset } => load!(dst, addr, offset, u32, |v| v as u64),
-            Op::I64Load { dst, addr, offset } => load!(dst, addr, offset, u64, |v| v),
-            Op::F32Load { dst, addr, offset } => load!(dst, addr, offset, u32, |v| v as u64),
-            Op::F64Load { dst, addr, offset } => load!(dst, addr, offset, u64, |v| v),
-            Op::I32Load8S { dst, addr, offset } => {
-                load!(dst, addr, offset, u8, |v| v as i8 as i32 as u32 as u64)
-            }
-            Op::I32Load8U { dst, addr, offset } => load!(dst, addr, offset, u8, |v| v as u64),
-            Op::I32Load16S { dst, addr, offset } => {
-                load!(dst, addr, offset, u16, |v| v as i16 as i32 as u32 as u64)
-            }
-            Op::I32Load16U { dst, addr, offset } => load!(dst, addr, offset, u16, |v| v as u64),
-            Op::I64Load8S { dst, addr, offset } => {
-                load!(dst, addr, offset, u8, |v| v as i8 as i64 as u64)
-            }
-            Op::I64Load8U { dst, addr, offset } => load!(dst, addr, offset, u8, |v| v as u64),
-            Op::I64Load16S { dst, addr, offset } => {
-                load!(dst, addr, offset, u16, |v| v as i16 as i64 as u64)
-            }
-            Op::I64Load16U { dst, addr, offset } => load!(dst, addr, offset, u16, |v| v as u64),
-            Op::I64Load32S { dst, addr, offset } => {
-                load!(dst, addr, offset, u32, |v| v as i32 as i64 as u64)
-            }
-            Op::I64Load32U { dst, addr, offset } => load!(dst, addr, offset, u32, |v| v as u64),
-            Op::I32Store {
-                addr,
-                value,
-                offset,
-            } => store!(addr, value, offset, u32),
-            Op::I64Store {
-                addr,
-                value,
-                offset,
-            } => store!(addr, value, offset, u64),
-            Op::F32Store {
-                addr,
-                value,
-                offset,
-            } => store!(addr, value, offset, u32),
-            Op::F64Store {
-                addr,
-                value,
-                offset,
-            } => store!(addr, value, offset, u64),
-            Op::I32Store8 {
-                addr,
-                value,
-                offset,
-            }
-            | Op::I64Store8 {
-                addr,
-                value,
-                offset,
-            } => store!(addr, value, offset, u8),
-            Op::I32Store16 {
-                addr,
-                value,
-                offset,
-            }
-            | Op::I64Store16 {
-                addr,
-                value,
-                offset,
-            } => store!(addr, value, offset, u16),
-            Op::I64Store32 {
-                addr,
-                value,
-                offset,
-            } => store!(addr, value, offset, u32),
-            Op::MemorySize { dst } => {
-                w!(dst, mem_len as u64 / crate::WASM_PAGE_SIZE);
-                next!();
-            }
-            Op::MemoryGrow { dst, delta } => {
-                let delta = r!(delta) as u32;
-                let res = unsafe {
-                    let m = (&(&*inst).memories)[0];
-                    (*(&*inner).memories[m as usize].ptr()).grow(delta)
-                };
-                (mem, mem_len) = unsafe { memory_of(inst) };
-                w!(dst, res.map_or(u32::MAX, |old| old) as u64);
-                next!();
-            }
-            Op::MemoryFill { dst, value, len } => {
-                let (d, v, n) = (
-                    r!(dst) as u32 as u64,
-                    r!(value) as u8,
-                    r!(len) as u32 as u64,
-                );
-                if d + n > mem_len as u64 {
-                    trap!(TrapCode::MemoryOutOfBounds);
-                }
-                // SAFETY: `d + n <= mem_len`.
-                unsafe { ptr::write_bytes(mem.add(d as usize), v, n as usize) };
-                next!();
-            }
-            Op::MemoryCopy { dst, src, len } => {
-                let (d, s, n) = (
-                    r!(dst) as u32 as u64,
-                    r!(src) as u32 as u64,
-                    r!(len) as u32 as u64,
-                );
-                if d + n > mem_len as u64 || s + n > mem_len as u64 {
-                    trap!(TrapCode::MemoryOutOfBounds);
-                }
-                // SAFETY: both ranges lie inside memory; `copy` allows overlap.
-                unsafe { ptr::copy(mem.add(s as usize), mem.add(d as usize), n as usize) };
-                next!();
-            }
-            Op::MemoryInit { dst, src, len } => {
-                let (seg, _) = extra!();
-                let (d, s, n) = (
-                    r!(dst) as u32 as u64,
-                    r!(src) as u32 as u64,
-                    r!(len) as u32 as u64,
-                );
-                let bytes: &[u8] = unsafe {
-                    if (&(&*inst).data_dropped)[seg as usize] {
-                        &[]
-                    } else {
-                        &(&(&*inst).module.inner.datas)[seg as usize].bytes
-                    }
-                };
-                if d + n > mem_len as u64 || s + n > bytes.len() as u64 {
-                    trap!(TrapCode::MemoryOutOfBounds);
-                }
-                // SAFETY: both ranges checked above; a data segment never
-                // aliases linear memory.
-                unsafe {
-                    ptr::copy_nonoverlapping(
-                        bytes.as_ptr().add(s as usize),
-                        mem.add(d as usize),
-                        n as usize,
-                    )
-                };
-                ip = unsafe { ip.add(2) };
-            }
-            Op::DataDrop { segment } => {
-                unsafe {
-                    let i = &mut *(inst as *mut InstanceEntity);
-                    i.data_dropped[segment as usize] = true;
-                }
-                next!();
-            }
-            Op::TableGet { dst, index, table } => {
-                let i = r!(index) as u32;
-                let v = unsafe {
-                    let t = (&(&*inst).table_ptrs)[table as usize];
-                    if i >= (*t).length {
-                        trap!(TrapCode::TableOutOfBounds);
-                    }
-                    *(*t).base.add(i as usize)
-                };
-                w!(dst, v);
-                next!();
-            }
-            Op::TableSet {
-                index,
-                value,
-                table,
-            } => {
-                let i = r!(index) as u32;
-                let v = r!(value);
-                unsafe {
-                    let t = (&(&*inst).table_ptrs)[table as usize];
-                    if i >= (*t).length {
-                        trap!(TrapCode::TableOutOfBounds);
-                    }
-                    *(*t).base.add(i as usize) = v;
-                }
-                next!();
-            }
-            Op::TableSize { dst, table } => {
-                let n = unsafe { (*(&(&*inst).table_ptrs)[table as usize]).length };
-                w!(dst, n as u64);
-                next!();
-            }
-            Op::TableGrow {
-                dst,
-                init,
-                delta,
-                table,
-            } => {
-                let (init, delta) = (r!(init), r!(delta) as u32);
-                let res = unsafe {
-                    let t = (&(&*inst).tables)[table as usize];
-                    (*(&*inner).tables[t as usize].ptr()).grow(delta, init)
-                };
-                w!(dst, res.map_or(u32::MAX, |old| old) as u64);
-                next!();
-            }
-            Op::TableFill {
-                dst,
-                value,
-                len,
-                table,
-            } => {
-                let (d, v, n) = (r!(dst) as u32, r!(value), r!(len) as u32);
-                unsafe {
-                    let t = &mut *(&(&*inst).table_ptrs)[table as usize];
-                    if d as u64 + n as u64 > t.length as u64 {
-                        trap!(TrapCode::TableOutOfBounds);
-                    }
-                    core::slice::from_raw_parts_mut(t.base.add(d as usize), n as usize).fill(v);
-                }
-                next!();
-            }
-            Op::TableCopy { dst, src, len } => {
-                let (dt, st) = extra!();
-                let (d, s, n) = (r!(dst) as u32 as u64, r!(src) as u32 as u64, r!(len) as u32);
-                unsafe {
-                    let dtab = &*(&(&*inst).table_ptrs)[dt as usize];
-                    let stab = &*(&(&*inst).table_ptrs)[st as usize];
-                    if d + n as u64 > dtab.length as u64 || s + n as u64 > stab.length as u64 {
-                        trap!(TrapCode::TableOutOfBounds);
-                    }
-                    ptr::copy(
-                        stab.base.add(s as usize),
-                        dtab.base.add(d as usize),
-                        n as usize,
-                    );
-                }
-                ip = unsafe { ip.add(2) };
-            }
-            Op::TableInit { dst, src, len } => {
-                let (seg, table) = extra!();
-                let (d, s, n) = (r!(dst) as u32 as u64, r!(src) as u32 as u64, r!(len) as u32);
-                unsafe {
-                    let t = &*(&(&*inst).table_ptrs)[table as usize];
-                    let items = &(&(&*inst).elems)[seg as usize];
-                    if d + n as u64 > t.length as u64 || s + n as u64 > items.len() as u64 {
-                        trap!(TrapCode::TableOutOfBounds);
-                    }
-                    ptr::copy_nonoverlapping(
-                        items.as_ptr().add(s as usize),
-                        t.base.add(d as usize),
-                        n as usize,
-                    );
-                }
-                ip = unsafe { ip.add(2) };
-            }
-            Op::ElemDrop { segment } => {
-                unsafe {
-                    let i = &mut *(inst as *mut InstanceEntity);
-                    i.elems[segment as usize] = Default::default();
-                }
-                next!();
-            }
-
-            Op::I32Eqz { dst, src } => un!(dst, src, |a: u64| (a as u32 == 0) as u64),
-            Op::I32Eq { dst, lhs, rhs } => i32cmp!(dst, lhs, rhs, |a, b| a == b),
-            Op::I32Ne { dst, lhs, rhs } => i32cmp!(dst, lhs, rhs, |a, b| a != b),
-            Op::I32LtS { dst, lhs, rhs } => i32cmp!(dst, lhs, rhs, |a, b| (a as i32) < b as i32),
-            Op::I32LtU { dst, lhs, rhs } => i32cmp!(dst, lhs, rhs, |a, b| a < b),
-            Op::I32GtS { dst, lhs, rhs } => i32cmp!(dst, lhs, rhs, |a, b| a as i32 > b as i32),
-            Op::I32GtU { dst, lhs, rhs } => i32cmp!(dst, lhs, rhs, |a, b| a > b),
-            Op::I32LeS { dst, lhs, rhs } => i32cmp!(dst, lhs, rhs, |a, b| a as i32 <= b as i32),
-            Op::I32LeU { dst, lhs, rhs } => i32cmp!(dst, lhs, rhs, |a, b| a <= b),
-            Op::I32GeS { dst, lhs, rhs } => i32cmp!(dst, lhs, rhs, |a, b| a as i32 >= b as i32),
-            Op::I32GeU { dst, lhs, rhs } => i32cmp!(dst, lhs, rhs, |a, b| a >= b),
-            Op::I64Eqz { dst, src } => un!(dst, src, |a: u64| (a == 0) as u64),
-            Op::I64Eq { dst, lhs, rhs } => i64cmp!(dst, lhs, rhs, |a, b| a == b),
-            Op::I64Ne { dst, lhs, rhs } => i64cmp!(dst, lhs, rhs, |a, b| a != b),
-            Op::I64LtS { dst, lhs, rhs } => i64cmp!(dst, lhs, rhs, |a, b| (a as i64) < b as i64),
-            Op::I64LtU { dst, lhs, rhs } => i64cmp!(dst, lhs, rhs, |a, b| a < b),
-            Op::I64GtS { dst, lhs, rhs } => i64cmp!(dst, lhs, rhs, |a, b| a as i64 > b as i64),
-            Op::I64GtU { dst, lhs, rhs } => i64cmp!(dst, lhs, rhs, |a, b| a > b),
-            Op::I64LeS { dst, lhs, rhs } => i64cmp!(dst, lhs, rhs, |a, b| a as i64 <= b as i64),
-            Op::I64LeU { dst, lhs, rhs } => i64cmp!(dst, lhs, rhs, |a, b| a <= b),
-            Op::I64GeS { dst, lhs, rhs } => i64cmp!(dst, lhs, rhs, |a, b| a as i64 >= b as i64),
-            Op::I64GeU { dst, lhs, rhs } => i64cmp!(dst, lhs, rhs, |a, b| a >= b),
-            Op::F32Eq { dst, lhs, rhs } => f32cmp!(dst, lhs, rhs, |a, b| a == b),
-            Op::F32Ne { dst, lhs, rhs } => f32cmp!(dst, lhs, rhs, |a, b| a != b),
-            Op::F32Lt { dst, lhs, rhs } => f32cmp!(dst, lhs, rhs, |a, b| a < b),
-            Op::F32Gt { dst, lhs, rhs } => f32cmp!(dst, lhs, rhs, |a, b| a > b),
-            Op::F32Le { dst, lhs, rhs } => f32cmp!(dst, lhs, rhs, |a, b| a <= b),
-            Op::F32Ge { dst, lhs, rhs } => f32cmp!(dst, lhs, rhs, |a, b| a >= b),
-            Op::F64Eq { dst, lhs, rhs } => f64cmp!(dst, lhs, rhs, |a, b| a == b),
-            Op::F64Ne { dst, lhs, rhs } => f64cmp!(dst, lhs, rhs, |a, b| a != b),
-            Op::F64Lt { dst, lhs, rhs } => f64cmp!(dst, lhs, rhs, |a, b| a < b),
-            Op::F64Gt { dst, lhs, rhs } => f64cmp!(dst, lhs, rhs, |a, b| a > b),
-            Op::F64Le { dst, lhs, rhs } => f64cmp!(dst, lhs, rhs, |a, b| a <= b),
-            Op::F64Ge { dst, lhs, rhs } => f64cmp!(dst, lhs, rhs, |a, b| a >= b),
-
-            Op::I32Clz { dst, src } => un!(dst, src, |a: u64| (a as u32).leading_zeros() as u64),
-            Op::I32Ctz { dst, src } => un!(dst, src, |a: u64| (a as u32).trailing_zeros() as u64),
-            Op::I32Popcnt { dst, src } => un!(dst, src, |a: u64| (a as u32).count_ones() as u64),
-            Op::I32Add { dst, lhs, rhs } => i32bin!(dst, lhs, rhs, |a, b| a.wrapping_add(b)),
-            Op::I32Sub { dst, lhs, rhs } => i32bin!(dst, lhs, rhs, |a, b| a.wrapping_sub(b)),
-            Op::I32Mul { dst, lhs, rhs } => i32bin!(dst, lhs, rhs, |a, b| a.wrapping_mul(b)),
-            Op::I32DivS { dst, lhs, rhs } => {
-                let (a, b) = (r!(lhs) as i32, r!(rhs) as i32);
-                if b == 0 {
-                    trap!(TrapCode::IntegerDivisionByZero);
-                }
-                if a == i32::MIN && b == -1 {
-                    trap!(TrapCode::IntegerOverflow);
-                }
-                w!(dst, (a / b) as u32 as u64);
-                next!();
-            }
-            Op::I32DivU { dst, lhs, rhs } => {
-                let (a, b) = (r!(lhs) as u32, r!(rhs) as u32);
-                if b == 0 {
-                    trap!(TrapCode::IntegerDivisionByZero);
-                }
-                w!(dst, (a / b) as u64);
-                next!();
-            }
-            Op::I32RemS { dst, lhs, rhs } => {
-                let (a, b) = (r!(lhs) as i32, r!(rhs) as i32);
-                if b == 0 {
-                    trap!(TrapCode::IntegerDivisionByZero);
-                }
-                w!(dst, a.wrapping_rem(b) as u32 as u64);
-                next!();
-            }
-            Op::I32RemU { dst, lhs, rhs } => {
-                let (a, b) = (r!(lhs) as u32, r!(rhs) as u32);
-                if b == 0 {
-                    trap!(TrapCode::IntegerDivisionByZero);
-                }
-                w!(dst, (a % b) as u64);
-                next!();
-            }
-            Op::I32And { dst, lhs, rhs } => i32bin!(dst, lhs, rhs, |a, b| a & b),
-            Op::I32Or { dst, lhs, rhs } => i32bin!(dst, lhs, rhs, |a, b| a | b),
-            Op::I32Xor { dst, lhs, rhs } => i32bin!(dst, lhs, rhs, |a, b| a ^ b),
-            Op::I32Shl { dst, lhs, rhs } => i32bin!(dst, lhs, rhs, |a, b| a.wrapping_shl(b)),
-            Op::I32ShrS { dst, lhs, rhs } => {
-                i32bin!(dst, lhs, rhs, |a, b| (a as i32).wrapping_shr(b) as u32)
-            }
-            Op::I32ShrU { dst, lhs, rhs } => i32bin!(dst, lhs, rhs, |a, b| a.wrapping_shr(b)),
-            Op::I32Rotl { dst, lhs, rhs } => i32bin!(dst, lhs, rhs, |a, b| a.rotate_left(b)),
-            Op::I32Rotr { dst, lhs, rhs } => i32bin!(dst, lhs, rhs, |a, b| a.rotate_right(b)),
-            Op::I64Clz { dst, src } => un!(dst, src, |a: u64| a.leading_zeros() as u64),
-            Op::I64Ctz { dst, src } => un!(dst, src, |a: u64| a.trailing_zeros() as u64),
-            Op::I64Popcnt { dst, src } => un!(dst, src, |a: u64| a.count_ones() as u64),
-            Op::I64Add { dst, lhs, rhs } => bin!(dst, lhs, rhs, |a: u64, b| a.wrapping_add(b)),
-            Op::I64Sub { dst, lhs, rhs } => bin!(dst, lhs, rhs, |a: u64, b| a.wrapping_sub(b)),
-            Op::I64Mul { dst, lhs, rhs } => bin!(dst, lhs, rhs, |a: u64, b| a.wrapping_mul(b)),
-            Op::I64DivS { dst, lhs, rhs } => {
-                let (a, b) = (r!(lhs) as i64, r!(rhs) as i64);
-                if b == 0 {
-                    trap!(TrapCode::IntegerDivisionByZero);
-                }
-                if a == i64::MIN && b == -1 {
-                    trap!(TrapCode::IntegerOverflow);
-                }
-                w!(dst, (a / b) as u64);
-                next!();
-            }
-            Op::I64DivU { dst, lhs, rhs } => {
-                let (a, b) = (r!(lhs), r!(rhs));
-                if b == 0 {
-                    trap!(TrapCode::IntegerDivisionByZero);
-                }
-                w!(dst, a / b);
-                next!();
-            }
-            Op::I64RemS { dst, lhs, rhs } => {
-                let (a, b) = (r!(lhs) as i64, r!(rhs) as i64);
-                if b == 0 {
-                    trap!(TrapCode::IntegerDivisionByZero);
-                }
-                w!(dst, a.wrapping_rem(b) as u64);
-                next!();
-            }
-            Op::I64RemU { dst, lhs, rhs } => {
-                let (a, b) = (r!(lhs), r!(rhs));
-                if b == 0 {
-                    trap!(TrapCode::IntegerDivisionByZero);
-                }
-                w!(dst, a % b);
-                next!();
-            }
-            Op::I64And { dst, lhs, rhs } => bin!(dst, lhs, rhs, |a: u64, b| a & b),
-            Op::I64Or { dst, lhs, rhs } => bin!(dst, lhs, rhs, |a: u64, b| a | b),
-            Op::I64Xor { dst, lhs, rhs } => bin!(dst, lhs, rhs, |a: u64, b| a ^ b),
-            Op::I64Shl { dst, lhs, rhs } => {
-                bin!(dst, lhs, rhs, |a: u64, b: u64| a.wrapping_shl(b as u32))
-            }
-            Op::I64ShrS { dst, lhs, rhs } => {
-                bin!(
-                    dst,
-                    lhs,
-                    rhs,
-                    |a: u64, b: u64| (a as i64).wrapping_shr(b as u32) as u64
-                )
-            }
-            Op::I64ShrU { dst, lhs, rhs } => {
-                bin!(dst, lhs, rhs, |a: u64, b: u64| a.wrapping_shr(b as u32))
-            }
-            Op::I64Rotl { dst, lhs, rhs } => {
-                bin!(dst, lhs, rhs, |a: u64, b: u64| a
-                    .rotate_left((b & 63) as u32))
-            }
-            Op::I64Rotr { dst, lhs, rhs } => {
-                bin!(dst, lhs, rhs, |a: u64, b: u64| a
-                    .rotate_right((b & 63) as u32))
-            }
-
-            Op::F32Abs { dst, src } => un!(dst, src, |a: u64| a & 0x7fff_ffff),
-            Op::F32Neg { dst, src } => un!(dst, src, |a: u64| (a as u32 ^ 0x8000_0000) as u64),
-            Op::F32Ceil { dst, src } => f32un!(dst, src, num::f32_ceil),
-            Op::F32Floor { dst, src } => f32un!(dst, src, num::f32_floor),
-            Op::F32Trunc { dst, src } => f32un!(dst, src, num::f32_trunc),
-            Op::F32Nearest { dst, src } => f32un!(dst, src, num::f32_nearest),
-            Op::F32Sqrt { dst, src } => f32un!(dst, src, num::f32_sqrt),
-            Op::F32Add { dst, lhs, rhs } => f32bin!(dst, lhs, rhs, |a, b| a + b),
-            Op::F32Sub { dst, lhs, rhs } => f32bin!(dst, lhs, rhs, |a, b| a - b),
-            Op::F32Mul { dst, lhs, rhs } => f32bin!(dst, lhs, rhs, |a, b| a * b),
-            Op::F32Div { dst, lhs, rhs } => f32bin!(dst, lhs, rhs, |a, b| a / b),
-            Op::F32Min { dst, lhs, rhs } => f32bin!(dst, lhs, rhs, num::f32_min),
-            Op::F32Max { dst, lhs, rhs } => f32bin!(dst, lhs, rhs, num::f32_max),
-            Op::F32Copysign { dst, lhs, rhs } => bin!(dst, lhs, rhs, |a: u64, b: u64| {
-                ((a as u32 & 0x7fff_ffff) | (b as u32 & 0x8000_0000)) as u64
-            }),
-            Op::F64Abs { dst, src } => un!(dst, src, |a: u64| a & 0x7fff_ffff_ffff_ffff),
-            Op::F64Neg { dst, src } => un!(dst, src, |a: u64| a ^ 0x8000_0000_0000_0000),
-            Op::F64Ceil { dst, src } => f64un!(dst, src, num::f64_ceil),
-            Op::F64Floor { dst, src } => f64un!(dst, src, num::f64_floor),
-            Op::F64Trunc { dst, src } => f64un!(dst, src, num::f64_trunc),
-            Op::F64Nearest { dst, src } => f64un!(dst, src, num::f64_nearest),
-            Op::F64Sqrt { dst, src } => f64un!(dst, src, num::f64_sqrt),
-            Op::F64Add { dst, lhs, rhs } => f64bin!(dst, lhs, rhs, |a, b| a + b),
-            Op::F64Sub { dst, lhs, rhs } => f64bin!(dst, lhs, rhs, |a, b| a - b),
-            Op::F64Mul { dst, lhs, rhs } => f64bin!(dst, lhs, rhs, |a, b| a * b),
-            Op::F64Div { dst, lhs, rhs } => f64bin!(dst, lhs, rhs, |a, b| a / b),
-            Op::F64Min { dst, lhs, rhs } => f64bin!(dst, lhs, rhs, num::f64_min),
-            Op::F64Max { dst, lhs, rhs } => f64bin!(dst, lhs, rhs, num::f64_max),
-            Op::F64Copysign { dst, lhs, rhs } => bin!(dst, lhs, rhs, |a: u64, b: u64| {
-                (a & 0x7fff_ffff_ffff_ffff) | (b & 0x8000_0000_0000_0000)
-            }),
-
-            Op::I32WrapI64 { dst, src } => un!(dst, src, |a: u64| a as u32 as u64),
-            Op::I32TruncF32S { dst, src } => {
-                let v = tri!(num::i32_trunc_f32_s(f32::from_bits(r!(src) as u32)));
-                w!(dst, v as u32 as u64);
-                next!();
-            }
-            Op::I32TruncF32U { dst, src } => {
-                let v = tri!(num::i32_trunc_f32_u(f32::from_bits(r!(src) as u32)));
-                w!(dst, v as u64);
-                next!();
-            }
-            Op::I32TruncF64S { dst, src } => {
-                let v = tri!(num::i32_trunc_f64_s(f64::from_bits(r!(src))));
-                w!(dst, v as u32 as u64);
-                next!();
-            }
-            Op::I32TruncF64U { dst, src } => {
-                let v = tri!(num::i32_trunc_f64_u(f64::from_bits(r!(src))));
-                w!(dst, v as u64);
-                next!();
-            }
-            Op::I64ExtendI32S { dst, src } => un!(dst, src, |a: u64| a as i32 as i64 as u64),
-            Op::I64ExtendI32U { dst, src } => un!(dst, src, |a: u64| a as u32 as u64),
-            Op::I64TruncF32S { dst, src } => {
-                let v = tri!(num::i64_trunc_f32_s(f32::from_bits(r!(src) as u32)));
-                w!(dst, v as u64);
-                next!();
-            }
-            Op::I64TruncF32U { dst, src } => {
-                let v = tri!(num::i64_trunc_f32_u(f32::from_bits(r!(src) as u32)));
-                w!(dst, v);
-                next!();
-            }
-            Op::I64TruncF64S { dst, src } => {
-                let v = tri!(num::i64_trunc_f64_s(f64::from_bits(r!(src))));
-                w!(dst, v as u64);
-                next!();
-            }
-            Op::I64TruncF64U { dst, src } => {
-                let v = tri!(num::i64_trunc_f64_u(f64::from_bits(r!(src))));
-                w!(dst, v);
-                next!();
-            }
-            Op::F32ConvertI32S { dst, src } => {
-                un!(dst, src, |a: u64| (a as i32 as f32).to_bits() as u64)
-            }
-            Op::F32ConvertI32U { dst, src } => {
-                un!(dst, src, |a: u64| (a as u32 as f32).to_bits() as u64)
-            }
-            Op::F32ConvertI64S { dst, src } => {
-                un!(dst, src, |a: u64| (a as i64 as f32).to_bits() as u64)
-            }
-            Op::F32ConvertI64U { dst, src } => un!(dst, src, |a: u64| (a as f32).to_bits() as u64),
-            Op::F32DemoteF64 { dst, src } => {
-                un!(dst, src, |a: u64| (f64::from_bits(a) as f32).to_bits()
-                    as u64)
-            }
-            Op::F64ConvertI32S { dst, src } => {
-                un!(dst, src, |a: u64| (a as i32 as f64).to_bits())
-            }
-            Op::F64ConvertI32U { dst, src } => {
-                un!(dst, src, |a: u64| (a as u32 as f64).to_bits())
-            }
-            Op::F64ConvertI64S { dst, src } => {
-                un!(dst, src, |a: u64| (a as i64 as f64).to_bits())
-            }
-            Op::F64ConvertI64U { dst, src } => un!(dst, src, |a: u64| (a as f64).to_bits()),
-            Op::F64PromoteF32 { dst, src } => {
-                un!(dst, src, |a: u64| (f32::from_bits(a as u32) as f64)
-                    .to_bits())
-            }
-            Op::I32Extend8S { dst, src } => un!(dst, src, |a: u64| a as i8 as i32 as u32 as u64),
-            Op::I32Extend16S { dst, src } => {
-                un!(dst, src, |a: u64| a as i16 as i32 as u32 as u64)
-            }
-            Op::I64Extend8S { dst, src } => un!(dst, src, |a: u64| a as i8 as i64 as u64),
-            Op::I64Extend16S { dst, src } => un!(dst, src, |a: u64| a as i16 as i64 as u64),
-            Op::I64Extend32S { dst, src } => un!(dst, src, |a: u64| a as i32 as i64 as u64),
-            // Rust's float-to-int `as` saturates and maps NaN to 0, which is
-            // exactly the `trunc_sat` semantics.
-            Op::I32TruncSatF32S { dst, src } => {
-                un!(dst, src, |a: u64| f32::from_bits(a as u32) as i32 as u32
-                    as u64)
-            }
-            Op::I32TruncSatF32U { dst, src } => {
-                un!(dst, src, |a: u64| f32::from_bits(a as u32) as u32 as u64)
-            }
-            Op::I32TruncSatF64S { dst, src } => {
-                un!(dst, src, |a: u64| f64::from_bits(a) as i32 as u32 as u64)
-            }
-            Op::I32TruncSatF64U { dst, src } => {
-                un!(dst, src, |a: u64| f64::from_bits(a) as u32 as u64)
-            }
-            Op::I64TruncSatF32S { dst, src } => {
-                un!(dst, src, |a: u64| f32::from_bits(a as u32) as i64 as u64)
-            }
-            Op::I64TruncSatF32U { dst, src } => {
-                un!(dst, src, |a: u64| f32::from_bits(a as u32) as u64)
-            }
-            Op::I64TruncSatF64S { dst, src } => {
-                un!(dst, src, |a: u64| f64::from_bits(a) as i64 as u64)
-            }
-            Op::I64TruncSatF64U { dst, src } => un!(dst, src, |a: u64| f64::from_bits(a) as u64),
+    ctx.stack = stack;
+    ctx.cur = entry;
+    // SAFETY: the stack holds `frame_size` slots from 0.
+    let fp = unsafe { init_frame(ctx.stack.as_mut_ptr(), entry_ref) };
+    let (mem, len) = unsafe { memory_of(ctx.inst) };
+    let done = execute(entry_ref.ops.as_ptr(), fp, mem, len, &mut ctx);
+    let result = match done {
+        Done::Return => {
+            // The entry frame sits at slot 0 and returned its results there.
+            let n = slots.len();
+            slots.copy_from_slice(&ctx.stack[..n]);
+            Ok(())
         }
-    }
-    // The entry frame sits at slot 0 and its results were returned there.
-    let n = slots.len();
-    slots.copy_from_slice(&stack[..n]);
-    Ok(())
+        Done::Trap => {
+            let (code, ip) = ctx
+                .trap
+                .take()
+                .unwrap_or((TrapCode::Unreachable, ptr::null()));
+            // SAFETY: `ctx.inner` is valid (re-derived after host calls).
+            let inner = unsafe { &*ctx.inner };
+            Err(trap_at(inner, &ctx.frames, code, ctx.cur, ip, ctx.instance))
+        }
+        Done::Error | Done::Continue => Err(ctx
+            .error
+            .take()
+            .unwrap_or_else(|| Error::msg("wasmbed: executor stopped without a reason"))),
+    };
+    (core::mem::take(&mut ctx.stack), result)
 }
 
 /// Zeroes the declared locals and loads the constants of a frame at `fp`.
 ///
 /// # Safety
 /// `fp` must point to at least `f.frame_size` writable slots.
-unsafe fn init_frame(fp: *mut u64, f: &CompiledFunc) -> *mut u64 {
+#[inline(always)]
+unsafe fn init_frame(fp: Fp, f: &CompiledFunc) -> Fp {
     let np = f.num_params as usize;
     let nl = f.num_locals as usize;
     // SAFETY: locals and constants lie below `frame_size` (caller's promise).
@@ -1035,11 +1132,12 @@ unsafe fn init_frame(fp: *mut u64, f: &CompiledFunc) -> *mut u64 {
     fp
 }
 
-/// The cached base and length of an instance's memory 0.
+/// The base and length of an instance's memory 0.
 ///
 /// # Safety
 /// `inst` must point to a live instance.
-unsafe fn memory_of(inst: *const InstanceEntity) -> (*mut u8, usize) {
+#[inline(always)]
+unsafe fn memory_of(inst: *const InstanceEntity) -> (Mem, usize) {
     // SAFETY: the caller's promise; `vmctx.memory` is null or points to the
     // `VmMemory` of a live memory of the same store.
     unsafe {

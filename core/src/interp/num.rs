@@ -68,6 +68,26 @@ rounding! {
     f64_sqrt = libm::sqrt: f64;
 }
 
+/// `i32.div_s`: traps on zero and on `MIN / -1`.
+#[inline]
+pub(crate) fn i32_div_s(a: i32, b: i32) -> Result<i32, TrapCode> {
+    if b == 0 {
+        Err(TrapCode::IntegerDivisionByZero)
+    } else {
+        a.checked_div(b).ok_or(TrapCode::IntegerOverflow)
+    }
+}
+
+/// `i64.div_s`: traps on zero and on `MIN / -1`.
+#[inline]
+pub(crate) fn i64_div_s(a: i64, b: i64) -> Result<i64, TrapCode> {
+    if b == 0 {
+        Err(TrapCode::IntegerDivisionByZero)
+    } else {
+        a.checked_div(b).ok_or(TrapCode::IntegerOverflow)
+    }
+}
+
 macro_rules! trunc {
     ($name:ident, $from:ty, $to:ty, $lo:expr, $hi:expr) => {
         /// Trapping truncation: NaN and out-of-range inputs trap.

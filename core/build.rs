@@ -1,0 +1,22 @@
+//! Picks the interpreter's dispatch strategy for the target being built.
+//!
+//! `wasmbed_tail_dispatch` is set when every op handler can end in a tail
+//! call to the next one: LLVM turns those into jumps (sibling calls) only
+//! when optimising, and only on targets whose calling convention passes all
+//! five handler arguments in registers (x86-64, AArch64). Elsewhere, and in
+//! unoptimised builds, handlers return to a driver loop instead, so the host
+//! stack never grows with the number of executed ops.
+use std::env;
+
+fn main() {
+    println!("cargo::rustc-check-cfg=cfg(wasmbed_tail_dispatch)");
+    println!("cargo::rerun-if-env-changed=WASMBED_PORTABLE_DISPATCH");
+    let arch = env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
+    let opt = env::var("OPT_LEVEL").unwrap_or_default();
+    let optimizing = matches!(opt.as_str(), "2" | "3" | "s" | "z");
+    let tail_arch = matches!(arch.as_str(), "x86_64" | "aarch64");
+    let forced_portable = env::var_os("WASMBED_PORTABLE_DISPATCH").is_some();
+    if optimizing && tail_arch && !forced_portable {
+        println!("cargo::rustc-cfg=wasmbed_tail_dispatch");
+    }
+}
