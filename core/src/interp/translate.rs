@@ -54,6 +54,65 @@ enum Operand {
     Const(u32),
 }
 
+/// A branch condition, possibly fused with the comparison computing it.
+#[derive(Debug, Clone, Copy)]
+enum Cond {
+    /// Branch when the i32 in the slot is non-zero.
+    Nez(Slot),
+    /// Branch when the i32 in the slot is zero.
+    Eqz(Slot),
+    /// Branch when this integer comparison op would produce 1.
+    Cmp(Op),
+}
+
+macro_rules! fuse_cmp {
+    ($op:expr, $negate:expr, $($cmp:ident => $br:ident / $not:ident,)*) => {
+        match $op {
+            $(Op::$cmp { lhs, rhs, .. } => {
+                if $negate {
+                    Op::$not { lhs, rhs, offset: 0 }
+                } else {
+                    Op::$br { lhs, rhs, offset: 0 }
+                }
+            })*
+            _ => unreachable!("pop_cond only fuses integer comparisons"),
+        }
+    };
+}
+
+impl Cond {
+    /// The jump op (offset still 0) taken when the condition holds, or,
+    /// with `negate`, when it does not.
+    fn branch(self, negate: bool) -> Op {
+        match (self, negate) {
+            (Cond::Nez(cond), false) | (Cond::Eqz(cond), true) => Op::BrIfNez { cond, offset: 0 },
+            (Cond::Nez(cond), true) | (Cond::Eqz(cond), false) => Op::BrIfEqz { cond, offset: 0 },
+            (Cond::Cmp(op), negate) => fuse_cmp!(op, negate,
+                I32Eq => BrI32Eq / BrI32Ne,
+                I32Ne => BrI32Ne / BrI32Eq,
+                I32LtS => BrI32LtS / BrI32GeS,
+                I32LtU => BrI32LtU / BrI32GeU,
+                I32GtS => BrI32GtS / BrI32LeS,
+                I32GtU => BrI32GtU / BrI32LeU,
+                I32LeS => BrI32LeS / BrI32GtS,
+                I32LeU => BrI32LeU / BrI32GtU,
+                I32GeS => BrI32GeS / BrI32LtS,
+                I32GeU => BrI32GeU / BrI32LtU,
+                I64Eq => BrI64Eq / BrI64Ne,
+                I64Ne => BrI64Ne / BrI64Eq,
+                I64LtS => BrI64LtS / BrI64GeS,
+                I64LtU => BrI64LtU / BrI64GeU,
+                I64GtS => BrI64GtS / BrI64LeS,
+                I64GtU => BrI64GtU / BrI64LeU,
+                I64LeS => BrI64LeS / BrI64GtS,
+                I64LeU => BrI64LeU / BrI64GtU,
+                I64GeS => BrI64GeS / BrI64LtS,
+                I64GeU => BrI64GeU / BrI64LtU,
+            ),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum CtrlKind {
     Func,
@@ -280,12 +339,9 @@ impl Translator<'_, '_> {
     }
 
     fn push_const(&mut self, bits: u64) {
-        let next = self.consts.len() as u32;
-        let k = *self.const_map.entry(bits).or_insert(next);
-        if k == next {
-            self.consts.push(bits);
-        }
+        let k = self.const_slot(bits) as u32 - CONST_MARK;
         self.stack.push(Operand::Const(k));
+        self.fusable = None;
         self.max_height = self.max_height.max(self.height());
     }
 
@@ -347,11 +403,91 @@ impl Translator<'_, '_> {
     fn patch(&mut self, at: usize, target: usize) {
         let rel = target as i32 - at as i32;
         match &mut self.ops[at] {
-            Op::Br { offset } | Op::BrIfNez { offset, .. } | Op::BrIfEqz { offset, .. } => {
-                *offset = rel
-            }
+            Op::Br { offset }
+            | Op::BrIfNez { offset, .. }
+            | Op::BrIfEqz { offset, .. }
+            | Op::BrI32Eq { offset, .. }
+            | Op::BrI32Ne { offset, .. }
+            | Op::BrI32LtS { offset, .. }
+            | Op::BrI32LtU { offset, .. }
+            | Op::BrI32GtS { offset, .. }
+            | Op::BrI32GtU { offset, .. }
+            | Op::BrI32LeS { offset, .. }
+            | Op::BrI32LeU { offset, .. }
+            | Op::BrI32GeS { offset, .. }
+            | Op::BrI32GeU { offset, .. }
+            | Op::BrI64Eq { offset, .. }
+            | Op::BrI64Ne { offset, .. }
+            | Op::BrI64LtS { offset, .. }
+            | Op::BrI64LtU { offset, .. }
+            | Op::BrI64GtS { offset, .. }
+            | Op::BrI64GtU { offset, .. }
+            | Op::BrI64LeS { offset, .. }
+            | Op::BrI64LeU { offset, .. }
+            | Op::BrI64GeS { offset, .. }
+            | Op::BrI64GeU { offset, .. } => *offset = rel,
             _ => unreachable!("only jumps are patched"),
         }
+    }
+
+    /// Pops a branch condition. When the condition was just computed by an
+    /// integer comparison (or `eqz`) whose result feeds nothing else, that
+    /// op is taken back and the branch will compare and jump in one op.
+    fn pop_cond(&mut self) -> Cond {
+        let top = self.height() - 1;
+        if let (Some(at), Operand::Temp) = (self.fusable, self.stack[top as usize]) {
+            debug_assert_eq!(at, self.ops.len() - 1);
+            let fused = match self.ops[at] {
+                Op::I32Eqz { src, .. } => Some(Cond::Eqz(src)),
+                Op::I64Eqz { src, .. } => {
+                    let zero = self.const_slot(0);
+                    Some(Cond::Cmp(Op::I64Eq {
+                        dst: 0,
+                        lhs: src,
+                        rhs: zero,
+                    }))
+                }
+                op @ (Op::I32Eq { .. }
+                | Op::I32Ne { .. }
+                | Op::I32LtS { .. }
+                | Op::I32LtU { .. }
+                | Op::I32GtS { .. }
+                | Op::I32GtU { .. }
+                | Op::I32LeS { .. }
+                | Op::I32LeU { .. }
+                | Op::I32GeS { .. }
+                | Op::I32GeU { .. }
+                | Op::I64Eq { .. }
+                | Op::I64Ne { .. }
+                | Op::I64LtS { .. }
+                | Op::I64LtU { .. }
+                | Op::I64GtS { .. }
+                | Op::I64GtU { .. }
+                | Op::I64LeS { .. }
+                | Op::I64LeU { .. }
+                | Op::I64GeS { .. }
+                | Op::I64GeU { .. }) => Some(Cond::Cmp(op)),
+                _ => None,
+            };
+            if let Some(cond) = fused {
+                self.ops.pop();
+                self.offsets.pop();
+                self.stack.pop();
+                self.fusable = None;
+                return cond;
+            }
+        }
+        Cond::Nez(self.pop_slot())
+    }
+
+    /// The slot of constant `bits`, without pushing it.
+    fn const_slot(&mut self, bits: u64) -> Slot {
+        let next = self.consts.len() as u32;
+        let k = *self.const_map.entry(bits).or_insert(next);
+        if k == next {
+            self.consts.push(bits);
+        }
+        (CONST_MARK + k) as Slot
     }
 
     /// Copies the top `n` operands into positions `dest..dest + n`.
@@ -444,9 +580,9 @@ impl Translator<'_, '_> {
     }
 
     /// A conditional jump straight to label `depth` (no copies needed).
-    fn emit_br_if_direct(&mut self, cond: Slot, depth: u32) {
+    fn emit_br_if_direct(&mut self, cond: Cond, depth: u32) {
         let idx = self.ctrl.len() - 1 - depth as usize;
-        let at = self.emit(Op::BrIfNez { cond, offset: 0 });
+        let at = self.emit(cond.branch(false));
         if self.ctrl[idx].kind == CtrlKind::Loop {
             let head = self.ctrl[idx].head;
             self.patch(at, head);
@@ -520,9 +656,9 @@ impl Translator<'_, '_> {
             O::Block { blockty } => self.push_ctrl(CtrlKind::Block, blockty),
             O::Loop { blockty } => self.push_ctrl(CtrlKind::Loop, blockty),
             O::If { blockty } => {
-                let cond = self.pop_slot();
+                let cond = self.pop_cond();
                 self.push_ctrl(CtrlKind::If, blockty);
-                let at = self.emit(Op::BrIfEqz { cond, offset: 0 });
+                let at = self.emit(cond.branch(true));
                 self.ctrl.last_mut().unwrap().else_fixup = Some(at);
             }
             O::Else => self.else_op(),
@@ -532,9 +668,9 @@ impl Translator<'_, '_> {
                 self.set_unreachable();
             }
             O::BrIf { relative_depth } => {
-                let cond = self.pop_slot();
+                let cond = self.pop_cond();
                 if self.br_needs_copy(relative_depth) {
-                    let skip = self.emit(Op::BrIfEqz { cond, offset: 0 });
+                    let skip = self.emit(cond.branch(true));
                     self.emit_br(relative_depth);
                     let here = self.ops.len();
                     self.patch(skip, here);
