@@ -287,3 +287,26 @@ fn engine_module_are_send_sync_and_store_is_send() {
     send_sync::<Module>();
     send::<Store<()>>();
 }
+
+#[test]
+fn long_loops_run_in_constant_host_stack() {
+    // In optimised builds every op tail-calls the next; if that ever stopped
+    // being a jump, ten million iterations would overflow this small stack.
+    let handle = std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(|| {
+            let (mut store, instance) = instantiate(
+                r#"(module (func (export "spin") (param $n i32) (result i32) (local $x i32)
+                    (loop $l
+                      (local.set $x (i32.add (local.get $x) (i32.const 3)))
+                      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+                    (local.get $x)))"#,
+            );
+            let spin = instance
+                .get_typed_func::<i32, i32, _>(&store, "spin")
+                .unwrap();
+            spin.call(&mut store, 10_000_000).unwrap()
+        })
+        .unwrap();
+    assert_eq!(handle.join().unwrap(), 30_000_000);
+}
