@@ -1,70 +1,122 @@
 //! The seam between the core and code generators.
 //!
-//! A [`Backend`] turns one validated function into something it can run
-//! and enters it with the instance's [`VmContext`]. The interpreter is the
-//! first backend ([`Interpreter`]); the JIT crates implement the same trait
-//! and the `wasmbed` facade picks one per `Engine`.
+//! A [`Backend`] compiles the validated functions of a module, one
+//! [`FunctionInput`] at a time, into [`CompiledCode`]. `Module::new` runs
+//! every function through the engine's backend. The interpreter is the first
+//! backend ([`Interpreter`]): its "code" is the register-machine op array the
+//! executor in `interp::exec` runs. JIT backends (`jit-x64`, `jit-arm64`)
+//! implement the same trait and return machine code instead.
 //!
-//! Contract for compiled code (see `ARCHITECTURE.md`):
-//! - the first argument is `*mut VmContext`, the second a pointer to the
-//!   argument/result slots (`u64` each, params in, results out);
-//! - a trap is reported by returning its [`TrapCode`]; a hardware fault
-//!   inside generated code is turned into the same by the platform's trap
-//!   handler (documented place: `platform-*::traps`, not yet written);
-//! - memory is read through `VmContext::memory`, globals through
-//!   `VmContext::globals`, and so on, at the offsets in
-//!   [`crate::vm::context::offsets`].
+//! The contract compiled machine code follows (see `ARCHITECTURE.md`):
+//! - it is entered with `*mut VmContext` and a pointer to the argument and
+//!   result slots (`u64` each: params in, results out), and returns 0 or a
+//!   [`TrapCode`](crate::TrapCode) as `u8`;
+//! - memory, globals, tables and functions are reached through the
+//!   `VmContext` at the offsets in [`crate::vm::context::offsets`], values
+//!   use the slot encoding of `crate::vm` (references: store index + 1,
+//!   0 = null);
+//! - a hardware fault inside generated code is turned into the same trap
+//!   codes by the platform crates' trap handlers (their `traps` module).
 use crate::error::Error;
-use crate::vm::context::VmContext;
-use crate::vm::trap::TrapCode;
+use crate::types::FuncType;
 use alloc::boxed::Box;
 use core::any::Any;
 
-/// What a backend needs to compile one function.
+/// What a backend may know about the module a function belongs to.
+pub struct ModuleEnv<'a> {
+    pub(crate) types: &'a [FuncType],
+    pub(crate) func_types: &'a [u32],
+    pub(crate) num_imported_funcs: u32,
+}
+
+impl ModuleEnv<'_> {
+    /// The module's function types, by type index.
+    pub fn types(&self) -> &[FuncType] {
+        self.types
+    }
+
+    /// The signature of function `func_index` (imported functions first).
+    pub fn func_type(&self, func_index: u32) -> &FuncType {
+        &self.types[self.func_types[func_index as usize] as usize]
+    }
+
+    /// Number of imported functions (their indices come first).
+    pub fn num_imported_funcs(&self) -> u32 {
+        self.num_imported_funcs
+    }
+}
+
+/// One validated function to compile.
 pub struct FunctionInput<'a> {
-    /// Index of the function in its module.
+    /// Index of the function in its module (imported functions first).
     pub func_index: u32,
-    /// The body, exactly as it appears in the code section (locals
-    /// included); it has passed validation.
+    /// The body exactly as in the code section (locals, then operators);
+    /// it has passed validation.
     pub body: &'a [u8],
     /// Module byte offset of `body[0]`, for trap and debug locations.
-    pub body_offset: usize,
+    pub offset: usize,
 }
 
-/// A compiled function, opaque to the core.
+impl<'a> FunctionInput<'a> {
+    /// A `wasmparser` view of the body.
+    pub fn reader(&self) -> wasmparser::FunctionBody<'a> {
+        wasmparser::FunctionBody::new(wasmparser::BinaryReader::new(self.body, self.offset as u64))
+    }
+}
+
+/// The result of compiling one function. Opaque to the core except through
+/// `Any`: the executor recognises the interpreter's own code type.
 pub trait CompiledCode: Any + Send + Sync {
-    /// Size of the generated code in bytes (for reporting).
+    /// Size of the compiled form in bytes (for reporting).
     fn code_size(&self) -> usize;
+    /// For downcasting to the backend's concrete type.
+    fn into_any(self: Box<Self>) -> Box<dyn Any + Send + Sync>;
 }
 
-/// A code generator the core can run functions through.
+/// A code generator.
 pub trait Backend: Send + Sync {
     /// Short name for diagnostics ("interpreter", "jit-x64", ...).
     fn name(&self) -> &'static str;
 
     /// Compiles one validated function.
-    fn compile(&self, input: &FunctionInput<'_>) -> Result<Box<dyn CompiledCode>, Error>;
-
-    /// Runs `code` with `vmctx`, params in `slots` and results written back.
-    ///
-    /// # Safety
-    /// `vmctx` must be the live context of the instance the code was
-    /// compiled for, and `slots` must hold `max(params, results)` values of
-    /// the function's types.
-    unsafe fn invoke(
+    fn compile(
         &self,
-        code: &dyn CompiledCode,
-        vmctx: *mut VmContext,
-        slots: &mut [u64],
-    ) -> Result<(), TrapCode>;
+        env: &ModuleEnv<'_>,
+        input: &FunctionInput<'_>,
+    ) -> Result<Box<dyn CompiledCode>, Error>;
 }
 
-/// The built-in interpreter as a [`Backend`] name and marker. The core
-/// always runs through it; JIT backends register next to it.
+/// The built-in interpreter as a backend: compiling translates a body into
+/// the register-machine ops of `crate::ir`.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Interpreter;
 
-impl Interpreter {
-    /// Its name.
-    pub const NAME: &'static str = "interpreter";
+impl Backend for Interpreter {
+    fn name(&self) -> &'static str {
+        "interpreter"
+    }
+
+    fn compile(
+        &self,
+        env: &ModuleEnv<'_>,
+        input: &FunctionInput<'_>,
+    ) -> Result<Box<dyn CompiledCode>, Error> {
+        let mut scratch = crate::interp::translate::Scratch::default();
+        let f = crate::interp::translate::translate_function(
+            env,
+            input.func_index,
+            &input.reader(),
+            &mut scratch,
+        )?;
+        Ok(Box::new(f))
+    }
+}
+
+impl CompiledCode for crate::ir::CompiledFunc {
+    fn code_size(&self) -> usize {
+        core::mem::size_of_val(&*self.ops) + core::mem::size_of_val(&*self.consts)
+    }
+    fn into_any(self: Box<Self>) -> Box<dyn Any + Send + Sync> {
+        self
+    }
 }

@@ -1114,20 +1114,44 @@ fn run(
 
 /// Zeroes the declared locals and loads the constants of a frame at `fp`.
 ///
+/// Small counts are written inline: most functions have a handful of locals
+/// and constants, and a `memset`/`memcpy` call per wasm call costs more than
+/// the work itself.
+///
 /// # Safety
 /// `fp` must point to at least `f.frame_size` writable slots.
 #[inline(always)]
 unsafe fn init_frame(fp: Fp, f: &CompiledFunc) -> Fp {
     let np = f.num_params as usize;
     let nl = f.num_locals as usize;
+    let consts = &f.consts;
     // SAFETY: locals and constants lie below `frame_size` (caller's promise).
     unsafe {
-        ptr::write_bytes(fp.add(np), 0, nl - np);
-        ptr::copy_nonoverlapping(
-            f.consts.as_ptr(),
-            fp.add(f.const_base as usize),
-            f.consts.len(),
-        );
+        let locals = fp.add(np);
+        match nl - np {
+            0 => {}
+            1 => *locals = 0,
+            2 => {
+                *locals = 0;
+                *locals.add(1) = 0;
+            }
+            n => ptr::write_bytes(locals, 0, n),
+        }
+        let dst = fp.add(f.const_base as usize);
+        match consts.len() {
+            0 => {}
+            1 => *dst = consts[0],
+            2 => {
+                *dst = consts[0];
+                *dst.add(1) = consts[1];
+            }
+            3 => {
+                *dst = consts[0];
+                *dst.add(1) = consts[1];
+                *dst.add(2) = consts[2];
+            }
+            n => ptr::copy_nonoverlapping(consts.as_ptr(), dst, n),
+        }
     }
     fp
 }

@@ -11,9 +11,9 @@
 //! Input has passed `wasmparser`'s validator, so stack shapes and indices
 //! are trusted here; the translator only rejects what the interpreter
 //! cannot represent (more than 32 Ki slots in one frame, SIMD).
+use crate::backend::ModuleEnv;
 use crate::error::Error;
 use crate::ir::{CompiledFunc, Op, Slot};
-use crate::types::FuncType;
 use alloc::format;
 use alloc::vec::Vec;
 use hashbrown::HashMap;
@@ -28,13 +28,6 @@ use wasmparser::{BlockType, FunctionBody, Operator};
 const CONST_MARK: u32 = 0x8000;
 const TEMP_MARK: u32 = 0xC000;
 const MAX_ENCODED: u32 = 0x3FFF;
-
-/// What a translator needs to know about the module.
-pub(crate) struct TranslateEnv<'a> {
-    pub types: &'a [FuncType],
-    pub func_types: &'a [u32],
-    pub num_imported_funcs: u32,
-}
 
 /// Buffers reused across the functions of a module.
 #[derive(Default)]
@@ -140,7 +133,7 @@ struct Ctrl {
 }
 
 struct Translator<'a, 's> {
-    env: &'a TranslateEnv<'a>,
+    env: &'a ModuleEnv<'a>,
     ops: Vec<Op>,
     offsets: Vec<u32>,
     consts: Vec<u64>,
@@ -169,7 +162,7 @@ fn too_large(func_index: u32) -> Error {
 }
 
 pub(crate) fn translate_function(
-    env: &TranslateEnv<'_>,
+    env: &ModuleEnv<'_>,
     func_index: u32,
     body: &FunctionBody<'_>,
     scratch: &mut Scratch,

@@ -6,9 +6,9 @@ mod const_expr;
 
 pub(crate) use const_expr::ConstExpr;
 
+use crate::backend::{Backend, FunctionInput, Interpreter, ModuleEnv};
 use crate::engine::Engine;
 use crate::error::Error;
-use crate::interp::translate::{translate_function, TranslateEnv};
 use crate::ir::CompiledFunc;
 use crate::types::{
     ExternType, FuncType, GlobalType, MemoryType, Mutability, RefType, TableType, ValType,
@@ -220,6 +220,25 @@ impl Module {
         })
     }
 
+    /// The interpreter code of function `func_index`, one op per line (for
+    /// debugging the translator; the format is not stable).
+    #[doc(hidden)]
+    pub fn debug_ir(&self, func_index: u32) -> Option<String> {
+        use core::fmt::Write;
+        let def = func_index.checked_sub(self.inner.num_imported_funcs)?;
+        let f = self.inner.code.get(def as usize)?;
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "params {} locals {} consts {:?} frame {}",
+            f.num_params, f.num_locals, f.consts, f.frame_size
+        );
+        for (i, op) in f.ops.iter().enumerate() {
+            let _ = writeln!(out, "{i:4}: {op:?}");
+        }
+        Some(out)
+    }
+
     /// The type of the export `name`, if there is one.
     pub fn get_export(&self, name: &str) -> Option<ExternType> {
         let i = *self.inner.export_index.get(name)?;
@@ -265,7 +284,9 @@ fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
         code: Vec::new(),
         func_names: HashMap::new(),
     };
-    let mut translate_scratch = crate::interp::translate::Scratch::default();
+    // Bodies are validated as they stream by and compiled once the whole
+    // module is known to be valid.
+    let mut bodies: Vec<FunctionInput<'_>> = Vec::new();
     let mut parser = Parser::new(0);
     parser.set_features(engine.config().features);
     for payload in parser.parse_all(bytes) {
@@ -274,14 +295,12 @@ fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
             let mut fv = to_validate.into_validator(core::mem::take(&mut allocs));
             fv.validate(&body).map_err(werr)?;
             allocs = fv.into_allocations();
-            let func_index = m.num_imported_funcs + m.code.len() as u32;
-            let env = TranslateEnv {
-                types: &m.types,
-                func_types: &m.func_types,
-                num_imported_funcs: m.num_imported_funcs,
-            };
-            let compiled = translate_function(&env, func_index, &body, &mut translate_scratch)?;
-            m.code.push(compiled);
+            let range = body.range();
+            bodies.push(FunctionInput {
+                func_index: m.num_imported_funcs + bodies.len() as u32,
+                body: &bytes[range.start as usize..range.end as usize],
+                offset: range.start as usize,
+            });
             continue;
         }
         match payload {
@@ -439,6 +458,26 @@ fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
             _ => {}
         }
     }
+    let backend: &dyn Backend = &Interpreter;
+    let env = ModuleEnv {
+        types: &m.types,
+        func_types: &m.func_types,
+        num_imported_funcs: m.num_imported_funcs,
+    };
+    let mut code = Vec::with_capacity(bodies.len());
+    for input in &bodies {
+        let compiled = backend.compile(&env, input)?;
+        match compiled.into_any().downcast::<CompiledFunc>() {
+            Ok(f) => code.push(*f),
+            Err(_) => {
+                return Err(Error::unsupported(format!(
+                    "backend `{}` produced code the interpreter cannot run",
+                    backend.name()
+                )))
+            }
+        }
+    }
+    m.code = code;
     Ok(m)
 }
 
