@@ -27,6 +27,8 @@ pub struct ModuleEnv<'a> {
     pub(crate) types: &'a [FuncType],
     pub(crate) func_types: &'a [u32],
     pub(crate) num_imported_funcs: u32,
+    pub(crate) consume_fuel: bool,
+    pub(crate) interruptible: bool,
 }
 
 impl ModuleEnv<'_> {
@@ -43,6 +45,17 @@ impl ModuleEnv<'_> {
     /// Number of imported functions (their indices come first).
     pub fn num_imported_funcs(&self) -> u32 {
         self.num_imported_funcs
+    }
+
+    /// Whether compiled code must charge fuel per basic block.
+    pub fn consume_fuel(&self) -> bool {
+        self.consume_fuel
+    }
+
+    /// Whether compiled code must check for interruption at function entry
+    /// and loop headers.
+    pub fn interruptible(&self) -> bool {
+        self.interruptible
     }
 }
 

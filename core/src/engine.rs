@@ -19,6 +19,8 @@ pub struct Config {
     pub(crate) executable: Option<Arc<dyn Executable>>,
     pub(crate) clock: Option<Arc<dyn Clock>>,
     pub(crate) features: wasmparser::WasmFeatures,
+    pub(crate) consume_fuel: bool,
+    pub(crate) interruptible: bool,
 }
 
 impl Default for Config {
@@ -42,6 +44,8 @@ impl Config {
             executable: None,
             clock: None,
             features,
+            consume_fuel: false,
+            interruptible: false,
         }
     }
 
@@ -55,6 +59,23 @@ impl Config {
     /// frames) before `TrapCode::StackOverflow`.
     pub fn max_value_stack(&mut self, slots: usize) -> &mut Self {
         self.max_value_stack = slots.max(64);
+        self
+    }
+
+    /// Charge fuel for executed code: every basic block costs the number of
+    /// wasm instructions in it, and running out traps with
+    /// `TrapCode::OutOfFuel` (see `Store::set_fuel`). Off by default; when
+    /// off, compiled code carries no fuel accounting at all.
+    pub fn consume_fuel(&mut self, enable: bool) -> &mut Self {
+        self.consume_fuel = enable;
+        self
+    }
+
+    /// Check for interruption (`Store::interrupt_handle`) and deadlines
+    /// (`Store::set_deadline`) at every function entry and loop iteration.
+    /// Off by default; when off, compiled code carries no checks.
+    pub fn interruptible(&mut self, enable: bool) -> &mut Self {
+        self.interruptible = enable;
         self
     }
 
@@ -94,6 +115,8 @@ impl fmt::Debug for Config {
             .field("max_value_stack", &self.max_value_stack)
             .field("has_executable", &self.executable.is_some())
             .field("has_clock", &self.clock.is_some())
+            .field("consume_fuel", &self.consume_fuel)
+            .field("interruptible", &self.interruptible)
             .finish()
     }
 }

@@ -159,9 +159,15 @@ impl Memory {
 
     /// Grows by `delta` pages, returning the old size in pages.
     pub fn grow(&self, mut store: impl AsContextMut, delta: u64) -> Result<u64, Error> {
-        let inner = &mut store.as_context_mut().inner;
-        inner.check_id(self.store);
-        let m = inner.memories[self.index as usize].get_mut();
+        let store = store.as_context_mut();
+        store.inner.check_id(self.store);
+        let d = u32::try_from(delta).unwrap_or(u32::MAX);
+        if !crate::interp::exec::Host::memory_may_grow(store, self.index, d) {
+            return Err(Error::usage(alloc::format!(
+                "the store's resource limiter denied growing memory by {delta} pages"
+            )));
+        }
+        let m = store.inner.memories[self.index as usize].get_mut();
         u32::try_from(delta)
             .ok()
             .and_then(|d| m.grow(d))
@@ -287,8 +293,15 @@ impl Table {
 
     /// Grows by `delta` elements set to `init`, returning the old size.
     pub fn grow(&self, mut store: impl AsContextMut, delta: u64, init: Val) -> Result<u64, Error> {
-        let inner = &mut store.as_context_mut().inner;
-        inner.check_id(self.store);
+        let store = store.as_context_mut();
+        store.inner.check_id(self.store);
+        let d = u32::try_from(delta).unwrap_or(u32::MAX);
+        if !crate::interp::exec::Host::table_may_grow(store, self.index, d) {
+            return Err(Error::usage(alloc::format!(
+                "the store's resource limiter denied growing the table by {delta}"
+            )));
+        }
+        let inner = &mut store.inner;
         let id = inner.id;
         let t = inner.tables[self.index as usize].get_mut();
         if init.ty() != t.ty.element.into() || !init.belongs_to(id) {

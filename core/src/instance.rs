@@ -121,6 +121,7 @@ impl Instance {
         imports: &[Extern],
     ) -> Result<Instance, Error> {
         let store = store.as_context_mut();
+        store.check_instance_limits(module)?;
         let instance = Instance::allocate(&mut store.inner, module, imports)?;
         if let Some(start) = module.inner.start {
             let f = store.inner.instances[instance.index as usize].get().funcs[start as usize];

@@ -80,6 +80,11 @@ macro_rules! for_each_op {
         BrI64LeU { lhs, rhs; offset: i32 },
         BrI64GeS { lhs, rhs; offset: i32 },
         BrI64GeU { lhs, rhs; offset: i32 },
+        /// Charges `amount` fuel for the basic block it starts.
+        ConsumeFuel { ; amount: u32 },
+        /// Stops with `TrapCode::Interrupt` if the store was interrupted or
+        /// its deadline has passed.
+        Check {},
         /// Returns without results.
         Return {},
         /// Returns one result.

@@ -200,6 +200,10 @@ pub(crate) struct StoreInner {
     /// Nested host→wasm calls, bounded so host recursion cannot overflow.
     pub call_nesting: u32,
     pub interrupt: Arc<AtomicU32>,
+    /// Remaining fuel (meaningful with `Config::consume_fuel`).
+    pub fuel: u64,
+    /// Monotonic-clock deadline in nanoseconds.
+    pub deadline: Option<u64>,
 }
 
 impl StoreInner {
@@ -247,7 +251,33 @@ impl StoreInner {
 pub struct Store<T> {
     pub(crate) inner: StoreInner,
     pub(crate) host_funcs: Vec<Arc<HostFunc<T>>>,
+    limiter: Option<LimiterFn<T>>,
     data: T,
+}
+
+type LimiterFn<T> = Box<dyn (FnMut(&mut T) -> &mut dyn ResourceLimiter) + Send + Sync>;
+
+/// Decides how far a store's memories, tables and instances may grow; set
+/// with [`Store::limiter`]. A denied `memory.grow`/`table.grow` returns -1
+/// to the guest, as the spec says; a denied instantiation is an error.
+pub trait ResourceLimiter {
+    /// A memory wants to grow from `current` to `desired` bytes (`current`
+    /// is 0 when it is created). Return `false` to deny.
+    fn memory_growing(&mut self, current: usize, desired: usize, maximum: Option<usize>) -> bool;
+    /// A table wants to grow from `current` to `desired` elements.
+    fn table_growing(&mut self, current: u32, desired: u32, maximum: Option<u32>) -> bool;
+    /// Most instances the store may hold.
+    fn instances(&self) -> usize {
+        10_000
+    }
+    /// Most memories the store may hold.
+    fn memories(&self) -> usize {
+        10_000
+    }
+    /// Most tables the store may hold.
+    fn tables(&self) -> usize {
+        10_000
+    }
 }
 
 impl<T> Store<T> {
@@ -266,8 +296,11 @@ impl<T> Store<T> {
                 stack: Vec::new(),
                 call_nesting: 0,
                 interrupt: Arc::new(AtomicU32::new(0)),
+                fuel: 0,
+                deadline: None,
             },
             host_funcs: Vec::new(),
+            limiter: None,
             data,
         }
     }
@@ -290,6 +323,160 @@ impl<T> Store<T> {
     /// Consumes the store, returning the host data.
     pub fn into_data(self) -> T {
         self.data
+    }
+
+    /// Sets the fuel left for wasm code in this store. Needs
+    /// `Config::consume_fuel(true)`.
+    pub fn set_fuel(&mut self, fuel: u64) -> Result<(), Error> {
+        self.require(
+            self.inner.engine.config().consume_fuel,
+            "fuel",
+            "consume_fuel",
+        )?;
+        self.inner.fuel = fuel;
+        Ok(())
+    }
+
+    /// The fuel left. Needs `Config::consume_fuel(true)`.
+    pub fn get_fuel(&self) -> Result<u64, Error> {
+        self.require(
+            self.inner.engine.config().consume_fuel,
+            "fuel",
+            "consume_fuel",
+        )?;
+        Ok(self.inner.fuel)
+    }
+
+    /// A handle that stops this store's running wasm code from any thread
+    /// (`TrapCode::Interrupt` at the next function entry or loop iteration).
+    /// Needs `Config::interruptible(true)` to have an effect.
+    pub fn interrupt_handle(&self) -> Result<InterruptHandle, Error> {
+        self.require(
+            self.inner.engine.config().interruptible,
+            "interruption",
+            "interruptible",
+        )?;
+        Ok(InterruptHandle {
+            flag: self.inner.interrupt.clone(),
+        })
+    }
+
+    /// Stops wasm code started after this call once `timeout` has passed
+    /// (`TrapCode::Interrupt`), measured with the engine's `Clock`. Needs
+    /// `Config::interruptible(true)` and `Config::clock`.
+    pub fn set_deadline(&mut self, timeout: core::time::Duration) -> Result<(), Error> {
+        let config = self.inner.engine.config();
+        self.require(config.interruptible, "deadlines", "interruptible")?;
+        let clock = config.clock.as_ref().ok_or_else(|| {
+            Error::usage("deadlines need a clock: set one with `Config::clock` (the `wasmbed` crate does this on hosts with std)")
+        })?;
+        let nanos = u64::try_from(timeout.as_nanos()).unwrap_or(u64::MAX);
+        self.inner.deadline = Some(clock.monotonic_nanos().saturating_add(nanos));
+        Ok(())
+    }
+
+    /// Installs a resource limiter: `f` picks it out of the host data.
+    pub fn limiter(
+        &mut self,
+        f: impl (FnMut(&mut T) -> &mut dyn ResourceLimiter) + Send + Sync + 'static,
+    ) {
+        self.limiter = Some(Box::new(f));
+    }
+
+    /// Asks the limiter (if any) whether a memory may grow.
+    pub(crate) fn memory_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        max: Option<usize>,
+    ) -> bool {
+        match &mut self.limiter {
+            Some(f) => f(&mut self.data).memory_growing(current, desired, max),
+            None => true,
+        }
+    }
+
+    /// Asks the limiter (if any) whether a table may grow.
+    pub(crate) fn table_growing(&mut self, current: u32, desired: u32, max: Option<u32>) -> bool {
+        match &mut self.limiter {
+            Some(f) => f(&mut self.data).table_growing(current, desired, max),
+            None => true,
+        }
+    }
+
+    /// Checks the limiter's counts before `module` is instantiated.
+    pub(crate) fn check_instance_limits(&mut self, module: &crate::Module) -> Result<(), Error> {
+        let Some(f) = &mut self.limiter else {
+            return Ok(());
+        };
+        let l = f(&mut self.data);
+        let m = &module.inner;
+        let new_memories = m.memories.len() - m.num_imported_memories as usize;
+        let new_tables = m.tables.len() - m.num_imported_tables as usize;
+        let checks = [
+            ("instances", self.inner.instances.len() + 1, l.instances()),
+            (
+                "memories",
+                self.inner.memories.len() + new_memories,
+                l.memories(),
+            ),
+            ("tables", self.inner.tables.len() + new_tables, l.tables()),
+        ];
+        for (what, wanted, limit) in checks {
+            if wanted > limit {
+                return Err(Error::instantiation(alloc::format!(
+                    "the store's resource limiter allows {limit} {what}; this instantiation needs {wanted}"
+                )));
+            }
+        }
+        for ty in &m.memories[m.num_imported_memories as usize..] {
+            let bytes = ty.min as usize * crate::WASM_PAGE_SIZE as usize;
+            let max = ty.max.map(|p| p as usize * crate::WASM_PAGE_SIZE as usize);
+            if !l.memory_growing(0, bytes, max) {
+                return Err(Error::instantiation(alloc::format!(
+                    "the store's resource limiter denied a memory of {bytes} bytes"
+                )));
+            }
+        }
+        for ty in &m.tables[m.num_imported_tables as usize..] {
+            if !l.table_growing(0, ty.min, ty.max) {
+                return Err(Error::instantiation(alloc::format!(
+                    "the store's resource limiter denied a table of {} elements",
+                    ty.min
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes a deadline set with [`Store::set_deadline`].
+    pub fn clear_deadline(&mut self) {
+        self.inner.deadline = None;
+    }
+
+    fn require(&self, enabled: bool, what: &str, setting: &str) -> Result<(), Error> {
+        if enabled {
+            Ok(())
+        } else {
+            Err(Error::usage(alloc::format!(
+                "{what} is not enabled for this engine: build it from a Config with `{setting}(true)`"
+            )))
+        }
+    }
+}
+
+/// Stops a store's running wasm code from another thread. `Send + Sync`,
+/// cheap to clone.
+#[derive(Debug, Clone)]
+pub struct InterruptHandle {
+    flag: Arc<AtomicU32>,
+}
+
+impl InterruptHandle {
+    /// Asks the code to stop at its next check point. The flag is cleared
+    /// when the resulting trap is raised, so the store stays usable.
+    pub fn interrupt(&self) {
+        self.flag.store(1, Ordering::Relaxed);
     }
 }
 

@@ -18,9 +18,9 @@ use std::path::Path;
 pub use wasmbed_core::{
     backend, platform, vm, AsContext, AsContextMut, Caller, Config, Engine, Error, ErrorKind,
     ExportType, Extern, ExternRef, ExternType, FrameInfo, Func, FuncType, Global, GlobalType,
-    ImportType, Instance, IntoFunc, Linker, Memory, MemoryType, Mutability, RefType, Store, Table,
-    TableType, Trap, TrapCode, TypedFunc, Val, ValType, WasmParams, WasmResults, WasmRet, WasmTy,
-    WASM_PAGE_SIZE,
+    ImportType, Instance, InterruptHandle, IntoFunc, Linker, Memory, MemoryType, Mutability,
+    RefType, ResourceLimiter, Store, Table, TableType, Trap, TrapCode, TypedFunc, Val, ValType,
+    WasmParams, WasmResults, WasmRet, WasmTy, WASM_PAGE_SIZE,
 };
 
 #[cfg(feature = "cli")]

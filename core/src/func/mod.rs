@@ -100,6 +100,22 @@ impl<T> Host for Store<T> {
             slots,
         )
     }
+
+    fn memory_may_grow(&mut self, index: u32, delta: u32) -> bool {
+        let m = self.inner.memories[index as usize].get();
+        let current = m.vm.length;
+        let page = crate::WASM_PAGE_SIZE as usize;
+        let desired = current.saturating_add((delta as usize).saturating_mul(page));
+        let max = m.ty.max.map(|p| p as usize * page);
+        self.memory_growing(current, desired, max)
+    }
+
+    fn table_may_grow(&mut self, index: u32, delta: u32) -> bool {
+        let t = self.inner.tables[index as usize].get();
+        let current = t.elements.len() as u32;
+        let max = t.ty.max;
+        self.table_growing(current, current.saturating_add(delta), max)
+    }
 }
 
 impl Func {

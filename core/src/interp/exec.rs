@@ -33,12 +33,14 @@
 use crate::error::Error;
 use crate::interp::num;
 use crate::ir::{CompiledFunc, Op, OP_COUNT};
+use crate::platform::Clock;
 use crate::store::{FuncEntity, InstanceEntity, StoreInner};
 use crate::vm::context::VmTable;
 use crate::vm::trap::{FrameInfo, Trap, TrapCode};
 use alloc::vec::Vec;
 use core::hint::unreachable_unchecked;
 use core::ptr;
+use core::sync::atomic::{AtomicU32, Ordering};
 
 /// Most nested host→wasm entries (a host function calling back into wasm).
 /// Each costs one executor activation on the host stack.
@@ -52,6 +54,11 @@ pub(crate) trait Host {
     /// `slots[..nr]`.
     fn call_host(&mut self, host: u32, caller: Option<u32>, slots: &mut [u64])
         -> Result<(), Error>;
+    /// Asks the store's resource limiter whether memory `index` (a store
+    /// index) may grow by `delta` pages.
+    fn memory_may_grow(&mut self, index: u32, delta: u32) -> bool;
+    /// Asks the store's resource limiter whether table `index` may grow.
+    fn table_may_grow(&mut self, index: u32, delta: u32) -> bool;
 }
 
 /// A suspended caller.
@@ -122,6 +129,14 @@ struct Ctx<'h> {
     max_stack: usize,
     trap: Option<(TrapCode, Ip)>,
     error: Option<Error>,
+    /// Fuel left; mirrors `StoreInner::fuel` around host calls.
+    fuel: u64,
+    interrupt: *const AtomicU32,
+    /// Monotonic nanoseconds, `u64::MAX` for none.
+    deadline: u64,
+    clock: Option<*const dyn Clock>,
+    /// Checks left until the next clock read.
+    countdown: u32,
     // The register state between ops in loop dispatch.
     #[cfg(not(wasmbed_tail_dispatch))]
     ip: Ip,
@@ -452,9 +467,13 @@ macro_rules! call_store_func {
                 if end > $ctx.stack.len() && !grow_stack(&mut $ctx.stack, end, $ctx.max_stack) {
                     trap!($ctx, $ip, TrapCode::StackOverflow);
                 }
+                // Host code sees and may change the store's fuel.
+                (&mut *$ctx.inner).fuel = $ctx.fuel;
                 let res =
                     (*$ctx.host).call_host(h, Some($ctx.instance), &mut $ctx.stack[start..end]);
                 $ctx.inner = (*$ctx.host).inner();
+                $ctx.fuel = (&*$ctx.inner).fuel;
+                $ctx.deadline = (&*$ctx.inner).deadline.unwrap_or(u64::MAX);
                 $ctx.switch_instance($ctx.instance);
                 ($mem, $len) = memory_of($ctx.inst);
                 let fp = $ctx.stack.as_mut_ptr().add(fp_off);
@@ -557,6 +576,37 @@ branch_cmp! {
     BrI64GeS: |a: i64, b| a >= b;
     BrI64GeU: |a: u64, b| a >= b;
 }
+
+handler!(ConsumeFuel(ip, fp, mem, len, ctx) {
+    fields!(ip, ConsumeFuel { amount });
+    match ctx.fuel.checked_sub(amount as u64) {
+        Some(left) => ctx.fuel = left,
+        None => trap!(ctx, ip, TrapCode::OutOfFuel),
+    }
+    dispatch!(ip.add(1), fp, mem, len, ctx)
+});
+
+/// Clock reads are amortised over this many checks.
+const CHECKS_PER_CLOCK_READ: u32 = 1024;
+
+handler!(Check(ip, fp, mem, len, ctx) {
+    if (*ctx.interrupt).load(Ordering::Relaxed) != 0 {
+        (*ctx.interrupt).store(0, Ordering::Relaxed);
+        trap!(ctx, ip, TrapCode::Interrupt);
+    }
+    if ctx.deadline != u64::MAX {
+        ctx.countdown -= 1;
+        if ctx.countdown == 0 {
+            ctx.countdown = CHECKS_PER_CLOCK_READ;
+            if let Some(clock) = ctx.clock {
+                if (*clock).monotonic_nanos() >= ctx.deadline {
+                    trap!(ctx, ip, TrapCode::Interrupt);
+                }
+            }
+        }
+    }
+    dispatch!(ip.add(1), fp, mem, len, ctx)
+});
 
 handler!(Return(ip, fp, mem, len, ctx) {
     ret!(mem, len, ctx)
@@ -682,7 +732,18 @@ handler!(MemorySize(ip, fp, mem, len, ctx) {
 handler!(MemoryGrow(ip, fp, mem, len, ctx) {
     fields!(ip, MemoryGrow { dst, delta });
     let m = (&*ctx.inst).memories[0];
-    let res = (*(&*ctx.inner).memories[m as usize].ptr()).grow(get(fp, delta) as u32);
+    let delta = get(fp, delta) as u32;
+    let allowed = delta == 0 || {
+        (&mut *ctx.inner).fuel = ctx.fuel;
+        let ok = (*ctx.host).memory_may_grow(m, delta);
+        ctx.inner = (*ctx.host).inner();
+        ok
+    };
+    let res = if allowed {
+        (*(&*ctx.inner).memories[m as usize].ptr()).grow(delta)
+    } else {
+        None
+    };
     (mem, len) = memory_of(ctx.inst);
     set(fp, dst, res.unwrap_or(u32::MAX) as u64);
     dispatch!(ip.add(1), fp, mem, len, ctx)
@@ -766,7 +827,17 @@ handler!(TableSize(ip, fp, mem, len, ctx) {
 handler!(TableGrow(ip, fp, mem, len, ctx) {
     fields!(ip, TableGrow { dst, init, delta, table: t });
     let ti = (&*ctx.inst).tables[t as usize];
-    let res = (*(&*ctx.inner).tables[ti as usize].ptr()).grow(get(fp, delta) as u32, get(fp, init));
+    let delta = get(fp, delta) as u32;
+    let allowed = delta == 0 || {
+        let ok = (*ctx.host).table_may_grow(ti, delta);
+        ctx.inner = (*ctx.host).inner();
+        ok
+    };
+    let res = if allowed {
+        (*(&*ctx.inner).tables[ti as usize].ptr()).grow(delta, get(fp, init))
+    } else {
+        None
+    };
     set(fp, dst, res.unwrap_or(u32::MAX) as u64);
     dispatch!(ip.add(1), fp, mem, len, ctx)
 });
@@ -1062,6 +1133,15 @@ fn run(
         max_stack: config.max_value_stack,
         trap: None,
         error: None,
+        // SAFETY (these four): `inner` is valid, see above; the interrupt
+        // flag and the engine's clock live as long as the store.
+        fuel: unsafe { (*inner).fuel },
+        interrupt: unsafe { &*(*inner).interrupt },
+        deadline: unsafe { (*inner).deadline.unwrap_or(u64::MAX) },
+        clock: config.clock.as_ref().map(|c| &**c as *const dyn Clock),
+        // The first check reads the clock, so an expired deadline stops
+        // code at once.
+        countdown: 1,
         #[cfg(not(wasmbed_tail_dispatch))]
         ip: ptr::null(),
         #[cfg(not(wasmbed_tail_dispatch))]
@@ -1088,6 +1168,8 @@ fn run(
     let fp = unsafe { init_frame(ctx.stack.as_mut_ptr(), entry_ref) };
     let (mem, len) = unsafe { memory_of(ctx.inst) };
     let done = execute(entry_ref.ops.as_ptr(), fp, mem, len, &mut ctx);
+    // SAFETY: `ctx.inner` is valid (re-derived after host calls).
+    unsafe { (*ctx.inner).fuel = ctx.fuel };
     let result = match done {
         Done::Return => {
             // The entry frame sits at slot 0 and returned its results there.

@@ -148,6 +148,10 @@ struct Translator<'a, 's> {
     /// inside dead code.
     unreachable: bool,
     dead_depth: u32,
+    /// The `ConsumeFuel` op of the current basic block and the cost counted
+    /// for it so far (fuel metering only).
+    fuel_op: Option<usize>,
+    fuel_count: u32,
     /// The last emitted op wrote the stack top's temp slot and nothing
     /// jumps between it and here, so a following `local.set` may retarget
     /// its `dst`.
@@ -196,6 +200,8 @@ pub(crate) fn translate_function(
         unreachable: false,
         dead_depth: 0,
         fusable: None,
+        fuel_op: None,
+        fuel_count: 0,
     };
     t.ctrl.push(Ctrl {
         kind: CtrlKind::Func,
@@ -207,6 +213,7 @@ pub(crate) fn translate_function(
         else_fixup: None,
         branched_to: false,
     });
+    t.start_block(true);
     let mut reader = body.get_operators_reader().map_err(werr)?;
     while !reader.eof() {
         t.offset = reader.original_position() as u32;
@@ -216,6 +223,7 @@ pub(crate) fn translate_function(
             return Err(too_large(func_index));
         }
     }
+    t.finish_fuel_block();
     // Final layout: [locals | constants | temporaries]; results come back
     // in slots 0.., so the frame is at least that large.
     let const_base = num_locals;
@@ -391,6 +399,31 @@ impl Translator<'_, '_> {
             else_fixup: None,
             branched_to: false,
         });
+        if kind == CtrlKind::Loop {
+            self.start_block(true);
+        }
+    }
+
+    /// Starts a basic block here: metering code charges its cost on entry,
+    /// and (with `check`) interruptible code checks for interruption.
+    fn start_block(&mut self, check: bool) {
+        if self.env.consume_fuel {
+            self.finish_fuel_block();
+            self.fuel_op = Some(self.emit(Op::ConsumeFuel { amount: 0 }));
+        }
+        if check && self.env.interruptible {
+            self.emit(Op::Check {});
+        }
+    }
+
+    /// Writes the counted cost into the current block's `ConsumeFuel`.
+    fn finish_fuel_block(&mut self) {
+        if let Some(at) = self.fuel_op.take() {
+            if let Op::ConsumeFuel { amount } = &mut self.ops[at] {
+                *amount = self.fuel_count;
+            }
+        }
+        self.fuel_count = 0;
     }
 
     fn patch(&mut self, at: usize, target: usize) {
@@ -624,6 +657,9 @@ impl Translator<'_, '_> {
         }
         self.unreachable = !reachable;
         self.fusable = None;
+        if reachable {
+            self.start_block(false);
+        }
     }
 
     fn op(&mut self, op: Operator<'_>) -> Result<(), Error> {
@@ -640,6 +676,14 @@ impl Translator<'_, '_> {
             return Ok(());
         }
         use Operator as O;
+        if self.env.consume_fuel
+            && !matches!(
+                op,
+                O::Nop | O::Drop | O::Block { .. } | O::Loop { .. } | O::End | O::Else
+            )
+        {
+            self.fuel_count += 1;
+        }
         match op {
             O::Unreachable => {
                 self.emit(Op::Unreachable {});
@@ -653,6 +697,7 @@ impl Translator<'_, '_> {
                 self.push_ctrl(CtrlKind::If, blockty);
                 let at = self.emit(cond.branch(true));
                 self.ctrl.last_mut().unwrap().else_fixup = Some(at);
+                self.start_block(false);
             }
             O::Else => self.else_op(),
             O::End => self.end_block(),
@@ -671,6 +716,7 @@ impl Translator<'_, '_> {
                     self.emit_br_if_direct(cond, relative_depth);
                 }
                 self.fusable = None;
+                self.start_block(false);
             }
             O::BrTable { targets } => {
                 let index = self.pop_slot();
@@ -1085,6 +1131,7 @@ impl Translator<'_, '_> {
         }
         self.unreachable = false;
         self.fusable = None;
+        self.start_block(false);
     }
 
     fn call(&mut self, function_index: u32) {

@@ -463,6 +463,8 @@ fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
         types: &m.types,
         func_types: &m.func_types,
         num_imported_funcs: m.num_imported_funcs,
+        consume_fuel: engine.config().consume_fuel,
+        interruptible: engine.config().interruptible,
     };
     let mut code = Vec::with_capacity(bodies.len());
     for input in &bodies {

@@ -10,8 +10,9 @@
 //! A panic inside the runtime is caught per directive and reported as a
 //! failure, so one engine bug does not end the run.
 use crate::{
-    Engine, Error, ErrorKind, Extern, ExternRef, Func, Global, GlobalType, Instance, Linker,
-    Memory, MemoryType, Module, Mutability, RefType, Store, Table, TableType, TrapCode, Val,
+    Config, Engine, Error, ErrorKind, Extern, ExternRef, Func, Global, GlobalType, Instance,
+    Linker, Memory, MemoryType, Module, Mutability, RefType, Store, Table, TableType, TrapCode,
+    Val,
 };
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -68,14 +69,25 @@ impl ScriptReport {
 
 /// Runs the script at `path`. `Err` when it cannot be read or parsed.
 pub fn run_file(path: &Path) -> Result<ScriptReport, String> {
+    run_file_with(path, &Config::new())
+}
+
+/// Runs the script at `path` on an engine built from `config` (with fuel
+/// metering on, the store gets unlimited fuel).
+pub fn run_file_with(path: &Path, config: &Config) -> Result<ScriptReport, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    run_source(&path.display().to_string(), &text)
+    run_source_with(&path.display().to_string(), &text, config)
 }
 
 /// Runs script `text`; `name` is only used in parse errors. `Err` when the
 /// script does not parse.
 pub fn run_source(name: &str, text: &str) -> Result<ScriptReport, String> {
+    run_source_with(name, text, &Config::new())
+}
+
+/// [`run_source`] on an engine built from `config`.
+pub fn run_source_with(name: &str, text: &str, config: &Config) -> Result<ScriptReport, String> {
     install_panic_hook();
     let mut lexer = Lexer::new(text);
     // names.wast uses bidirectional-text characters in names on purpose.
@@ -83,7 +95,7 @@ pub fn run_source(name: &str, text: &str) -> Result<ScriptReport, String> {
     let buf = ParseBuffer::new_with_lexer(lexer).map_err(|e| parse_error(e, name, text))?;
     let script: Wast = parser::parse(&buf).map_err(|e| parse_error(e, name, text))?;
 
-    let mut runner = Runner::new(text);
+    let mut runner = Runner::new(text, config);
     let mut report = ScriptReport::default();
     for directive in script.directives {
         let (line, col) = directive.span().linecol_in(text);
@@ -203,9 +215,11 @@ struct Runner<'t> {
 }
 
 impl<'t> Runner<'t> {
-    fn new(text: &'t str) -> Runner<'t> {
-        let engine = Engine::default();
+    fn new(text: &'t str, config: &Config) -> Runner<'t> {
+        let engine = Engine::new(config);
         let mut store = Store::new(&engine, ());
+        // Metering is exercised, not limiting: the scripts expect to finish.
+        let _ = store.set_fuel(u64::MAX);
         let mut linker = Linker::new(&engine);
         linker.allow_shadowing(true);
         define_spectest(&mut linker, &mut store).expect("the spectest module links");

@@ -18,7 +18,8 @@ use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
-use wasmbed::cli::wast::{run_file, run_source, ScriptReport};
+use wasmbed::cli::wast::{run_file_with, run_source, ScriptReport};
+use wasmbed::Config;
 
 /// Longest one script may run before it counts as hung.
 const SCRIPT_TIME_LIMIT: Duration = Duration::from_secs(60);
@@ -62,7 +63,7 @@ enum Event {
     Done(PathBuf, Result<ScriptReport, String>, Duration),
 }
 
-fn spawn_worker(queue: Arc<Mutex<VecDeque<PathBuf>>>, events: Sender<Event>) {
+fn spawn_worker(queue: Arc<Mutex<VecDeque<PathBuf>>>, events: Sender<Event>, config: Config) {
     thread::Builder::new()
         .name("spec-worker".to_string())
         .stack_size(WORKER_STACK)
@@ -74,7 +75,7 @@ fn spawn_worker(queue: Arc<Mutex<VecDeque<PathBuf>>>, events: Sender<Event>) {
                 return;
             }
             let start = Instant::now();
-            let result = run_file(&path);
+            let result = run_file_with(&path, &config);
             if events
                 .send(Event::Done(path, result, start.elapsed()))
                 .is_err()
@@ -88,14 +89,14 @@ fn spawn_worker(queue: Arc<Mutex<VecDeque<PathBuf>>>, events: Sender<Event>) {
 /// Runs `paths` on worker threads. A script past [`SCRIPT_TIME_LIMIT`] is
 /// reported as failed and its worker abandoned (a fresh one takes its
 /// place); it dies with the test process.
-fn run_all(paths: &[PathBuf]) -> HashMap<PathBuf, Outcome> {
+fn run_all(paths: &[PathBuf], config: &Config) -> HashMap<PathBuf, Outcome> {
     let queue = Arc::new(Mutex::new(paths.iter().cloned().collect::<VecDeque<_>>()));
     let (tx, rx) = mpsc::channel();
     let workers = thread::available_parallelism()
         .map_or(2, |n| n.get())
         .min(paths.len().max(1));
     for _ in 0..workers {
-        spawn_worker(queue.clone(), tx.clone());
+        spawn_worker(queue.clone(), tx.clone(), config.clone());
     }
     let mut running: HashMap<PathBuf, Instant> = HashMap::new();
     let mut done = HashMap::new();
@@ -127,7 +128,7 @@ fn run_all(paths: &[PathBuf]) -> HashMap<PathBuf, Outcome> {
                 SCRIPT_TIME_LIMIT.as_secs()
             );
             done.insert(path, (Err(msg), SCRIPT_TIME_LIMIT));
-            spawn_worker(queue.clone(), tx.clone());
+            spawn_worker(queue.clone(), tx.clone(), config.clone());
         }
     }
     done
@@ -135,6 +136,19 @@ fn run_all(paths: &[PathBuf]) -> HashMap<PathBuf, Outcome> {
 
 #[test]
 fn spec_scripts() {
+    check_spec_scripts(&Config::new());
+}
+
+/// The same scripts with fuel metering and interruption checks compiled in,
+/// which changes the code the translator emits but never a result.
+#[test]
+fn spec_scripts_with_fuel_and_interruption() {
+    let mut config = Config::new();
+    config.consume_fuel(true).interruptible(true);
+    check_spec_scripts(&config);
+}
+
+fn check_spec_scripts(config: &Config) {
     let dir = spec_dir();
     if !dir.is_dir() {
         println!(
@@ -152,7 +166,7 @@ fn spec_scripts() {
         .collect();
 
     let started = Instant::now();
-    let mut results: Vec<(PathBuf, Outcome)> = run_all(&paths).into_iter().collect();
+    let mut results: Vec<(PathBuf, Outcome)> = run_all(&paths, config).into_iter().collect();
     results.sort_by(|a, b| a.0.cmp(&b.0));
 
     let (mut passed, mut failed) = (0, 0);

@@ -1,0 +1,376 @@
+//! Execution control: fuel, interruption, deadlines, stack and resource
+//! limits each stop runaway guests with the right trap or answer, the store
+//! stays usable afterwards, and many stores run concurrently.
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use wasmbed::platform::Clock;
+use wasmbed::{
+    Caller, Config, Engine, Error, ErrorKind, Linker, Module, ResourceLimiter, Store, TrapCode,
+};
+
+const SPIN: &str = r#"(module
+  (func (export "forever") (loop $l (br $l)))
+  (func (export "count") (param $n i32) (result i32) (local $i i32)
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l)))
+    (local.get $i))
+  (func $deep (export "deep") (param $n i32) (result i32)
+    (if (result i32) (i32.eqz (local.get $n))
+      (then (i32.const 0))
+      (else (i32.add (i32.const 1) (call $deep (i32.sub (local.get $n) (i32.const 1))))))))"#;
+
+struct StdClock(Instant);
+
+impl Clock for StdClock {
+    fn monotonic_nanos(&self) -> u64 {
+        self.0.elapsed().as_nanos() as u64
+    }
+    fn wall_nanos(&self) -> u64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64)
+    }
+}
+
+fn setup<T: 'static>(config: &Config, data: T) -> (Store<T>, wasmbed::Instance) {
+    let engine = Engine::new(config);
+    let module = Module::new(&engine, SPIN).unwrap();
+    let mut store = Store::new(&engine, data);
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    (store, instance)
+}
+
+#[test]
+fn fuel_stops_an_infinite_loop_and_refuelling_continues() {
+    let mut config = Config::new();
+    config.consume_fuel(true);
+    let (mut store, instance) = setup(&config, ());
+    store.set_fuel(10_000).unwrap();
+    let forever = instance
+        .get_typed_func::<(), (), _>(&store, "forever")
+        .unwrap();
+    let err = forever.call(&mut store, ()).unwrap_err();
+    assert_eq!(err.trap_code(), Some(TrapCode::OutOfFuel), "{err}");
+    assert!(store.get_fuel().unwrap() < 10);
+
+    let count = instance
+        .get_typed_func::<i32, i32, _>(&store, "count")
+        .unwrap();
+    assert_eq!(
+        count.call(&mut store, 100).unwrap_err().trap_code(),
+        Some(TrapCode::OutOfFuel)
+    );
+    store.set_fuel(1_000_000).unwrap();
+    assert_eq!(count.call(&mut store, 100).unwrap(), 100);
+    let used = 1_000_000 - store.get_fuel().unwrap();
+    // About six instructions per iteration: charged per block, not per op.
+    assert!((500..1_000).contains(&used), "used {used}");
+}
+
+#[test]
+fn host_functions_can_refuel_a_running_guest() {
+    let mut config = Config::new();
+    config.consume_fuel(true);
+    let engine = Engine::new(&config);
+    let module = Module::new(
+        &engine,
+        r#"(module (import "env" "refuel" (func $refuel))
+            (func (export "run") (param $n i32) (result i32) (local $i i32)
+              (block $done (loop $l
+                (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+                (if (i32.eqz (i32.rem_u (local.get $i) (i32.const 100))) (then (call $refuel)))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $l)))
+              (local.get $i)))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, 0u32);
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap(
+            "env",
+            "refuel",
+            |mut caller: Caller<'_, u32>| -> Result<(), Error> {
+                *caller.data_mut() += 1;
+                caller.as_context_mut().set_fuel(5_000)
+            },
+        )
+        .unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    store.set_fuel(5_000).unwrap();
+    let run = instance
+        .get_typed_func::<i32, i32, _>(&store, "run")
+        .unwrap();
+    // 100k iterations need far more than 5,000 fuel, but the host keeps
+    // topping it up.
+    assert_eq!(run.call(&mut store, 100_000).unwrap(), 100_000);
+    assert_eq!(*store.data(), 1_000);
+}
+
+use wasmbed::AsContextMut;
+
+#[test]
+fn fuel_and_interruption_must_be_enabled() {
+    let (mut store, _) = setup(&Config::new(), ());
+    let err = store.set_fuel(1).unwrap_err();
+    assert!(err.to_string().contains("consume_fuel(true)"), "{err}");
+    assert!(store.interrupt_handle().is_err());
+    assert!(store.set_deadline(Duration::from_secs(1)).is_err());
+}
+
+#[test]
+fn interrupt_handle_stops_a_guest_from_another_thread() {
+    let mut config = Config::new();
+    config.interruptible(true);
+    let (mut store, instance) = setup(&config, ());
+    let handle = store.interrupt_handle().unwrap();
+    let forever = instance
+        .get_typed_func::<(), (), _>(&store, "forever")
+        .unwrap();
+    let t = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(50));
+        handle.interrupt();
+    });
+    let err = forever.call(&mut store, ()).unwrap_err();
+    t.join().unwrap();
+    assert_eq!(err.trap_code(), Some(TrapCode::Interrupt));
+    // The flag is consumed: the store runs normally afterwards.
+    let count = instance
+        .get_typed_func::<i32, i32, _>(&store, "count")
+        .unwrap();
+    assert_eq!(count.call(&mut store, 1000).unwrap(), 1000);
+}
+
+#[test]
+fn deadline_stops_a_guest() {
+    let mut config = Config::new();
+    config
+        .interruptible(true)
+        .clock(Arc::new(StdClock(Instant::now())));
+    let (mut store, instance) = setup(&config, ());
+    let forever = instance
+        .get_typed_func::<(), (), _>(&store, "forever")
+        .unwrap();
+    store.set_deadline(Duration::from_millis(30)).unwrap();
+    let start = Instant::now();
+    let err = forever.call(&mut store, ()).unwrap_err();
+    assert_eq!(err.trap_code(), Some(TrapCode::Interrupt));
+    assert!(start.elapsed() >= Duration::from_millis(30));
+    assert!(start.elapsed() < Duration::from_secs(10));
+    store.clear_deadline();
+    let count = instance
+        .get_typed_func::<i32, i32, _>(&store, "count")
+        .unwrap();
+    assert_eq!(count.call(&mut store, 10).unwrap(), 10);
+}
+
+#[test]
+fn deadline_without_a_clock_is_an_error() {
+    let mut config = Config::new();
+    config.interruptible(true);
+    let (mut store, _) = setup(&config, ());
+    let err = store.set_deadline(Duration::from_secs(1)).unwrap_err();
+    assert!(err.to_string().contains("clock"), "{err}");
+}
+
+#[test]
+fn million_deep_recursion_keeps_the_host_stack_flat() {
+    let mut config = Config::new();
+    config.max_call_depth(2_000_000).max_value_stack(16 << 20);
+    // A small host stack: the guest's depth must not reach it.
+    let result = std::thread::Builder::new()
+        .stack_size(512 * 1024)
+        .spawn(move || {
+            let (mut store, instance) = setup(&config, ());
+            let deep = instance
+                .get_typed_func::<i32, i32, _>(&store, "deep")
+                .unwrap();
+            deep.call(&mut store, 1_000_000)
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    assert_eq!(result.unwrap(), 1_000_000);
+}
+
+#[test]
+fn call_depth_and_value_stack_limits_trap() {
+    let mut config = Config::new();
+    config.max_call_depth(1000);
+    let (mut store, instance) = setup(&config, ());
+    let deep = instance
+        .get_typed_func::<i32, i32, _>(&store, "deep")
+        .unwrap();
+    assert_eq!(deep.call(&mut store, 900).unwrap(), 900);
+    let err = deep.call(&mut store, 5000).unwrap_err();
+    assert_eq!(err.trap_code(), Some(TrapCode::StackOverflow));
+
+    let mut config = Config::new();
+    config.max_value_stack(4096);
+    let (mut store, instance) = setup(&config, ());
+    let deep = instance
+        .get_typed_func::<i32, i32, _>(&store, "deep")
+        .unwrap();
+    let err = deep.call(&mut store, 100_000).unwrap_err();
+    assert_eq!(err.trap_code(), Some(TrapCode::StackOverflow));
+    // Backtraces of deep recursion stay usable (every frame is listed).
+    assert!(err.as_trap().unwrap().backtrace().len() > 100);
+}
+
+struct PageLimit {
+    max_bytes: usize,
+    denied: usize,
+    max_instances: usize,
+}
+
+impl ResourceLimiter for PageLimit {
+    fn memory_growing(&mut self, _current: usize, desired: usize, _max: Option<usize>) -> bool {
+        let ok = desired <= self.max_bytes;
+        if !ok {
+            self.denied += 1;
+        }
+        ok
+    }
+    fn table_growing(&mut self, _current: u32, desired: u32, _max: Option<u32>) -> bool {
+        desired <= 100
+    }
+    fn instances(&self) -> usize {
+        self.max_instances
+    }
+}
+
+#[test]
+fn resource_limiter_bounds_runaway_memory_grow() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module (memory (export "m") 1)
+            (table 1 funcref)
+            (func (export "grow_all") (result i32) (local $pages i32)
+              (block $done (loop $l
+                (br_if $done (i32.eq (memory.grow (i32.const 1)) (i32.const -1)))
+                (local.set $pages (i32.add (local.get $pages) (i32.const 1)))
+                (br $l)))
+              (local.get $pages))
+            (func (export "grow_table") (param i32) (result i32)
+              (table.grow (ref.null func) (local.get 0))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(
+        &engine,
+        PageLimit {
+            max_bytes: 8 * 65536,
+            denied: 0,
+            max_instances: 1,
+        },
+    );
+    store.limiter(|l| l as &mut dyn ResourceLimiter);
+    let linker = Linker::new(&engine);
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let grow_all = instance
+        .get_typed_func::<(), i32, _>(&store, "grow_all")
+        .unwrap();
+    // From 1 page to the limiter's 8, then memory.grow answers -1.
+    assert_eq!(grow_all.call(&mut store, ()).unwrap(), 7);
+    assert_eq!(store.data().denied, 1);
+    let memory = instance.get_memory(&store, "m").unwrap();
+    assert_eq!(memory.size(&store), 8);
+    assert!(memory.grow(&mut store, 1).is_err());
+
+    let grow_table = instance
+        .get_typed_func::<i32, i32, _>(&store, "grow_table")
+        .unwrap();
+    assert_eq!(grow_table.call(&mut store, 50).unwrap(), 1);
+    assert_eq!(grow_table.call(&mut store, 50).unwrap(), -1);
+
+    // The limiter allows one instance.
+    let err = linker.instantiate(&mut store, &module).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::Instantiation(_)), "{err}");
+}
+
+#[test]
+fn unlimited_memory_grow_stops_at_the_declared_maximum() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module (memory 0 16)
+            (func (export "grow_all") (result i32) (local $pages i32)
+              (block $done (loop $l
+                (br_if $done (i32.eq (memory.grow (i32.const 3)) (i32.const -1)))
+                (local.set $pages (i32.add (local.get $pages) (i32.const 3)))
+                (br $l)))
+              (local.get $pages)))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let f = instance
+        .get_typed_func::<(), i32, _>(&store, "grow_all")
+        .unwrap();
+    assert_eq!(f.call(&mut store, ()).unwrap(), 15);
+}
+
+#[test]
+fn many_stores_run_concurrently_while_some_are_interrupted() {
+    let mut config = Config::new();
+    config.interruptible(true);
+    let engine = Engine::new(&config);
+    let module = Module::new(&engine, SPIN).unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut workers = Vec::new();
+    let (tx, rx) = std::sync::mpsc::channel();
+    for i in 0..8 {
+        let (engine, module, tx) = (engine.clone(), module.clone(), tx.clone());
+        workers.push(std::thread::spawn(move || {
+            let mut results = Vec::new();
+            for round in 0..20 {
+                let mut store = Store::new(&engine, ());
+                let instance = Linker::new(&engine)
+                    .instantiate(&mut store, &module)
+                    .unwrap();
+                if i % 2 == 0 && round % 5 == 0 {
+                    // This one spins until the interrupter thread stops it.
+                    tx.send(store.interrupt_handle().unwrap()).unwrap();
+                    let f = instance
+                        .get_typed_func::<(), (), _>(&store, "forever")
+                        .unwrap();
+                    results.push(f.call(&mut store, ()).unwrap_err().trap_code());
+                } else {
+                    let f = instance
+                        .get_typed_func::<i32, i32, _>(&store, "count")
+                        .unwrap();
+                    assert_eq!(f.call(&mut store, 10_000).unwrap(), 10_000);
+                }
+            }
+            results
+        }));
+    }
+    drop(tx);
+    let stopper = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            for handle in rx {
+                std::thread::sleep(Duration::from_millis(5));
+                handle.interrupt();
+            }
+            stop.store(true, Ordering::SeqCst);
+        })
+    };
+    let mut interrupted = 0;
+    for w in workers {
+        for code in w.join().unwrap() {
+            assert_eq!(code, Some(TrapCode::Interrupt));
+            interrupted += 1;
+        }
+    }
+    stopper.join().unwrap();
+    assert!(stop.load(Ordering::SeqCst));
+    assert_eq!(interrupted, 16);
+}
