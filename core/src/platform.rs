@@ -142,8 +142,13 @@ pub trait Clock: Send + Sync {
     fn monotonic_nanos(&self) -> u64;
     /// Nanoseconds since 1970-01-01T00:00:00Z.
     fn wall_nanos(&self) -> u64;
-    /// The clocks' resolution in nanoseconds.
+    /// The monotonic clock's resolution in nanoseconds.
     fn resolution_nanos(&self) -> u64 {
         1
+    }
+    /// The wall clock's resolution in nanoseconds; by default the same as
+    /// [`resolution_nanos`](Self::resolution_nanos).
+    fn wall_resolution_nanos(&self) -> u64 {
+        self.resolution_nanos()
     }
 }

@@ -135,8 +135,6 @@ struct Ctx<'h> {
     /// Monotonic nanoseconds, `u64::MAX` for none.
     deadline: u64,
     clock: Option<*const dyn Clock>,
-    /// Checks left until the next clock read.
-    countdown: u32,
     // The register state between ops in loop dispatch.
     #[cfg(not(wasmbed_tail_dispatch))]
     ip: Ip,
@@ -146,6 +144,8 @@ struct Ctx<'h> {
     mem: Mem,
     #[cfg(not(wasmbed_tail_dispatch))]
     len: usize,
+    #[cfg(not(wasmbed_tail_dispatch))]
+    cd: isize,
 }
 
 impl Ctx<'_> {
@@ -170,9 +170,9 @@ impl Ctx<'_> {
 }
 
 #[cfg(target_arch = "x86_64")]
-type Handler = unsafe extern "sysv64" fn(Ip, Fp, Mem, usize, &mut Ctx<'_>) -> Done;
+type Handler = unsafe extern "sysv64" fn(Ip, Fp, Mem, usize, isize, &mut Ctx<'_>) -> Done;
 #[cfg(not(target_arch = "x86_64"))]
-type Handler = unsafe fn(Ip, Fp, Mem, usize, &mut Ctx<'_>) -> Done;
+type Handler = unsafe fn(Ip, Fp, Mem, usize, isize, &mut Ctx<'_>) -> Done;
 
 /// The handler of the op at `ip`.
 ///
@@ -195,22 +195,23 @@ for_each_op!(handler_table);
 /// Ends a handler by running the op at `$ip` next.
 #[cfg(wasmbed_tail_dispatch)]
 macro_rules! dispatch {
-    ($ip:expr, $fp:expr, $mem:expr, $len:expr, $ctx:expr) => {{
+    ($ip:expr, $fp:expr, $mem:expr, $len:expr, $cd:expr, $ctx:expr) => {{
         let ip: Ip = $ip;
-        return handler_of(ip)(ip, $fp, $mem, $len, $ctx);
+        return handler_of(ip)(ip, $fp, $mem, $len, $cd, $ctx);
     }};
 }
 
 /// Ends a handler by running the op at `$ip` next.
 #[cfg(not(wasmbed_tail_dispatch))]
 macro_rules! dispatch {
-    ($ip:expr, $fp:expr, $mem:expr, $len:expr, $ctx:expr) => {{
-        let (ip, fp, mem, len) = ($ip, $fp, $mem, $len);
+    ($ip:expr, $fp:expr, $mem:expr, $len:expr, $cd:expr, $ctx:expr) => {{
+        let (ip, fp, mem, len, cd) = ($ip, $fp, $mem, $len, $cd);
         let ctx: &mut Ctx<'_> = $ctx;
         ctx.ip = ip;
         ctx.fp = fp;
         ctx.mem = mem;
         ctx.len = len;
+        ctx.cd = cd;
         return Done::Continue;
     }};
 }
@@ -222,10 +223,25 @@ macro_rules! trap {
     }};
 }
 
+/// The check at function entries and loop back-edges of interruptible code:
+/// traps with `Interrupt` when the store was interrupted or its deadline
+/// passed.
+macro_rules! check {
+    ($ctx:ident, $cd:ident, $ip:expr) => {{
+        $cd -= 1;
+        if $cd <= 0 {
+            $cd = CHECKS_PER_POLL;
+            if poll_interrupt($ctx) {
+                trap!($ctx, $ip, TrapCode::Interrupt);
+            }
+        }
+    }};
+}
+
 /// Defines a handler. The body runs in an `unsafe` block justified by the
 /// invariants in the module docs.
 macro_rules! handler {
-    ($name:ident($ip:ident, $fp:ident, $mem:ident, $len:ident, $ctx:ident) $body:block) => {
+    ($name:ident($ip:ident, $fp:ident, $mem:ident, $len:ident, $cd:ident, $ctx:ident) $body:block) => {
         #[cfg(target_arch = "x86_64")]
         #[allow(
             non_snake_case,
@@ -239,6 +255,7 @@ macro_rules! handler {
             mut $fp: Fp,
             mut $mem: Mem,
             mut $len: usize,
+            mut $cd: isize,
             $ctx: &mut Ctx<'_>,
         ) -> Done {
             // SAFETY: see the module docs.
@@ -254,6 +271,7 @@ macro_rules! handler {
             mut $fp: Fp,
             mut $mem: Mem,
             mut $len: usize,
+            mut $cd: isize,
             $ctx: &mut Ctx<'_>,
         ) -> Done {
             // SAFETY: see the module docs.
@@ -319,23 +337,23 @@ slot_val! {
 
 macro_rules! unary {
     ($($name:ident: |$a:ident: $t:ty| $e:expr;)*) => {$(
-        handler!($name(ip, fp, mem, len, ctx) {
+        handler!($name(ip, fp, mem, len, cd, ctx) {
             fields!(ip, $name { dst, src });
             let $a = <$t as SlotVal>::from_slot(get(fp, src));
             set(fp, dst, SlotVal::into_slot($e));
-            dispatch!(ip.add(1), fp, mem, len, ctx)
+            dispatch!(ip.add(1), fp, mem, len, cd, ctx)
         });
     )*};
 }
 
 macro_rules! binary {
     ($($name:ident: |$a:ident: $ta:ty, $b:ident: $tb:ty| $e:expr;)*) => {$(
-        handler!($name(ip, fp, mem, len, ctx) {
+        handler!($name(ip, fp, mem, len, cd, ctx) {
             fields!(ip, $name { dst, lhs, rhs });
             let $a = <$ta as SlotVal>::from_slot(get(fp, lhs));
             let $b = <$tb as SlotVal>::from_slot(get(fp, rhs));
             set(fp, dst, SlotVal::into_slot($e));
-            dispatch!(ip.add(1), fp, mem, len, ctx)
+            dispatch!(ip.add(1), fp, mem, len, cd, ctx)
         });
     )*};
 }
@@ -343,7 +361,7 @@ macro_rules! binary {
 /// Ops that may trap: the expression is a `Result<_, TrapCode>`.
 macro_rules! binary_trapping {
     ($($name:ident: |$a:ident: $ta:ty, $b:ident: $tb:ty| $e:expr;)*) => {$(
-        handler!($name(ip, fp, mem, len, ctx) {
+        handler!($name(ip, fp, mem, len, cd, ctx) {
             fields!(ip, $name { dst, lhs, rhs });
             let $a = <$ta as SlotVal>::from_slot(get(fp, lhs));
             let $b = <$tb as SlotVal>::from_slot(get(fp, rhs));
@@ -352,35 +370,45 @@ macro_rules! binary_trapping {
                 Ok(v) => set(fp, dst, SlotVal::into_slot(v)),
                 Err(code) => trap!(ctx, ip, code),
             }
-            dispatch!(ip.add(1), fp, mem, len, ctx)
+            dispatch!(ip.add(1), fp, mem, len, cd, ctx)
         });
     )*};
 }
 
 macro_rules! unary_trapping {
     ($($name:ident: |$a:ident: $t:ty| $e:expr;)*) => {$(
-        handler!($name(ip, fp, mem, len, ctx) {
+        handler!($name(ip, fp, mem, len, cd, ctx) {
             fields!(ip, $name { dst, src });
             let $a = <$t as SlotVal>::from_slot(get(fp, src));
             match $e {
                 Ok(v) => set(fp, dst, SlotVal::into_slot(v)),
                 Err(code) => trap!(ctx, ip, code),
             }
-            dispatch!(ip.add(1), fp, mem, len, ctx)
+            dispatch!(ip.add(1), fp, mem, len, cd, ctx)
         });
     )*};
 }
 
 macro_rules! branch_cmp {
-    ($($name:ident: |$a:ident: $t:ty, $b:ident| $e:expr;)*) => {$(
-        handler!($name(ip, fp, mem, len, ctx) {
+    ($($name:ident / $looped:ident: |$a:ident: $t:ty, $b:ident| $e:expr;)*) => {$(
+        handler!($name(ip, fp, mem, len, cd, ctx) {
             fields!(ip, $name { lhs, rhs, offset });
             let $a = <$t as SlotVal>::from_slot(get(fp, lhs));
             let $b = <$t as SlotVal>::from_slot(get(fp, rhs));
             if $e {
-                dispatch!(ip.offset(offset as isize), fp, mem, len, ctx)
+                dispatch!(ip.offset(offset as isize), fp, mem, len, cd, ctx)
             }
-            dispatch!(ip.add(1), fp, mem, len, ctx)
+            dispatch!(ip.add(1), fp, mem, len, cd, ctx)
+        });
+        handler!($looped(ip, fp, mem, len, cd, ctx) {
+            fields!(ip, $looped { lhs, rhs, offset });
+            let $a = <$t as SlotVal>::from_slot(get(fp, lhs));
+            let $b = <$t as SlotVal>::from_slot(get(fp, rhs));
+            if $e {
+                check!(ctx, cd, ip);
+                dispatch!(ip.offset(offset as isize), fp, mem, len, cd, ctx)
+            }
+            dispatch!(ip.add(1), fp, mem, len, cd, ctx)
         });
     )*};
 }
@@ -398,23 +426,23 @@ macro_rules! effective {
 
 macro_rules! loads {
     ($($name:ident: $t:ty => |$v:ident| $conv:expr;)*) => {$(
-        handler!($name(ip, fp, mem, len, ctx) {
+        handler!($name(ip, fp, mem, len, cd, ctx) {
             fields!(ip, $name { dst, addr, offset });
             let p = effective!(ctx, ip, fp, mem, len, addr, offset, core::mem::size_of::<$t>() as u64);
             let $v = <$t>::from_le(ptr::read_unaligned(p as *const $t));
             set(fp, dst, $conv);
-            dispatch!(ip.add(1), fp, mem, len, ctx)
+            dispatch!(ip.add(1), fp, mem, len, cd, ctx)
         });
     )*};
 }
 
 macro_rules! stores {
     ($($name:ident: $t:ty;)*) => {$(
-        handler!($name(ip, fp, mem, len, ctx) {
+        handler!($name(ip, fp, mem, len, cd, ctx) {
             fields!(ip, $name { addr, value, offset });
             let p = effective!(ctx, ip, fp, mem, len, addr, offset, core::mem::size_of::<$t>() as u64);
             ptr::write_unaligned(p as *mut $t, (get(fp, value) as $t).to_le());
-            dispatch!(ip.add(1), fp, mem, len, ctx)
+            dispatch!(ip.add(1), fp, mem, len, cd, ctx)
         });
     )*};
 }
@@ -422,7 +450,7 @@ macro_rules! stores {
 /// Enters `$callee` (of instance `$instance`) with its frame at caller slot
 /// `$base`; the caller resumes at `$ret`.
 macro_rules! enter {
-    ($ip:ident, $fp:ident, $mem:ident, $len:ident, $ctx:ident, $callee:expr, $base:expr, $instance:expr, $ret:expr) => {{
+    ($ip:ident, $fp:ident, $mem:ident, $len:ident, $cd:ident, $ctx:ident, $callee:expr, $base:expr, $instance:expr, $ret:expr) => {{
         let callee: *const CompiledFunc = $callee;
         let fp_off = $fp.offset_from($ctx.stack.as_ptr()) as usize;
         let new_fp = fp_off + $base as usize;
@@ -445,20 +473,20 @@ macro_rules! enter {
         }
         $ctx.cur = callee;
         let fp = init_frame($ctx.stack.as_mut_ptr().add(new_fp), &*callee);
-        dispatch!((&*callee).ops.as_ptr(), fp, $mem, $len, $ctx)
+        dispatch!((&*callee).ops.as_ptr(), fp, $mem, $len, $cd, $ctx)
     }};
 }
 
 /// Calls store function `$f` with its slots at caller slot `$base`.
 macro_rules! call_store_func {
-    ($ip:ident, $fp:ident, $mem:ident, $len:ident, $ctx:ident, $f:expr, $base:expr, $ret:expr) => {{
+    ($ip:ident, $fp:ident, $mem:ident, $len:ident, $cd:ident, $ctx:ident, $f:expr, $base:expr, $ret:expr) => {{
         let f: u32 = $f;
         let ret: Ip = $ret;
         match (&*$ctx.inner).funcs[f as usize] {
             FuncEntity::Wasm { instance, def, .. } => {
                 let target = (&*$ctx.inner).instances[instance as usize].ptr();
                 let callee: *const CompiledFunc = &(&*target).module.inner.code[def as usize];
-                enter!($ip, $fp, $mem, $len, $ctx, callee, $base, instance, ret)
+                enter!($ip, $fp, $mem, $len, $cd, $ctx, callee, $base, instance, ret)
             }
             FuncEntity::Host { host: h, slots, .. } => {
                 let fp_off = $fp.offset_from($ctx.stack.as_ptr()) as usize;
@@ -478,7 +506,7 @@ macro_rules! call_store_func {
                 ($mem, $len) = memory_of($ctx.inst);
                 let fp = $ctx.stack.as_mut_ptr().add(fp_off);
                 match res {
-                    Ok(()) => dispatch!(ret, fp, $mem, $len, $ctx),
+                    Ok(()) => dispatch!(ret, fp, $mem, $len, $cd, $ctx),
                     Err(e) => {
                         $ctx.error = Some(e);
                         return Done::Error;
@@ -491,7 +519,7 @@ macro_rules! call_store_func {
 
 /// Returns from the current function to its caller, or ends the run.
 macro_rules! ret {
-    ($mem:ident, $len:ident, $ctx:ident) => {{
+    ($mem:ident, $len:ident, $cd:ident, $ctx:ident) => {{
         match $ctx.frames.pop() {
             Some(fr) => {
                 if fr.instance != $ctx.instance {
@@ -500,7 +528,7 @@ macro_rules! ret {
                 }
                 $ctx.cur = fr.func;
                 let fp = $ctx.stack.as_mut_ptr().add(fr.fp);
-                dispatch!(fr.ip, fp, $mem, $len, $ctx)
+                dispatch!(fr.ip, fp, $mem, $len, $cd, $ctx)
             }
             None => return Done::Return,
         }
@@ -517,129 +545,158 @@ unsafe fn table(ctx: &Ctx<'_>, t: u32) -> &'static mut VmTable {
 
 // ---- control ----
 
-handler!(Unreachable(ip, fp, mem, len, ctx) {
+handler!(Unreachable(ip, fp, mem, len, cd, ctx) {
     trap!(ctx, ip, TrapCode::Unreachable)
 });
 
 // Never dispatched: the op before it skips it. Trapping keeps a translator
 // bug from turning into undefined behaviour.
-handler!(Extra(ip, fp, mem, len, ctx) {
+handler!(Extra(ip, fp, mem, len, cd, ctx) {
     trap!(ctx, ip, TrapCode::Unreachable)
 });
 
-handler!(Br(ip, fp, mem, len, ctx) {
+handler!(Br(ip, fp, mem, len, cd, ctx) {
     fields!(ip, Br { offset });
-    dispatch!(ip.offset(offset as isize), fp, mem, len, ctx)
+    dispatch!(ip.offset(offset as isize), fp, mem, len, cd, ctx)
 });
 
-handler!(BrIfNez(ip, fp, mem, len, ctx) {
+handler!(BrIfNez(ip, fp, mem, len, cd, ctx) {
     fields!(ip, BrIfNez { cond, offset });
     if get(fp, cond) as u32 != 0 {
-        dispatch!(ip.offset(offset as isize), fp, mem, len, ctx)
+        dispatch!(ip.offset(offset as isize), fp, mem, len, cd, ctx)
     }
-    dispatch!(ip.add(1), fp, mem, len, ctx)
+    dispatch!(ip.add(1), fp, mem, len, cd, ctx)
 });
 
-handler!(BrIfEqz(ip, fp, mem, len, ctx) {
+handler!(BrIfEqz(ip, fp, mem, len, cd, ctx) {
     fields!(ip, BrIfEqz { cond, offset });
     if get(fp, cond) as u32 == 0 {
-        dispatch!(ip.offset(offset as isize), fp, mem, len, ctx)
+        dispatch!(ip.offset(offset as isize), fp, mem, len, cd, ctx)
     }
-    dispatch!(ip.add(1), fp, mem, len, ctx)
+    dispatch!(ip.add(1), fp, mem, len, cd, ctx)
 });
 
-handler!(BrTable(ip, fp, mem, len, ctx) {
+handler!(BrTable(ip, fp, mem, len, cd, ctx) {
     fields!(ip, BrTable { index, len: n });
     let i = (get(fp, index) as u32).min(n);
-    dispatch!(ip.add(1 + i as usize), fp, mem, len, ctx)
+    dispatch!(ip.add(1 + i as usize), fp, mem, len, cd, ctx)
 });
 
 branch_cmp! {
-    BrI32Eq: |a: u32, b| a == b;
-    BrI32Ne: |a: u32, b| a != b;
-    BrI32LtS: |a: i32, b| a < b;
-    BrI32LtU: |a: u32, b| a < b;
-    BrI32GtS: |a: i32, b| a > b;
-    BrI32GtU: |a: u32, b| a > b;
-    BrI32LeS: |a: i32, b| a <= b;
-    BrI32LeU: |a: u32, b| a <= b;
-    BrI32GeS: |a: i32, b| a >= b;
-    BrI32GeU: |a: u32, b| a >= b;
-    BrI64Eq: |a: u64, b| a == b;
-    BrI64Ne: |a: u64, b| a != b;
-    BrI64LtS: |a: i64, b| a < b;
-    BrI64LtU: |a: u64, b| a < b;
-    BrI64GtS: |a: i64, b| a > b;
-    BrI64GtU: |a: u64, b| a > b;
-    BrI64LeS: |a: i64, b| a <= b;
-    BrI64LeU: |a: u64, b| a <= b;
-    BrI64GeS: |a: i64, b| a >= b;
-    BrI64GeU: |a: u64, b| a >= b;
+    BrI32Eq / BrI32EqLoop: |a: u32, b| a == b;
+    BrI32Ne / BrI32NeLoop: |a: u32, b| a != b;
+    BrI32LtS / BrI32LtSLoop: |a: i32, b| a < b;
+    BrI32LtU / BrI32LtULoop: |a: u32, b| a < b;
+    BrI32GtS / BrI32GtSLoop: |a: i32, b| a > b;
+    BrI32GtU / BrI32GtULoop: |a: u32, b| a > b;
+    BrI32LeS / BrI32LeSLoop: |a: i32, b| a <= b;
+    BrI32LeU / BrI32LeULoop: |a: u32, b| a <= b;
+    BrI32GeS / BrI32GeSLoop: |a: i32, b| a >= b;
+    BrI32GeU / BrI32GeULoop: |a: u32, b| a >= b;
+    BrI64Eq / BrI64EqLoop: |a: u64, b| a == b;
+    BrI64Ne / BrI64NeLoop: |a: u64, b| a != b;
+    BrI64LtS / BrI64LtSLoop: |a: i64, b| a < b;
+    BrI64LtU / BrI64LtULoop: |a: u64, b| a < b;
+    BrI64GtS / BrI64GtSLoop: |a: i64, b| a > b;
+    BrI64GtU / BrI64GtULoop: |a: u64, b| a > b;
+    BrI64LeS / BrI64LeSLoop: |a: i64, b| a <= b;
+    BrI64LeU / BrI64LeULoop: |a: u64, b| a <= b;
+    BrI64GeS / BrI64GeSLoop: |a: i64, b| a >= b;
+    BrI64GeU / BrI64GeULoop: |a: u64, b| a >= b;
 }
 
-handler!(ConsumeFuel(ip, fp, mem, len, ctx) {
+handler!(ConsumeFuel(ip, fp, mem, len, cd, ctx) {
     fields!(ip, ConsumeFuel { amount });
     match ctx.fuel.checked_sub(amount as u64) {
         Some(left) => ctx.fuel = left,
         None => trap!(ctx, ip, TrapCode::OutOfFuel),
     }
-    dispatch!(ip.add(1), fp, mem, len, ctx)
+    dispatch!(ip.add(1), fp, mem, len, cd, ctx)
 });
 
-/// Clock reads are amortised over this many checks.
-const CHECKS_PER_CLOCK_READ: u32 = 1024;
+/// Interruption flag and clock are consulted once per this many checks,
+/// which keeps a check to a decrement and a branch; at a few nanoseconds per
+/// loop iteration that is still microseconds of latency.
+const CHECKS_PER_POLL: isize = 1024;
 
-handler!(Check(ip, fp, mem, len, ctx) {
-    if (*ctx.interrupt).load(Ordering::Relaxed) != 0 {
-        (*ctx.interrupt).store(0, Ordering::Relaxed);
-        trap!(ctx, ip, TrapCode::Interrupt);
+/// The slow half of `check!`: resets the countdown and looks at the flag
+/// and the clock.
+#[cold]
+#[inline(never)]
+fn poll_interrupt(ctx: &mut Ctx<'_>) -> bool {
+    // SAFETY: the flag lives as long as the store.
+    let flag = unsafe { &*ctx.interrupt };
+    if flag.swap(0, Ordering::Relaxed) != 0 {
+        return true;
     }
-    if ctx.deadline != u64::MAX {
-        ctx.countdown -= 1;
-        if ctx.countdown == 0 {
-            ctx.countdown = CHECKS_PER_CLOCK_READ;
-            if let Some(clock) = ctx.clock {
-                if (*clock).monotonic_nanos() >= ctx.deadline {
-                    trap!(ctx, ip, TrapCode::Interrupt);
-                }
-            }
-        }
+    match ctx.clock {
+        // SAFETY: the engine (and so its clock) outlives every store run.
+        Some(clock) if ctx.deadline != u64::MAX => unsafe { (*clock).monotonic_nanos() >= ctx.deadline },
+        _ => false,
     }
-    dispatch!(ip.add(1), fp, mem, len, ctx)
+}
+
+handler!(Check(ip, fp, mem, len, cd, ctx) {
+    check!(ctx, cd, ip);
+    dispatch!(ip.add(1), fp, mem, len, cd, ctx)
 });
 
-handler!(Return(ip, fp, mem, len, ctx) {
-    ret!(mem, len, ctx)
+handler!(BrLoop(ip, fp, mem, len, cd, ctx) {
+    fields!(ip, BrLoop { offset });
+    check!(ctx, cd, ip);
+    dispatch!(ip.offset(offset as isize), fp, mem, len, cd, ctx)
 });
 
-handler!(Return1(ip, fp, mem, len, ctx) {
+handler!(BrIfNezLoop(ip, fp, mem, len, cd, ctx) {
+    fields!(ip, BrIfNezLoop { cond, offset });
+    if get(fp, cond) as u32 != 0 {
+        check!(ctx, cd, ip);
+        dispatch!(ip.offset(offset as isize), fp, mem, len, cd, ctx)
+    }
+    dispatch!(ip.add(1), fp, mem, len, cd, ctx)
+});
+
+handler!(BrIfEqzLoop(ip, fp, mem, len, cd, ctx) {
+    fields!(ip, BrIfEqzLoop { cond, offset });
+    if get(fp, cond) as u32 == 0 {
+        check!(ctx, cd, ip);
+        dispatch!(ip.offset(offset as isize), fp, mem, len, cd, ctx)
+    }
+    dispatch!(ip.add(1), fp, mem, len, cd, ctx)
+});
+
+handler!(Return(ip, fp, mem, len, cd, ctx) {
+    ret!(mem, len, cd, ctx)
+});
+
+handler!(Return1(ip, fp, mem, len, cd, ctx) {
     fields!(ip, Return1 { src });
     set(fp, 0, get(fp, src));
-    ret!(mem, len, ctx)
+    ret!(mem, len, cd, ctx)
 });
 
-handler!(ReturnN(ip, fp, mem, len, ctx) {
+handler!(ReturnN(ip, fp, mem, len, cd, ctx) {
     fields!(ip, ReturnN { src, n });
     // Ascending copy: the sources sit at or above the destinations.
     for i in 0..n as usize {
         *fp.add(i) = *fp.add(src as usize + i);
     }
-    ret!(mem, len, ctx)
+    ret!(mem, len, cd, ctx)
 });
 
-handler!(Call(ip, fp, mem, len, ctx) {
+handler!(Call(ip, fp, mem, len, cd, ctx) {
     fields!(ip, Call { base, func });
     let callee = ctx.code.add(func as usize);
-    enter!(ip, fp, mem, len, ctx, callee, base, ctx.instance, ip.add(1))
+    enter!(ip, fp, mem, len, cd, ctx, callee, base, ctx.instance, ip.add(1))
 });
 
-handler!(CallImport(ip, fp, mem, len, ctx) {
+handler!(CallImport(ip, fp, mem, len, cd, ctx) {
     fields!(ip, CallImport { base, func });
     let f = (&*ctx.inst).funcs[func as usize];
-    call_store_func!(ip, fp, mem, len, ctx, f, base, ip.add(1))
+    call_store_func!(ip, fp, mem, len, cd, ctx, f, base, ip.add(1))
 });
 
-handler!(CallIndirect(ip, fp, mem, len, ctx) {
+handler!(CallIndirect(ip, fp, mem, len, cd, ctx) {
     fields!(ip, CallIndirect { index, base, type_index });
     let Op::Extra { a: table_index, .. } = *ip.add(1) else { unreachable_unchecked() };
     let t = table(ctx, table_index);
@@ -656,40 +713,40 @@ handler!(CallIndirect(ip, fp, mem, len, ctx) {
     if (&*ctx.inner).funcs[f as usize].type_id() != expected {
         trap!(ctx, ip, TrapCode::BadSignature);
     }
-    call_store_func!(ip, fp, mem, len, ctx, f, base, ip.add(2))
+    call_store_func!(ip, fp, mem, len, cd, ctx, f, base, ip.add(2))
 });
 
 // ---- variables, references ----
 
-handler!(Copy(ip, fp, mem, len, ctx) {
+handler!(Copy(ip, fp, mem, len, cd, ctx) {
     fields!(ip, Copy { dst, src });
     set(fp, dst, get(fp, src));
-    dispatch!(ip.add(1), fp, mem, len, ctx)
+    dispatch!(ip.add(1), fp, mem, len, cd, ctx)
 });
 
-handler!(Select(ip, fp, mem, len, ctx) {
+handler!(Select(ip, fp, mem, len, cd, ctx) {
     fields!(ip, Select { dst, cond, a, b });
     let v = if get(fp, cond) as u32 != 0 { get(fp, a) } else { get(fp, b) };
     set(fp, dst, v);
-    dispatch!(ip.add(1), fp, mem, len, ctx)
+    dispatch!(ip.add(1), fp, mem, len, cd, ctx)
 });
 
-handler!(GlobalGet(ip, fp, mem, len, ctx) {
+handler!(GlobalGet(ip, fp, mem, len, cd, ctx) {
     fields!(ip, GlobalGet { dst, global });
     set(fp, dst, **ctx.globals.add(global as usize));
-    dispatch!(ip.add(1), fp, mem, len, ctx)
+    dispatch!(ip.add(1), fp, mem, len, cd, ctx)
 });
 
-handler!(GlobalSet(ip, fp, mem, len, ctx) {
+handler!(GlobalSet(ip, fp, mem, len, cd, ctx) {
     fields!(ip, GlobalSet { src, global });
     **ctx.globals.add(global as usize) = get(fp, src);
-    dispatch!(ip.add(1), fp, mem, len, ctx)
+    dispatch!(ip.add(1), fp, mem, len, cd, ctx)
 });
 
-handler!(RefFunc(ip, fp, mem, len, ctx) {
+handler!(RefFunc(ip, fp, mem, len, cd, ctx) {
     fields!(ip, RefFunc { dst, func });
     set(fp, dst, (&*ctx.inst).funcs[func as usize] as u64 + 1);
-    dispatch!(ip.add(1), fp, mem, len, ctx)
+    dispatch!(ip.add(1), fp, mem, len, cd, ctx)
 });
 
 // ---- memory ----
@@ -723,13 +780,13 @@ stores! {
     I64Store32: u32;
 }
 
-handler!(MemorySize(ip, fp, mem, len, ctx) {
+handler!(MemorySize(ip, fp, mem, len, cd, ctx) {
     fields!(ip, MemorySize { dst });
     set(fp, dst, len as u64 / crate::WASM_PAGE_SIZE);
-    dispatch!(ip.add(1), fp, mem, len, ctx)
+    dispatch!(ip.add(1), fp, mem, len, cd, ctx)
 });
 
-handler!(MemoryGrow(ip, fp, mem, len, ctx) {
+handler!(MemoryGrow(ip, fp, mem, len, cd, ctx) {
     fields!(ip, MemoryGrow { dst, delta });
     let m = (&*ctx.inst).memories[0];
     let delta = get(fp, delta) as u32;
@@ -746,20 +803,20 @@ handler!(MemoryGrow(ip, fp, mem, len, ctx) {
     };
     (mem, len) = memory_of(ctx.inst);
     set(fp, dst, res.unwrap_or(u32::MAX) as u64);
-    dispatch!(ip.add(1), fp, mem, len, ctx)
+    dispatch!(ip.add(1), fp, mem, len, cd, ctx)
 });
 
-handler!(MemoryFill(ip, fp, mem, len, ctx) {
+handler!(MemoryFill(ip, fp, mem, len, cd, ctx) {
     fields!(ip, MemoryFill { dst, value, len: n });
     let (d, v, n) = (get(fp, dst) as u32 as u64, get(fp, value) as u8, get(fp, n) as u32 as u64);
     if d + n > len as u64 {
         trap!(ctx, ip, TrapCode::MemoryOutOfBounds);
     }
     ptr::write_bytes(mem.add(d as usize), v, n as usize);
-    dispatch!(ip.add(1), fp, mem, len, ctx)
+    dispatch!(ip.add(1), fp, mem, len, cd, ctx)
 });
 
-handler!(MemoryCopy(ip, fp, mem, len, ctx) {
+handler!(MemoryCopy(ip, fp, mem, len, cd, ctx) {
     fields!(ip, MemoryCopy { dst, src, len: n });
     let (d, s, n) = (get(fp, dst) as u32 as u64, get(fp, src) as u32 as u64, get(fp, n) as u32 as u64);
     if d + n > len as u64 || s + n > len as u64 {
@@ -767,10 +824,10 @@ handler!(MemoryCopy(ip, fp, mem, len, ctx) {
     }
     // `copy` allows the ranges to overlap, as `memory.copy` does.
     ptr::copy(mem.add(s as usize), mem.add(d as usize), n as usize);
-    dispatch!(ip.add(1), fp, mem, len, ctx)
+    dispatch!(ip.add(1), fp, mem, len, cd, ctx)
 });
 
-handler!(MemoryInit(ip, fp, mem, len, ctx) {
+handler!(MemoryInit(ip, fp, mem, len, cd, ctx) {
     fields!(ip, MemoryInit { dst, src, len: n });
     let Op::Extra { a: seg, .. } = *ip.add(1) else { unreachable_unchecked() };
     let (d, s, n) = (get(fp, dst) as u32 as u64, get(fp, src) as u32 as u64, get(fp, n) as u32 as u64);
@@ -785,18 +842,18 @@ handler!(MemoryInit(ip, fp, mem, len, ctx) {
     }
     // A data segment never aliases linear memory.
     ptr::copy_nonoverlapping(bytes.as_ptr().add(s as usize), mem.add(d as usize), n as usize);
-    dispatch!(ip.add(2), fp, mem, len, ctx)
+    dispatch!(ip.add(2), fp, mem, len, cd, ctx)
 });
 
-handler!(DataDrop(ip, fp, mem, len, ctx) {
+handler!(DataDrop(ip, fp, mem, len, cd, ctx) {
     fields!(ip, DataDrop { segment });
     (&mut *(ctx.inst as *mut InstanceEntity)).data_dropped[segment as usize] = true;
-    dispatch!(ip.add(1), fp, mem, len, ctx)
+    dispatch!(ip.add(1), fp, mem, len, cd, ctx)
 });
 
 // ---- tables ----
 
-handler!(TableGet(ip, fp, mem, len, ctx) {
+handler!(TableGet(ip, fp, mem, len, cd, ctx) {
     fields!(ip, TableGet { dst, index, table: t });
     let t = table(ctx, t);
     let i = get(fp, index) as u32;
@@ -804,10 +861,10 @@ handler!(TableGet(ip, fp, mem, len, ctx) {
         trap!(ctx, ip, TrapCode::TableOutOfBounds);
     }
     set(fp, dst, *t.base.add(i as usize));
-    dispatch!(ip.add(1), fp, mem, len, ctx)
+    dispatch!(ip.add(1), fp, mem, len, cd, ctx)
 });
 
-handler!(TableSet(ip, fp, mem, len, ctx) {
+handler!(TableSet(ip, fp, mem, len, cd, ctx) {
     fields!(ip, TableSet { index, value, table: t });
     let t = table(ctx, t);
     let i = get(fp, index) as u32;
@@ -815,16 +872,16 @@ handler!(TableSet(ip, fp, mem, len, ctx) {
         trap!(ctx, ip, TrapCode::TableOutOfBounds);
     }
     *t.base.add(i as usize) = get(fp, value);
-    dispatch!(ip.add(1), fp, mem, len, ctx)
+    dispatch!(ip.add(1), fp, mem, len, cd, ctx)
 });
 
-handler!(TableSize(ip, fp, mem, len, ctx) {
+handler!(TableSize(ip, fp, mem, len, cd, ctx) {
     fields!(ip, TableSize { dst, table: t });
     set(fp, dst, table(ctx, t).length as u64);
-    dispatch!(ip.add(1), fp, mem, len, ctx)
+    dispatch!(ip.add(1), fp, mem, len, cd, ctx)
 });
 
-handler!(TableGrow(ip, fp, mem, len, ctx) {
+handler!(TableGrow(ip, fp, mem, len, cd, ctx) {
     fields!(ip, TableGrow { dst, init, delta, table: t });
     let ti = (&*ctx.inst).tables[t as usize];
     let delta = get(fp, delta) as u32;
@@ -839,10 +896,10 @@ handler!(TableGrow(ip, fp, mem, len, ctx) {
         None
     };
     set(fp, dst, res.unwrap_or(u32::MAX) as u64);
-    dispatch!(ip.add(1), fp, mem, len, ctx)
+    dispatch!(ip.add(1), fp, mem, len, cd, ctx)
 });
 
-handler!(TableFill(ip, fp, mem, len, ctx) {
+handler!(TableFill(ip, fp, mem, len, cd, ctx) {
     fields!(ip, TableFill { dst, value, len: n, table: t });
     let t = table(ctx, t);
     let (d, v, n) = (get(fp, dst) as u32, get(fp, value), get(fp, n) as u32);
@@ -850,10 +907,10 @@ handler!(TableFill(ip, fp, mem, len, ctx) {
         trap!(ctx, ip, TrapCode::TableOutOfBounds);
     }
     core::slice::from_raw_parts_mut(t.base.add(d as usize), n as usize).fill(v);
-    dispatch!(ip.add(1), fp, mem, len, ctx)
+    dispatch!(ip.add(1), fp, mem, len, cd, ctx)
 });
 
-handler!(TableCopy(ip, fp, mem, len, ctx) {
+handler!(TableCopy(ip, fp, mem, len, cd, ctx) {
     fields!(ip, TableCopy { dst, src, len: n });
     let Op::Extra { a: dt, b: st } = *ip.add(1) else { unreachable_unchecked() };
     let (d, s, n) = (get(fp, dst) as u32 as u64, get(fp, src) as u32 as u64, get(fp, n) as u32 as u64);
@@ -862,10 +919,10 @@ handler!(TableCopy(ip, fp, mem, len, ctx) {
         trap!(ctx, ip, TrapCode::TableOutOfBounds);
     }
     ptr::copy(stab.base.add(s as usize), dtab.base.add(d as usize), n as usize);
-    dispatch!(ip.add(2), fp, mem, len, ctx)
+    dispatch!(ip.add(2), fp, mem, len, cd, ctx)
 });
 
-handler!(TableInit(ip, fp, mem, len, ctx) {
+handler!(TableInit(ip, fp, mem, len, cd, ctx) {
     fields!(ip, TableInit { dst, src, len: n });
     let Op::Extra { a: seg, b: t } = *ip.add(1) else { unreachable_unchecked() };
     let (d, s, n) = (get(fp, dst) as u32 as u64, get(fp, src) as u32 as u64, get(fp, n) as u32 as u64);
@@ -875,13 +932,13 @@ handler!(TableInit(ip, fp, mem, len, ctx) {
         trap!(ctx, ip, TrapCode::TableOutOfBounds);
     }
     ptr::copy_nonoverlapping(items.as_ptr().add(s as usize), t.base.add(d as usize), n as usize);
-    dispatch!(ip.add(2), fp, mem, len, ctx)
+    dispatch!(ip.add(2), fp, mem, len, cd, ctx)
 });
 
-handler!(ElemDrop(ip, fp, mem, len, ctx) {
+handler!(ElemDrop(ip, fp, mem, len, cd, ctx) {
     fields!(ip, ElemDrop { segment });
     (&mut *(ctx.inst as *mut InstanceEntity)).elems[segment as usize] = Default::default();
-    dispatch!(ip.add(1), fp, mem, len, ctx)
+    dispatch!(ip.add(1), fp, mem, len, cd, ctx)
 });
 
 // ---- numeric ----
@@ -1038,8 +1095,10 @@ binary_trapping! {
 #[cfg(wasmbed_tail_dispatch)]
 #[inline(never)]
 fn execute(ip: Ip, fp: Fp, mem: Mem, len: usize, ctx: &mut Ctx<'_>) -> Done {
+    // The check countdown starts at 1 so the first check polls: an expired
+    // deadline or a pending interrupt stops code at once.
     // SAFETY: module invariants hold for the entry frame set up by `run`.
-    unsafe { handler_of(ip)(ip, fp, mem, len, ctx) }
+    unsafe { handler_of(ip)(ip, fp, mem, len, 1, ctx) }
 }
 
 /// Runs from `ip` until the entry function returns or something stops it.
@@ -1050,11 +1109,13 @@ fn execute(ip: Ip, fp: Fp, mem: Mem, len: usize, ctx: &mut Ctx<'_>) -> Done {
     ctx.fp = fp;
     ctx.mem = mem;
     ctx.len = len;
+    // As in the tail-dispatch driver: the first check polls.
+    ctx.cd = 1;
     loop {
-        let (ip, fp, mem, len) = (ctx.ip, ctx.fp, ctx.mem, ctx.len);
+        let (ip, fp, mem, len, cd) = (ctx.ip, ctx.fp, ctx.mem, ctx.len, ctx.cd);
         // SAFETY: module invariants; every handler leaves a valid state in
         // `ctx` when it returns `Continue`.
-        let done = unsafe { handler_of(ip)(ip, fp, mem, len, ctx) };
+        let done = unsafe { handler_of(ip)(ip, fp, mem, len, cd, ctx) };
         if done != Done::Continue {
             return done;
         }
@@ -1139,9 +1200,6 @@ fn run(
         interrupt: unsafe { &*(*inner).interrupt },
         deadline: unsafe { (*inner).deadline.unwrap_or(u64::MAX) },
         clock: config.clock.as_ref().map(|c| &**c as *const dyn Clock),
-        // The first check reads the clock, so an expired deadline stops
-        // code at once.
-        countdown: 1,
         #[cfg(not(wasmbed_tail_dispatch))]
         ip: ptr::null(),
         #[cfg(not(wasmbed_tail_dispatch))]
@@ -1150,6 +1208,8 @@ fn run(
         mem: ptr::null_mut(),
         #[cfg(not(wasmbed_tail_dispatch))]
         len: 0,
+        #[cfg(not(wasmbed_tail_dispatch))]
+        cd: 0,
     };
     // SAFETY: `instance` is a live instance of this store.
     unsafe { ctx.switch_instance(instance) };

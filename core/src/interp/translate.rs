@@ -400,7 +400,8 @@ impl Translator<'_, '_> {
             branched_to: false,
         });
         if kind == CtrlKind::Loop {
-            self.start_block(true);
+            // Interruption is checked on the back-edges (`*Loop` jumps).
+            self.start_block(false);
         }
     }
 
@@ -429,31 +430,89 @@ impl Translator<'_, '_> {
     fn patch(&mut self, at: usize, target: usize) {
         let rel = target as i32 - at as i32;
         match &mut self.ops[at] {
-            Op::Br { offset }
+            Op::Br { offset, .. }
+            | Op::BrLoop { offset, .. }
             | Op::BrIfNez { offset, .. }
+            | Op::BrIfNezLoop { offset, .. }
             | Op::BrIfEqz { offset, .. }
+            | Op::BrIfEqzLoop { offset, .. }
             | Op::BrI32Eq { offset, .. }
+            | Op::BrI32EqLoop { offset, .. }
             | Op::BrI32Ne { offset, .. }
+            | Op::BrI32NeLoop { offset, .. }
             | Op::BrI32LtS { offset, .. }
+            | Op::BrI32LtSLoop { offset, .. }
             | Op::BrI32LtU { offset, .. }
+            | Op::BrI32LtULoop { offset, .. }
             | Op::BrI32GtS { offset, .. }
+            | Op::BrI32GtSLoop { offset, .. }
             | Op::BrI32GtU { offset, .. }
+            | Op::BrI32GtULoop { offset, .. }
             | Op::BrI32LeS { offset, .. }
+            | Op::BrI32LeSLoop { offset, .. }
             | Op::BrI32LeU { offset, .. }
+            | Op::BrI32LeULoop { offset, .. }
             | Op::BrI32GeS { offset, .. }
+            | Op::BrI32GeSLoop { offset, .. }
             | Op::BrI32GeU { offset, .. }
+            | Op::BrI32GeULoop { offset, .. }
             | Op::BrI64Eq { offset, .. }
+            | Op::BrI64EqLoop { offset, .. }
             | Op::BrI64Ne { offset, .. }
+            | Op::BrI64NeLoop { offset, .. }
             | Op::BrI64LtS { offset, .. }
+            | Op::BrI64LtSLoop { offset, .. }
             | Op::BrI64LtU { offset, .. }
+            | Op::BrI64LtULoop { offset, .. }
             | Op::BrI64GtS { offset, .. }
+            | Op::BrI64GtSLoop { offset, .. }
             | Op::BrI64GtU { offset, .. }
+            | Op::BrI64GtULoop { offset, .. }
             | Op::BrI64LeS { offset, .. }
+            | Op::BrI64LeSLoop { offset, .. }
             | Op::BrI64LeU { offset, .. }
+            | Op::BrI64LeULoop { offset, .. }
             | Op::BrI64GeS { offset, .. }
-            | Op::BrI64GeU { offset, .. } => *offset = rel,
+            | Op::BrI64GeSLoop { offset, .. }
+            | Op::BrI64GeU { offset, .. }
+            | Op::BrI64GeULoop { offset, .. } => *offset = rel,
             _ => unreachable!("only jumps are patched"),
         }
+    }
+
+    /// Turns the jump at `at`, a loop back-edge, into its `Loop` twin when
+    /// the code must be interruptible.
+    fn mark_back_edge(&mut self, at: usize) {
+        if !self.env.interruptible {
+            return;
+        }
+        let op = &mut self.ops[at];
+        *op = match *op {
+            Op::Br { offset } => Op::BrLoop { offset },
+            Op::BrIfNez { cond, offset } => Op::BrIfNezLoop { cond, offset },
+            Op::BrIfEqz { cond, offset } => Op::BrIfEqzLoop { cond, offset },
+            Op::BrI32Eq { lhs, rhs, offset } => Op::BrI32EqLoop { lhs, rhs, offset },
+            Op::BrI32Ne { lhs, rhs, offset } => Op::BrI32NeLoop { lhs, rhs, offset },
+            Op::BrI32LtS { lhs, rhs, offset } => Op::BrI32LtSLoop { lhs, rhs, offset },
+            Op::BrI32LtU { lhs, rhs, offset } => Op::BrI32LtULoop { lhs, rhs, offset },
+            Op::BrI32GtS { lhs, rhs, offset } => Op::BrI32GtSLoop { lhs, rhs, offset },
+            Op::BrI32GtU { lhs, rhs, offset } => Op::BrI32GtULoop { lhs, rhs, offset },
+            Op::BrI32LeS { lhs, rhs, offset } => Op::BrI32LeSLoop { lhs, rhs, offset },
+            Op::BrI32LeU { lhs, rhs, offset } => Op::BrI32LeULoop { lhs, rhs, offset },
+            Op::BrI32GeS { lhs, rhs, offset } => Op::BrI32GeSLoop { lhs, rhs, offset },
+            Op::BrI32GeU { lhs, rhs, offset } => Op::BrI32GeULoop { lhs, rhs, offset },
+            Op::BrI64Eq { lhs, rhs, offset } => Op::BrI64EqLoop { lhs, rhs, offset },
+            Op::BrI64Ne { lhs, rhs, offset } => Op::BrI64NeLoop { lhs, rhs, offset },
+            Op::BrI64LtS { lhs, rhs, offset } => Op::BrI64LtSLoop { lhs, rhs, offset },
+            Op::BrI64LtU { lhs, rhs, offset } => Op::BrI64LtULoop { lhs, rhs, offset },
+            Op::BrI64GtS { lhs, rhs, offset } => Op::BrI64GtSLoop { lhs, rhs, offset },
+            Op::BrI64GtU { lhs, rhs, offset } => Op::BrI64GtULoop { lhs, rhs, offset },
+            Op::BrI64LeS { lhs, rhs, offset } => Op::BrI64LeSLoop { lhs, rhs, offset },
+            Op::BrI64LeU { lhs, rhs, offset } => Op::BrI64LeULoop { lhs, rhs, offset },
+            Op::BrI64GeS { lhs, rhs, offset } => Op::BrI64GeSLoop { lhs, rhs, offset },
+            Op::BrI64GeU { lhs, rhs, offset } => Op::BrI64GeULoop { lhs, rhs, offset },
+            other => other,
+        };
     }
 
     /// Pops a branch condition. When the condition was just computed by an
@@ -585,6 +644,7 @@ impl Translator<'_, '_> {
         let at = self.emit(Op::Br { offset: 0 });
         if kind == CtrlKind::Loop {
             self.patch(at, head);
+            self.mark_back_edge(at);
         } else {
             self.ctrl[idx].fixups.push(at);
             self.ctrl[idx].branched_to = true;
@@ -612,6 +672,7 @@ impl Translator<'_, '_> {
         if self.ctrl[idx].kind == CtrlKind::Loop {
             let head = self.ctrl[idx].head;
             self.patch(at, head);
+            self.mark_back_edge(at);
         } else {
             self.ctrl[idx].fixups.push(at);
             self.ctrl[idx].branched_to = true;
@@ -741,6 +802,7 @@ impl Translator<'_, '_> {
                         if self.ctrl[idx].kind == CtrlKind::Loop {
                             let head = self.ctrl[idx].head;
                             self.patch(entry, head);
+                            self.mark_back_edge(entry);
                         } else {
                             self.ctrl[idx].fixups.push(entry);
                             self.ctrl[idx].branched_to = true;
