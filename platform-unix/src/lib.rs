@@ -1,0 +1,48 @@
+//! `wasmbed-platform-unix`: the core's [platform traits] for Linux, macOS
+//! and FreeBSD, on `libc`.
+//!
+//! | type | trait | what it does |
+//! | --- | --- | --- |
+//! | [`GuardedMemoryCreator`] / [`GuardedMemory`] | `MemoryCreator` / `Memory` | reserves address space up front (by default the whole 32-bit index space plus a guard region, [`MemoryConfig`]), commits pages on growth with `mprotect`; new pages are zero, everything past the accessible bytes faults |
+//! | [`CodeAllocator`] / [`CodeRegion`] | `Executable` / `CodeMemory` | code memory that is writable or executable, never both: `mprotect`, or `MAP_JIT` and the per-thread write protection on Apple arm64; the instruction cache is flushed on arm64 |
+//! | [`SystemClock`] | `Clock` | `CLOCK_MONOTONIC` and `CLOCK_REALTIME` with their `clock_getres` resolutions |
+//!
+//! [`configure`] puts all three into a `Config`; the `wasmbed` facade does
+//! that on every Unix host. Turning faults in compiled code into traps is
+//! the job of `traps` (empty until the first JIT, see its docs).
+//!
+//! On a target that is not Unix this crate is empty.
+//!
+//! [platform traits]: wasmbed_core::platform
+#![deny(unsafe_op_in_unsafe_fn)]
+#![warn(missing_docs)]
+
+#[cfg(unix)]
+mod clock;
+#[cfg(unix)]
+mod executable;
+#[cfg(unix)]
+mod memory;
+#[cfg(unix)]
+pub mod traps;
+
+#[cfg(unix)]
+pub use clock::SystemClock;
+#[cfg(unix)]
+pub use executable::{CodeAllocator, CodeRegion};
+#[cfg(unix)]
+pub use memory::{page_size, GuardedMemory, GuardedMemoryCreator, MemoryConfig};
+
+/// Installs this platform in `config`: guarded memories with
+/// [`MemoryConfig::host_default`], [`CodeAllocator`] and [`SystemClock`].
+/// Limits and features already set stay as they are.
+#[cfg(unix)]
+pub fn configure(config: &mut wasmbed_core::Config) -> &mut wasmbed_core::Config {
+    use std::sync::Arc;
+    config
+        .memory_creator(Arc::new(GuardedMemoryCreator::new(
+            MemoryConfig::host_default(),
+        )))
+        .executable(Arc::new(CodeAllocator::new()))
+        .clock(Arc::new(SystemClock::new()))
+}
