@@ -129,6 +129,8 @@ struct Ctx<'h> {
     max_stack: usize,
     trap: Option<(TrapCode, Ip)>,
     error: Option<Error>,
+    /// The op whose check is being polled (for the trap location).
+    poll_ip: Ip,
     /// Fuel left; mirrors `StoreInner::fuel` around host calls.
     fuel: u64,
     interrupt: *const AtomicU32,
@@ -227,13 +229,13 @@ macro_rules! trap {
 /// traps with `Interrupt` when the store was interrupted or its deadline
 /// passed.
 macro_rules! check {
-    ($ctx:ident, $cd:ident, $ip:expr) => {{
+    ($ctx:ident, $cd:ident, $ip:expr, $target:expr, $fp:ident, $mem:ident, $len:ident) => {{
         $cd -= 1;
         if $cd <= 0 {
-            $cd = CHECKS_PER_POLL;
-            if poll_interrupt($ctx) {
-                trap!($ctx, $ip, TrapCode::Interrupt);
-            }
+            // The slow path is another handler reached by a tail call, so
+            // this one stays free of calls (and of register saves).
+            $ctx.poll_ip = $ip;
+            return Poll($target, $fp, $mem, $len, $cd, $ctx);
         }
     }};
 }
@@ -405,7 +407,7 @@ macro_rules! branch_cmp {
             let $a = <$t as SlotVal>::from_slot(get(fp, lhs));
             let $b = <$t as SlotVal>::from_slot(get(fp, rhs));
             if $e {
-                check!(ctx, cd, ip);
+                check!(ctx, cd, ip, ip.offset(offset as isize), fp, mem, len);
                 dispatch!(ip.offset(offset as isize), fp, mem, len, cd, ctx)
             }
             dispatch!(ip.add(1), fp, mem, len, cd, ctx)
@@ -637,20 +639,29 @@ fn poll_interrupt(ctx: &mut Ctx<'_>) -> bool {
 }
 
 handler!(Check(ip, fp, mem, len, cd, ctx) {
-    check!(ctx, cd, ip);
+    check!(ctx, cd, ip, ip.add(1), fp, mem, len);
     dispatch!(ip.add(1), fp, mem, len, cd, ctx)
+});
+
+// Not an op: the slow half of `check!`, entered with `ip` at the op to
+// continue with.
+handler!(Poll(ip, fp, mem, len, cd, ctx) {
+    if poll_interrupt(ctx) {
+        trap!(ctx, ctx.poll_ip, TrapCode::Interrupt);
+    }
+    dispatch!(ip, fp, mem, len, CHECKS_PER_POLL, ctx)
 });
 
 handler!(BrLoop(ip, fp, mem, len, cd, ctx) {
     fields!(ip, BrLoop { offset });
-    check!(ctx, cd, ip);
+    check!(ctx, cd, ip, ip.offset(offset as isize), fp, mem, len);
     dispatch!(ip.offset(offset as isize), fp, mem, len, cd, ctx)
 });
 
 handler!(BrIfNezLoop(ip, fp, mem, len, cd, ctx) {
     fields!(ip, BrIfNezLoop { cond, offset });
     if get(fp, cond) as u32 != 0 {
-        check!(ctx, cd, ip);
+        check!(ctx, cd, ip, ip.offset(offset as isize), fp, mem, len);
         dispatch!(ip.offset(offset as isize), fp, mem, len, cd, ctx)
     }
     dispatch!(ip.add(1), fp, mem, len, cd, ctx)
@@ -659,7 +670,7 @@ handler!(BrIfNezLoop(ip, fp, mem, len, cd, ctx) {
 handler!(BrIfEqzLoop(ip, fp, mem, len, cd, ctx) {
     fields!(ip, BrIfEqzLoop { cond, offset });
     if get(fp, cond) as u32 == 0 {
-        check!(ctx, cd, ip);
+        check!(ctx, cd, ip, ip.offset(offset as isize), fp, mem, len);
         dispatch!(ip.offset(offset as isize), fp, mem, len, cd, ctx)
     }
     dispatch!(ip.add(1), fp, mem, len, cd, ctx)
@@ -1194,6 +1205,7 @@ fn run(
         max_stack: config.max_value_stack,
         trap: None,
         error: None,
+        poll_ip: ptr::null(),
         // SAFETY (these four): `inner` is valid, see above; the interrupt
         // flag and the engine's clock live as long as the store.
         fuel: unsafe { (*inner).fuel },
