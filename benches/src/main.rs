@@ -70,40 +70,97 @@ const DEFAULT_RUNS: usize = 7;
 enum Runtime {
     Wasmbed,
     Wasmi,
+    /// wasmbed with fuel metering (`Config::consume_fuel`).
+    WasmbedFuel,
+    /// wasmbed with interruption checks and a (far) deadline set, so every
+    /// check also counts down to a clock read.
+    WasmbedDeadline,
+    /// wasmi with fuel metering, for comparison with `WasmbedFuel`.
+    WasmiFuel,
 }
 
 impl Runtime {
-    const ALL: [Runtime; 2] = [Runtime::Wasmbed, Runtime::Wasmi];
+    const ALL: [Runtime; 5] = [
+        Runtime::Wasmbed,
+        Runtime::Wasmi,
+        Runtime::WasmbedFuel,
+        Runtime::WasmbedDeadline,
+        Runtime::WasmiFuel,
+    ];
 
     fn name(self) -> &'static str {
         match self {
             Runtime::Wasmbed => "wasmbed",
             Runtime::Wasmi => "wasmi",
+            Runtime::WasmbedFuel => "wasmbed+fuel",
+            Runtime::WasmbedDeadline => "wasmbed+deadline",
+            Runtime::WasmiFuel => "wasmi+fuel",
         }
     }
+}
+
+/// A monotonic clock for wasmbed's deadline checks.
+struct StdClock(Instant);
+
+impl wasmbed::platform::Clock for StdClock {
+    fn monotonic_nanos(&self) -> u64 {
+        self.0.elapsed().as_nanos() as u64
+    }
+    fn wall_nanos(&self) -> u64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64)
+    }
+}
+
+/// How a wasmbed store is prepared before a run.
+#[derive(Clone, Copy)]
+enum Control {
+    None,
+    Fuel,
+    Deadline,
 }
 
 /// The engines, built once and shared by every iteration.
 struct Engines {
     wasmbed: wasmbed::Engine,
+    wasmbed_fuel: wasmbed::Engine,
+    wasmbed_deadline: wasmbed::Engine,
     wasmi: wasmi::Engine,
+    wasmi_fuel: wasmi::Engine,
 }
 
 impl Engines {
     fn new() -> Engines {
         let mut config = wasmi::Config::default();
         config.compilation_mode(wasmi::CompilationMode::Eager);
+        let mut fuel_config = config.clone();
+        fuel_config.consume_fuel(true);
+        let mut wasmbed_fuel = wasmbed::Config::new();
+        wasmbed_fuel.consume_fuel(true);
+        let mut wasmbed_deadline = wasmbed::Config::new();
+        wasmbed_deadline
+            .interruptible(true)
+            .clock(std::sync::Arc::new(StdClock(Instant::now())));
         Engines {
             wasmbed: wasmbed::Engine::default(),
+            wasmbed_fuel: wasmbed::Engine::new(&wasmbed_fuel),
+            wasmbed_deadline: wasmbed::Engine::new(&wasmbed_deadline),
             wasmi: wasmi::Engine::new(&config),
+            wasmi_fuel: wasmi::Engine::new(&fuel_config),
         }
     }
 
     /// One compile + instantiate + execute iteration, panics included.
     fn sample(&self, runtime: Runtime, wasm: &[u8]) -> Result<Sample, String> {
         let result = panic::catch_unwind(AssertUnwindSafe(|| match runtime {
-            Runtime::Wasmbed => sample_wasmbed(&self.wasmbed, wasm),
-            Runtime::Wasmi => sample_wasmi(&self.wasmi, wasm),
+            Runtime::Wasmbed => sample_wasmbed(&self.wasmbed, wasm, Control::None),
+            Runtime::WasmbedFuel => sample_wasmbed(&self.wasmbed_fuel, wasm, Control::Fuel),
+            Runtime::WasmbedDeadline => {
+                sample_wasmbed(&self.wasmbed_deadline, wasm, Control::Deadline)
+            }
+            Runtime::Wasmi => sample_wasmi(&self.wasmi, wasm, false),
+            Runtime::WasmiFuel => sample_wasmi(&self.wasmi_fuel, wasm, true),
         }));
         result.unwrap_or_else(|payload| {
             let msg = payload
@@ -125,12 +182,23 @@ struct Sample {
     checksum: i64,
 }
 
-fn sample_wasmbed(engine: &wasmbed::Engine, wasm: &[u8]) -> Result<Sample, String> {
+fn sample_wasmbed(
+    engine: &wasmbed::Engine,
+    wasm: &[u8],
+    control: Control,
+) -> Result<Sample, String> {
     let start = Instant::now();
     let module = wasmbed::Module::from_binary(engine, wasm).map_err(|e| format!("compile: {e}"))?;
     let compile = start.elapsed();
 
     let mut store = wasmbed::Store::new(engine, ());
+    match control {
+        Control::None => {}
+        Control::Fuel => store.set_fuel(u64::MAX).map_err(|e| e.to_string())?,
+        Control::Deadline => store
+            .set_deadline(Duration::from_secs(3600))
+            .map_err(|e| e.to_string())?,
+    }
     let linker = wasmbed::Linker::<()>::new(engine);
     let start = Instant::now();
     let instance = linker
@@ -155,12 +223,15 @@ fn sample_wasmbed(engine: &wasmbed::Engine, wasm: &[u8]) -> Result<Sample, Strin
     })
 }
 
-fn sample_wasmi(engine: &wasmi::Engine, wasm: &[u8]) -> Result<Sample, String> {
+fn sample_wasmi(engine: &wasmi::Engine, wasm: &[u8], fuel: bool) -> Result<Sample, String> {
     let start = Instant::now();
     let module = wasmi::Module::new(engine, wasm).map_err(|e| format!("compile: {e}"))?;
     let compile = start.elapsed();
 
     let mut store = wasmi::Store::new(engine, ());
+    if fuel {
+        store.set_fuel(u64::MAX).map_err(|e| e.to_string())?;
+    }
     let linker = wasmi::Linker::<()>::new(engine);
     let start = Instant::now();
     let instance = linker
