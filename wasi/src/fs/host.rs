@@ -295,15 +295,33 @@ impl Dir for HostDir {
 
     fn open_file(&self, name: &str, o: OpenOptions) -> Result<Arc<dyn File>> {
         super::check_name(name)?;
-        let mut options = cap_std::fs::OpenOptions::new();
-        options
-            .read(o.read || !o.write)
-            .write(o.write || o.truncate)
-            .create(o.create)
-            .create_new(o.create && o.exclusive)
-            .truncate(o.truncate)
-            .follow(cap_fs_ext::FollowSymlinks::No);
-        let file = self.dir.open_with(name, &options).map_err(err)?;
+        let open = |read: bool, write: bool, create: bool, exclusive: bool| {
+            let mut options = cap_std::fs::OpenOptions::new();
+            options
+                .read(read)
+                .write(write)
+                .create(create)
+                .create_new(exclusive)
+                .truncate(o.truncate)
+                .follow(cap_fs_ext::FollowSymlinks::No);
+            self.dir.open_with(name, &options)
+        };
+        let write = o.write || o.truncate;
+        let read = o.read || !write;
+        let file = if o.create && !write {
+            // The host needs write access to create a file; open an existing
+            // one read-only (it may not be writable) and create otherwise.
+            match open(read, false, false, false) {
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    open(read, true, true, o.exclusive)
+                }
+                Ok(_) if o.exclusive => return Err(Errno::Exist),
+                other => other,
+            }
+        } else {
+            open(read, write, o.create, o.create && o.exclusive)
+        }
+        .map_err(err)?;
         if file.metadata().map_err(err)?.is_dir() {
             return Err(Errno::Isdir);
         }

@@ -63,6 +63,17 @@ struct Tree {
 
 const ROOT: u64 = 1;
 
+impl core::fmt::Debug for MemoryFs {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let t = self.tree.lock();
+        f.debug_struct("MemoryFs")
+            .field("dev", &t.dev)
+            .field("inodes", &t.nodes.len())
+            .field("used_bytes", &t.used)
+            .finish()
+    }
+}
+
 impl Default for MemoryFs {
     fn default() -> Self {
         MemoryFs::new()

@@ -1,0 +1,6 @@
+//! WASI tests: the official WASI test suite on host and in-memory
+//! filesystems (`suite`), the project's own C guest programs (`guests`),
+//! the sandbox escape suite (`escape`) and read-only/audited mounts
+//! (`mounts`). `harness` runs one guest on one backend.
+mod harness;
+mod suite;
