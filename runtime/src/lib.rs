@@ -1,7 +1,7 @@
 //! `wasmbed`: the crate an embedder adds. It re-exports the embedding API of
 //! [`wasmbed_core`] and adds what needs `std`: modules from the text format
-//! or from files, and (with the `cli` feature) the `wasmbed` command's
-//! subcommands as library functions.
+//! or from files, the host platform, and (with the `cli` feature) the
+//! `wasmbed` command's subcommands as library functions.
 //!
 //! ```
 //! use wasmbed::{Engine, Linker, Module, Store};
@@ -12,6 +12,44 @@
 //! let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
 //! let add = instance.get_typed_func::<(i32, i32), i32, _>(&store, "add").unwrap();
 //! assert_eq!(add.call(&mut store, (2, 3)).unwrap(), 5);
+//! ```
+//!
+//! # Platforms
+//!
+//! `Engine::default()` and `Config::new()` are the core's: linear memories
+//! on the global allocator, no clock, no code memory, the same on every
+//! target. [`host_config`] (or [`host_engine`]) adds the platform of the
+//! host, chosen by `cfg`:
+//!
+//! | target | platform | memories |
+//! | --- | --- | --- |
+//! | Unix (Linux, macOS, FreeBSD) | `wasmbed-platform-unix` | 4 GiB reservation + 2 GiB guard each (small reservations on 32-bit hosts) |
+//! | Windows | `wasmbed-platform-windows` | the same, with `VirtualAlloc` |
+//! | anything else | the core's alloc-only defaults | on the global allocator |
+//!
+//! The chosen crate is re-exported as `host_platform` (absent on other
+//! targets) for finer choices, such as small reservations on a 64-bit host
+//! that runs many instances. An embedder with its own platform (an RTOS, a
+//! kernel, a sandbox) plugs its implementations of the [`platform`] traits
+//! into a [`Config`] instead; `ARCHITECTURE.md` shows how.
+//!
+//! ```
+//! # #[cfg(any(unix, windows))] {
+//! use std::sync::Arc;
+//! use wasmbed::host_platform::{GuardedMemoryCreator, MemoryConfig};
+//! use wasmbed::{Engine, Linker, Module, Store};
+//!
+//! let mut config = wasmbed::host_config();
+//! config.memory_creator(Arc::new(GuardedMemoryCreator::new(MemoryConfig::small())));
+//! let engine = Engine::new(&config);
+//! assert!(engine.config().get_clock().is_some());
+//! let module = Module::new(&engine, r#"(module (memory (export "mem") 1 2))"#).unwrap();
+//! let mut store = Store::new(&engine, ());
+//! let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+//! let memory = instance.get_memory(&store, "mem").unwrap();
+//! assert_eq!(memory.grow(&mut store, 1).unwrap(), 1);
+//! assert!(memory.grow(&mut store, 1).is_err());
+//! # }
 //! ```
 use std::path::Path;
 
@@ -25,6 +63,42 @@ pub use wasmbed_core::{
 
 #[cfg(feature = "cli")]
 pub mod cli;
+
+#[cfg(unix)]
+pub use wasmbed_platform_unix as host_platform;
+#[cfg(windows)]
+pub use wasmbed_platform_windows as host_platform;
+
+/// Installs the host platform (see [Platforms](crate#platforms)) in
+/// `config`: guarded linear memories, code memory and the clock. Limits
+/// and features already set stay as they are. On a target with no
+/// platform crate, `config` is left as it is.
+pub fn use_host_platform(config: &mut Config) -> &mut Config {
+    #[cfg(unix)]
+    return wasmbed_platform_unix::configure(config);
+    #[cfg(windows)]
+    return wasmbed_platform_windows::configure(config);
+    #[cfg(not(any(unix, windows)))]
+    return config;
+}
+
+/// [`Config::new`] with the host platform installed.
+pub fn host_config() -> Config {
+    let mut config = Config::new();
+    use_host_platform(&mut config);
+    config
+}
+
+/// An engine on the host platform: `Engine::new(&host_config())`.
+pub fn host_engine() -> Engine {
+    Engine::new(&host_config())
+}
+
+/// The example of `ARCHITECTURE.md`'s "Writing a platform for a new host",
+/// extracted by `build.rs`, compiled and run as a doctest so it stays true.
+#[cfg(doctest)]
+#[doc = include_str!(concat!(env!("OUT_DIR"), "/new_host.md"))]
+pub struct NewHostExample;
 
 /// A compiled module. Derefs to [`wasmbed_core::Module`], so it goes
 /// wherever the core API takes one; unlike the core's, its constructors
