@@ -30,6 +30,18 @@ pub trait FileSystem: Send + Sync {
     fn root(&self) -> Result<Arc<dyn Dir>>;
 }
 
+impl<F: FileSystem + ?Sized> FileSystem for Arc<F> {
+    fn root(&self) -> Result<Arc<dyn Dir>> {
+        (**self).root()
+    }
+}
+
+impl<F: FileSystem + ?Sized> FileSystem for alloc::boxed::Box<F> {
+    fn root(&self) -> Result<Arc<dyn Dir>> {
+        (**self).root()
+    }
+}
+
 /// How [`Dir::open_file`] opens a file.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct OpenOptions {

@@ -1,12 +1,26 @@
-//! `wasmbed run`: load a module, instantiate it with no imports available
-//! (WASI arrives with its own crate), and call `_start` or an export named
-//! on the command line, printing its results.
+//! `wasmbed run`: load a module, give it WASI (arguments, environment,
+//! the host's stdio and the mounts named on the command line), and call
+//! `_start` or an export named with `--invoke`, printing its results. A
+//! guest's `proc_exit(n)` becomes the process's exit code `n`.
+//!
+//! Mounts: `--dir HOST[::GUEST]` (wasmtime's spelling), `--mount
+//! HOST:GUEST[:ro]` (wazero's), `--tmpfs GUEST` (an empty in-memory
+//! directory). `--audit FILE` records every filesystem operation of every
+//! mount as JSON lines, and `--deny GUEST_PREFIX[=OPS]` refuses operations
+//! under a path with `EACCES` (audited like the rest).
 use crate::{Engine, Error, ErrorKind, Linker, Module, Store, Val, ValType};
 use clap::Args;
 use std::path::PathBuf;
+use std::sync::Arc;
+use wasmbed_wasi::fs::audit::{AuditFs, AuditSink, JsonLines, Ops, Policy};
+use wasmbed_wasi::fs::host::HostFs;
+use wasmbed_wasi::fs::memory::MemoryFs;
+use wasmbed_wasi::fs::readonly::ReadOnlyFs;
+use wasmbed_wasi::fs::FileSystem;
+use wasmbed_wasi::WasiCtx;
 
 /// Arguments of `wasmbed run`.
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Default)]
 pub struct RunArgs {
     /// The module: a `.wasm` binary or `.wat` text file.
     pub module: PathBuf,
@@ -15,7 +29,39 @@ pub struct RunArgs {
     /// are printed one per line.
     #[arg(long, value_name = "NAME")]
     pub invoke: Option<String>,
-    /// Arguments for the invoked function.
+    /// Give the guest the host directory HOST at the guest path GUEST
+    /// (default: the same path as HOST), read-write. Repeatable.
+    #[arg(long = "dir", value_name = "HOST[::GUEST]")]
+    pub dirs: Vec<String>,
+    /// Like --dir with wazero's spelling; `:ro` makes the mount read-only
+    /// (changes fail with EROFS). Repeatable.
+    #[arg(long = "mount", value_name = "HOST:GUEST[:ro]")]
+    pub mounts: Vec<String>,
+    /// Mount an empty in-memory directory at GUEST (gone when the run
+    /// ends). Repeatable.
+    #[arg(long = "tmpfs", value_name = "GUEST")]
+    pub tmpfs: Vec<String>,
+    /// Set the guest's environment variable K to V, or with `--env K` pass
+    /// the host's value of K. Repeatable; overrides --inherit-env.
+    #[arg(long = "env", value_name = "K=V|K")]
+    pub env: Vec<String>,
+    /// Pass the host's whole environment to the guest.
+    #[arg(long)]
+    pub inherit_env: bool,
+    /// Append every filesystem operation of every mount to FILE as JSON
+    /// lines: {"op":"open_read","path":"/data/a.txt","result":"ok"}.
+    #[arg(long, value_name = "FILE")]
+    pub audit: Option<PathBuf>,
+    /// Refuse operations under the guest path PREFIX with EACCES. OPS is a
+    /// comma-separated list (stat, read_dir, open_dir, open_read,
+    /// open_write, read, write, set_size, set_times, create_dir,
+    /// remove_dir, unlink, symlink, read_link, rename, link, sync) or
+    /// `reads`, `writes`, `all` (the default). Repeatable.
+    #[arg(long = "deny", value_name = "PREFIX[=OPS]")]
+    pub deny: Vec<String>,
+    /// Arguments for the guest (after the module; the guest's argv[0] is
+    /// the module path), or with --invoke the function's parameters. The
+    /// process exits with the guest's `proc_exit` code.
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     pub args: Vec<String>,
 }
@@ -49,15 +95,22 @@ fn show(v: &Val) -> String {
     }
 }
 
+/// How `run` ended: results of the called function, or the guest's exit.
+enum Ended {
+    Returned(Vec<Val>),
+    Exited(i32),
+}
+
 /// Runs `wasmbed run`; returns the process exit code.
 pub fn main(args: &RunArgs) -> i32 {
     match run(args) {
-        Ok(results) => {
+        Ok(Ended::Returned(results)) => {
             for r in results {
                 println!("{}", show(&r));
             }
             0
         }
+        Ok(Ended::Exited(code)) => code,
         Err(e) => {
             eprintln!("error: {e}");
             match e.kind() {
@@ -68,12 +121,184 @@ pub fn main(args: &RunArgs) -> i32 {
     }
 }
 
-fn run(args: &RunArgs) -> Result<Vec<Val>, Error> {
+/// A mount named on the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum MountSpec {
+    Host {
+        host: PathBuf,
+        guest: String,
+        read_only: bool,
+    },
+    Memory {
+        guest: String,
+    },
+}
+
+/// `HOST[::GUEST]`.
+fn parse_dir(spec: &str) -> Result<MountSpec, String> {
+    let (host, guest) = match spec.split_once("::") {
+        Some((h, g)) => (h, g),
+        None => (spec, spec),
+    };
+    if host.is_empty() || guest.is_empty() {
+        return Err(format!("--dir {spec}: expected HOST or HOST::GUEST"));
+    }
+    Ok(MountSpec::Host {
+        host: host.into(),
+        guest: guest.to_string(),
+        read_only: false,
+    })
+}
+
+/// `HOST:GUEST[:ro]`, split from the right so a host path may hold colons.
+fn parse_mount(spec: &str) -> Result<MountSpec, String> {
+    let (rest, read_only) = match spec.strip_suffix(":ro") {
+        Some(rest) => (rest, true),
+        None => (spec, false),
+    };
+    let (host, guest) = rest
+        .rsplit_once(':')
+        .filter(|(h, g)| !h.is_empty() && !g.is_empty())
+        .ok_or_else(|| format!("--mount {spec}: expected HOST:GUEST or HOST:GUEST:ro"))?;
+    Ok(MountSpec::Host {
+        host: host.into(),
+        guest: guest.to_string(),
+        read_only,
+    })
+}
+
+/// `PREFIX[=OPS]`.
+fn parse_deny(spec: &str) -> Result<(String, Ops), String> {
+    let (prefix, ops) = match spec.split_once('=') {
+        Some((p, o)) => (p, Ops::parse(o).map_err(|e| format!("--deny {spec}: {e}"))?),
+        None => (spec, Ops::all()),
+    };
+    if !prefix.starts_with('/') {
+        return Err(format!(
+            "--deny {spec}: the prefix must be an absolute guest path"
+        ));
+    }
+    Ok((prefix.to_string(), ops))
+}
+
+/// The guest's environment: the host's if asked, then each `--env`.
+fn environment(args: &RunArgs) -> Result<Vec<(String, String)>, String> {
+    let mut env: Vec<(String, String)> = Vec::new();
+    if args.inherit_env {
+        for (k, v) in std::env::vars_os() {
+            if let (Ok(k), Ok(v)) = (k.into_string(), v.into_string()) {
+                env.push((k, v));
+            }
+        }
+    }
+    for item in &args.env {
+        let (k, v) = match item.split_once('=') {
+            Some((k, v)) => (k.to_string(), v.to_string()),
+            None => {
+                let v = std::env::var(item).map_err(|_| {
+                    format!("--env {item}: `{item}` is not set in this environment (use --env {item}=VALUE)")
+                })?;
+                (item.clone(), v)
+            }
+        };
+        if k.is_empty() {
+            return Err(format!("--env {item}: the variable name is empty"));
+        }
+        env.retain(|(old, _)| *old != k);
+        env.push((k, v));
+    }
+    Ok(env)
+}
+
+fn build_wasi(args: &RunArgs) -> Result<WasiCtx, String> {
+    let mut mounts = Vec::new();
+    for d in &args.dirs {
+        mounts.push(parse_dir(d)?);
+    }
+    for m in &args.mounts {
+        mounts.push(parse_mount(m)?);
+    }
+    for t in &args.tmpfs {
+        mounts.push(MountSpec::Memory { guest: t.clone() });
+    }
+    let mut policy = Policy::allow_all();
+    for d in &args.deny {
+        let (prefix, ops) = parse_deny(d)?;
+        policy = policy.deny(&prefix, ops);
+    }
+    let sink: Option<Arc<dyn AuditSink>> = match &args.audit {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .map_err(|e| format!("--audit {}: {e}", path.display()))?;
+            Some(Arc::new(JsonLines::new(std::io::BufWriter::new(file))))
+        }
+        None if !args.deny.is_empty() => Some(Arc::new(NoSink)),
+        None => None,
+    };
+
+    let mut builder = WasiCtx::builder();
+    builder.arg(args.module.to_string_lossy());
+    if args.invoke.is_none() {
+        builder.args(args.args.iter().cloned());
+    }
+    for (k, v) in environment(args)? {
+        builder.env(k, v);
+    }
+    builder.inherit_stdio();
+    for mount in mounts {
+        let (fs, guest): (Arc<dyn FileSystem>, String) = match mount {
+            MountSpec::Host {
+                host,
+                guest,
+                read_only,
+            } => {
+                let fs = HostFs::open(&host).map_err(|e| e.to_string())?;
+                if read_only {
+                    (Arc::new(ReadOnlyFs::new(fs)), guest)
+                } else {
+                    (Arc::new(fs), guest)
+                }
+            }
+            MountSpec::Memory { guest } => (Arc::new(MemoryFs::new()), guest),
+        };
+        let fs: Arc<dyn FileSystem> = match &sink {
+            Some(sink) => Arc::new(AuditFs::with_policy(
+                fs,
+                &guest,
+                sink.clone(),
+                policy.clone(),
+            )),
+            None => fs,
+        };
+        builder
+            .preopen_arc(fs, &guest)
+            .map_err(|e| format!("cannot mount {guest}: {e}"))?;
+    }
+    Ok(builder.build())
+}
+
+/// Discards records: `--deny` without `--audit` still needs the wrapper.
+struct NoSink;
+
+impl AuditSink for NoSink {
+    fn record(&self, _record: &wasmbed_wasi::fs::audit::AuditRecord) {}
+}
+
+fn run(args: &RunArgs) -> Result<Ended, Error> {
     let engine = Engine::default();
     let module = Module::from_file(&engine, &args.module)?;
-    let mut store = Store::new(&engine, ());
-    let linker = Linker::new(&engine);
-    let instance = linker.instantiate(&mut store, &module)?;
+    let ctx = build_wasi(args).map_err(Error::msg)?;
+    let mut linker = Linker::new(&engine);
+    wasmbed_wasi::add_to_linker(&mut linker, |cx: &mut WasiCtx| cx)?;
+    let mut store = Store::new(&engine, ctx);
+    let exited = |e: Error| match wasmbed_wasi::exit_code(&e) {
+        Some(code) => Ok(Ended::Exited(code)),
+        None => Err(e),
+    };
+    let instance = match linker.instantiate(&mut store, &module) {
+        Ok(i) => i,
+        Err(e) => return exited(e),
+    };
     let name = args.invoke.as_deref().unwrap_or("_start");
     let func = instance.get_func(&store, name).ok_or_else(|| {
         Error::msg(format!(
@@ -82,15 +307,19 @@ fn run(args: &RunArgs) -> Result<Vec<Val>, Error> {
         ))
     })?;
     let ty = func.ty(&store);
-    if args.args.len() != ty.params().len() {
+    let given: &[String] = if args.invoke.is_some() {
+        &args.args
+    } else {
+        &[]
+    };
+    if given.len() != ty.params().len() {
         return Err(Error::msg(format!(
             "`{name}` has type {ty}: it takes {} arguments, {} given",
             ty.params().len(),
-            args.args.len()
+            given.len()
         )));
     }
-    let params = args
-        .args
+    let params = given
         .iter()
         .zip(ty.params())
         .map(|(a, t)| parse_arg(a, *t))
@@ -101,6 +330,71 @@ fn run(args: &RunArgs) -> Result<Vec<Val>, Error> {
         .iter()
         .map(|t| Val::default_for(*t).unwrap_or(Val::I32(0)))
         .collect();
-    func.call(&mut store, &params, &mut results)?;
-    Ok(results)
+    match func.call(&mut store, &params, &mut results) {
+        Ok(()) => Ok(Ended::Returned(results)),
+        Err(e) => exited(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mount_specs_parse_both_spellings() {
+        assert_eq!(
+            parse_dir("/srv/data::/data").unwrap(),
+            MountSpec::Host {
+                host: "/srv/data".into(),
+                guest: "/data".into(),
+                read_only: false
+            }
+        );
+        assert_eq!(
+            parse_dir("data").unwrap(),
+            MountSpec::Host {
+                host: "data".into(),
+                guest: "data".into(),
+                read_only: false
+            }
+        );
+        assert_eq!(
+            parse_mount("C:\\x:/data:ro").unwrap(),
+            MountSpec::Host {
+                host: "C:\\x".into(),
+                guest: "/data".into(),
+                read_only: true
+            }
+        );
+        assert!(parse_mount("nocolon").is_err());
+        assert!(parse_dir("::/x").is_err());
+        assert_eq!(
+            parse_deny("/secret=writes").unwrap(),
+            ("/secret".to_string(), Ops::WRITES)
+        );
+        assert!(parse_deny("relative").is_err());
+        assert!(parse_deny("/x=chmod").is_err());
+    }
+
+    #[test]
+    fn env_flags_set_inherit_and_override() {
+        std::env::set_var("WASMBED_RUN_TEST_VAR", "from-host");
+        let args = RunArgs {
+            env: vec!["A=1".into(), "WASMBED_RUN_TEST_VAR".into(), "A=2".into()],
+            ..RunArgs::default()
+        };
+        let env = environment(&args).unwrap();
+        assert_eq!(
+            env,
+            [
+                ("WASMBED_RUN_TEST_VAR".to_string(), "from-host".to_string()),
+                ("A".to_string(), "2".to_string())
+            ]
+        );
+        let missing = RunArgs {
+            env: vec!["WASMBED_SURELY_UNSET_VAR".into()],
+            ..RunArgs::default()
+        };
+        assert!(environment(&missing).unwrap_err().contains("not set"));
+    }
 }
