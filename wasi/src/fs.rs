@@ -9,8 +9,8 @@
 //! live in one place above this trait (`crate::path`), so every
 //! implementation gets the same confinement and the same errno for the same
 //! path. Implementations: [`memory`] (no_std), [`host`] (cap-std, with the
-//! `std` feature), and the wrappers [`readonly`] and [`audit`], which take
-//! any filesystem.
+//! `std` feature), and the wrappers [`readonly`], [`audit`] and [`subdir`]
+//! (a subtree as a mount), which take any filesystem.
 use crate::abi::{Filestat, Filetype};
 use crate::errno::{Errno, Result};
 use alloc::string::String;
@@ -23,6 +23,7 @@ pub mod audit;
 pub mod host;
 pub mod memory;
 pub mod readonly;
+pub mod subdir;
 
 /// A tree of directories and files that can be mounted into a guest.
 pub trait FileSystem: Send + Sync {

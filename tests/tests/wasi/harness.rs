@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use wasmbed::{Engine, Linker, Module, Store};
 use wasmbed_wasi::fs::host::HostFs;
 use wasmbed_wasi::fs::memory::MemoryFs;
+use wasmbed_wasi::fs::FileSystem;
 use wasmbed_wasi::stdio::{MemoryInput, OutputBuffer};
 use wasmbed_wasi::WasiCtx;
 
@@ -36,7 +37,7 @@ impl Backend {
 }
 
 /// How to run a guest.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct RunSpec {
     /// argv, the program name first.
     pub args: Vec<String>,
@@ -44,6 +45,8 @@ pub struct RunSpec {
     /// Mounted at `/` when present.
     pub root: Option<PathBuf>,
     pub stdin: Vec<u8>,
+    /// More mounts, after the root: guest path and filesystem.
+    pub mounts: Vec<(String, Arc<dyn FileSystem>)>,
 }
 
 /// What a run produced.
@@ -138,6 +141,11 @@ pub fn run(engine: &Engine, module: &Module, spec: &RunSpec, backend: Backend) -
                 outcome.memory_root = Some(fs);
             }
         }
+    }
+    for (guest, fs) in &spec.mounts {
+        builder
+            .preopen_arc(fs.clone(), guest)
+            .expect("mount a filesystem");
     }
     let ctx = builder.build();
     let result = (|| {

@@ -2,5 +2,8 @@
 //! filesystems (`suite`), the project's own C guest programs (`guests`),
 //! the sandbox escape suite (`escape`) and read-only/audited mounts
 //! (`mounts`). `harness` runs one guest on one backend.
+mod escape;
+mod guests;
 mod harness;
+mod mounts;
 mod suite;

@@ -15,6 +15,9 @@ use wasmbed::{Engine, Module};
 /// Tests expected to fail, with the reason. None: all 72 pass.
 const SKIPPED: &[(&str, &str)] = &[];
 
+/// Each backend's verdict on one program.
+type Verdicts = Vec<(Backend, Result<(), String>)>;
+
 /// Longest one test may run.
 const TIME_LIMIT: Duration = Duration::from_secs(60);
 
@@ -26,7 +29,7 @@ pub fn suite_dir() -> PathBuf {
 }
 
 /// One step of a test's spec.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 enum Op {
     Run(RunSpec),
     Read { stream: String, payload: String },
@@ -66,7 +69,7 @@ fn run_op(v: &Value, dir: &Path, program: &str) -> RunSpec {
         args,
         env: env_of(v.get("env")),
         root: v.get("root").and_then(Value::as_str).map(|r| dir.join(r)),
-        stdin: Vec::new(),
+        ..RunSpec::default()
     }
 }
 
@@ -208,7 +211,7 @@ fn wasi_testsuite() {
 
     let engine = Engine::default();
     let started = Instant::now();
-    let mut jobs: Vec<harness::Job<Vec<(Backend, Result<(), String>)>>> = Vec::new();
+    let mut jobs: Vec<harness::Job<Verdicts>> = Vec::new();
     for wasm in &wasms {
         let engine = engine.clone();
         let wasm = wasm.clone();

@@ -251,8 +251,9 @@ impl Dir for HostDir {
     }
 
     fn set_times(&self, atim: SetTime, mtim: SetTime) -> Result<()> {
-        fs_set_times::SetTimes::set_times(&self.dir, file_times(atim), file_times(mtim))
-            .map_err(err)
+        // The handle may be open for path operations only (`O_PATH`), which
+        // `futimens` refuses: set the times of `.` through it instead.
+        DirExt::set_times(&self.dir, ".", cap_times(atim), cap_times(mtim)).map_err(err)
     }
 
     fn read_dir(&self) -> Result<Vec<DirEntry>> {

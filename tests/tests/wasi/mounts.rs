@@ -1,0 +1,103 @@
+//! Read-only and audited mounts, through `guests/mounts.c`: every change
+//! on the read-only mount fails as on a read-only POSIX mount and changes
+//! nothing; on the audited mount every operation is recorded (compared
+//! line for line with `guests/mounts.audit`) and the policy denies
+//! `/audited/private`, also when reached through a symbolic link.
+use crate::guests::{check_golden, fixture_root, guests_dir};
+use crate::harness::{copy_tree, scratch_dir, Backend, RunSpec};
+use std::sync::{Arc, Mutex};
+use wasmbed_wasi::fs::audit::{AuditFs, AuditLog, Ops, Policy};
+use wasmbed_wasi::fs::host::HostFs;
+use wasmbed_wasi::fs::memory::MemoryFs;
+use wasmbed_wasi::fs::readonly::ReadOnlyFs;
+use wasmbed_wasi::fs::FileSystem;
+
+#[test]
+fn read_only_and_audited_mounts() {
+    let logs: Mutex<Vec<(Backend, AuditLog)>> = Mutex::default();
+    let ro_dirs = Mutex::new(Vec::new());
+    let ro_mems = Mutex::new(Vec::new());
+    let outcomes = check_golden("mounts", "mounts", |backend| {
+        let log = AuditLog::new();
+        logs.lock().unwrap().push((backend, log.clone()));
+        let policy = Policy::allow_all().deny("/audited/private", Ops::all());
+        let (ro, audited): (Arc<dyn FileSystem>, Arc<dyn FileSystem>) = match backend {
+            Backend::Host => {
+                let ro_dir = scratch_dir("ro");
+                copy_tree(&fixture_root(), &ro_dir);
+                ro_dirs.lock().unwrap().push(ro_dir.clone());
+                let au_dir = scratch_dir("audited");
+                std::fs::create_dir(au_dir.join("private")).unwrap();
+                std::fs::write(au_dir.join("private/key.txt"), "key").unwrap();
+                (
+                    Arc::new(ReadOnlyFs::new(HostFs::open(&ro_dir).unwrap())),
+                    Arc::new(AuditFs::with_policy(
+                        HostFs::open(&au_dir).unwrap(),
+                        "/audited",
+                        Arc::new(log),
+                        policy,
+                    )),
+                )
+            }
+            Backend::Memory => {
+                let ro = MemoryFs::new();
+                ro.load_host_dir(fixture_root()).unwrap();
+                ro_mems.lock().unwrap().push(ro.clone());
+                let au = MemoryFs::new();
+                au.add_file("private/key.txt", "key").unwrap();
+                (
+                    Arc::new(ReadOnlyFs::new(ro)),
+                    Arc::new(AuditFs::with_policy(au, "/audited", Arc::new(log), policy)),
+                )
+            }
+        };
+        RunSpec {
+            args: vec!["mounts".into()],
+            mounts: vec![("/ro".into(), ro), ("/audited".into(), audited)],
+            ..RunSpec::default()
+        }
+    });
+    let Some(outcomes) = outcomes else { return };
+    for (b, out) in &outcomes {
+        assert_eq!((out.exit_code, &out.error), (0, &None), "{}", b.name());
+    }
+
+    // Nothing on the read-only mount changed.
+    for dir in ro_dirs.into_inner().unwrap() {
+        assert_eq!(
+            std::fs::read(dir.join("hello.txt")).unwrap(),
+            b"hello, fixture"
+        );
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["dir", "hello.txt"]);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    for mem in ro_mems.into_inner().unwrap() {
+        assert_eq!(mem.read_file("hello.txt").unwrap(), b"hello, fixture");
+        assert_eq!(mem.list_dir("").unwrap(), ["dir", "hello.txt"]);
+    }
+
+    // The audit log, the same on both backends.
+    let path = guests_dir().join("mounts.audit");
+    let logs = logs.into_inner().unwrap();
+    let render =
+        |log: &AuditLog| -> String { log.records().iter().map(|r| r.to_json() + "\n").collect() };
+    if std::env::var_os("WASMBED_BLESS").is_some() {
+        let memory = &logs.iter().find(|(b, _)| *b == Backend::Memory).unwrap().1;
+        std::fs::write(&path, render(memory)).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path).unwrap();
+    for (b, log) in &logs {
+        assert_eq!(render(log), expected, "audit log on {} dirs", b.name());
+        let denied = log.records().iter().filter(|r| r.denied).count();
+        assert!(
+            denied >= 3,
+            "{}: the policy refused {denied} operations",
+            b.name()
+        );
+    }
+}
