@@ -7,10 +7,12 @@ use wasmbed::cli::run::RunArgs;
 const EXIT_CODES: &str = "\
 Exit status:
   0    the program ran to completion (or every wast directive passed)
+  N    the program called WASI proc_exit(N)
   1    the module could not be read, compiled, linked or instantiated,
        or a wast directive failed
   2    the command line was wrong
-  134  the program trapped (the trap and its wasm backtrace go to stderr)";
+  134  the program trapped, ran out of --fuel or hit --timeout (the trap
+       and its wasm backtrace go to stderr)";
 
 #[derive(Parser)]
 #[command(name = "wasmbed", version, about = "Run WebAssembly with wasmbed", after_help = EXIT_CODES)]

@@ -374,3 +374,37 @@ fn many_stores_run_concurrently_while_some_are_interrupted() {
     assert!(stop.load(Ordering::SeqCst));
     assert_eq!(interrupted, 16);
 }
+
+#[test]
+fn cli_fuel_and_timeout_stop_a_spinning_program() {
+    use wasmbed::cli::limits::LimitArgs;
+    use wasmbed::cli::run::{main, RunArgs};
+    let dir = std::env::temp_dir().join(format!("wasmbed-limits-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let module = dir.join("spin.wat");
+    std::fs::write(
+        &module,
+        r#"(module (func (export "_start") (loop $l (br $l))))"#,
+    )
+    .unwrap();
+    let run = |limits: LimitArgs| {
+        main(&RunArgs {
+            module: module.clone(),
+            limits,
+            ..RunArgs::default()
+        })
+    };
+    let fuel = LimitArgs {
+        fuel: Some(10_000),
+        ..LimitArgs::default()
+    };
+    assert_eq!(run(fuel), 134);
+    let start = Instant::now();
+    let timeout = LimitArgs {
+        wasm: vec!["timeout=100ms".to_string()],
+        ..LimitArgs::default()
+    };
+    assert_eq!(run(timeout), 134);
+    assert!(start.elapsed() < Duration::from_secs(10));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -8,12 +8,12 @@
 //! directory). `--audit FILE` records every filesystem operation of every
 //! mount as JSON lines, and `--deny GUEST_PREFIX[=OPS]` refuses operations
 //! under a path with `EACCES` (audited like the rest).
+use super::limits::LimitArgs;
 use crate::{Engine, Error, ErrorKind, Linker, Module, Store, Val, ValType};
 use clap::Args;
 use std::path::PathBuf;
 use std::sync::Arc;
 use wasmbed_wasi::fs::audit::{AuditFs, AuditSink, JsonLines, Ops, Policy};
-use wasmbed_wasi::fs::host::HostFs;
 use wasmbed_wasi::fs::memory::MemoryFs;
 use wasmbed_wasi::fs::readonly::ReadOnlyFs;
 use wasmbed_wasi::fs::FileSystem;
@@ -59,6 +59,8 @@ pub struct RunArgs {
     /// `reads`, `writes`, `all` (the default). Repeatable.
     #[arg(long = "deny", value_name = "PREFIX[=OPS]")]
     pub deny: Vec<String>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
     /// Arguments for the guest (after the module; the guest's argv[0] is
     /// the module path), or with --invoke the function's parameters. The
     /// process exits with the guest's `proc_exit` code.
@@ -252,7 +254,7 @@ fn build_wasi(args: &RunArgs) -> Result<WasiCtx, String> {
                 guest,
                 read_only,
             } => {
-                let fs = HostFs::open(&host).map_err(|e| e.to_string())?;
+                let fs = host_dir(&host)?;
                 if read_only {
                     (Arc::new(ReadOnlyFs::new(fs)), guest)
                 } else {
@@ -277,6 +279,21 @@ fn build_wasi(args: &RunArgs) -> Result<WasiCtx, String> {
     Ok(builder.build())
 }
 
+/// Opens a host directory as a mount.
+#[cfg(not(target_os = "wasi"))]
+fn host_dir(host: &std::path::Path) -> Result<wasmbed_wasi::fs::host::HostFs, String> {
+    wasmbed_wasi::fs::host::HostFs::open(host).map_err(|e| e.to_string())
+}
+
+/// Host directories need cap-std, which WASI targets lack.
+#[cfg(target_os = "wasi")]
+fn host_dir(host: &std::path::Path) -> Result<MemoryFs, String> {
+    Err(format!(
+        "cannot mount {}: host directories are not available on WASI targets",
+        host.display()
+    ))
+}
+
 /// Discards records: `--deny` without `--audit` still needs the wrapper.
 struct NoSink;
 
@@ -285,12 +302,16 @@ impl AuditSink for NoSink {
 }
 
 fn run(args: &RunArgs) -> Result<Ended, Error> {
-    let engine = Engine::default();
+    let limits = args.limits.limits().map_err(Error::msg)?;
+    let mut config = crate::host_config();
+    limits.configure(&mut config);
+    let engine = Engine::new(&config);
     let module = Module::from_file(&engine, &args.module)?;
     let ctx = build_wasi(args).map_err(Error::msg)?;
     let mut linker = Linker::new(&engine);
     wasmbed_wasi::add_to_linker(&mut linker, |cx: &mut WasiCtx| cx)?;
     let mut store = Store::new(&engine, ctx);
+    limits.apply(&mut store)?;
     let exited = |e: Error| match wasmbed_wasi::exit_code(&e) {
         Some(code) => Ok(Ended::Exited(code)),
         None => Err(e),
