@@ -633,7 +633,9 @@ fn poll_interrupt(ctx: &mut Ctx<'_>) -> bool {
     }
     match ctx.clock {
         // SAFETY: the engine (and so its clock) outlives every store run.
-        Some(clock) if ctx.deadline != u64::MAX => unsafe { (*clock).monotonic_nanos() >= ctx.deadline },
+        Some(clock) if ctx.deadline != u64::MAX => unsafe {
+            (*clock).monotonic_nanos() >= ctx.deadline
+        },
         _ => false,
     }
 }
