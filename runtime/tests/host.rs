@@ -1,7 +1,6 @@
 //! The facade on the host platform: `host_config()` picks the platform crate
 //! by `cfg`, and wasm runs on its guarded memories exactly as on the core's
 //! alloc-only ones, spec scripts included.
-use std::path::{Path, PathBuf};
 use wasmbed::{host_config, host_engine, Engine, Linker, Module, Store, TrapCode};
 
 #[test]
@@ -78,49 +77,56 @@ fn many_live_memories_fit_in_the_address_space() {
     }
 }
 
-fn spec_dir() -> PathBuf {
-    match std::env::var_os("WASMBED_SPEC_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/testsuite/wasm-2.0"),
-    }
-}
+/// Spec scripts, through the CLI's script runner.
+#[cfg(feature = "cli")]
+mod spec {
+    use super::host_config;
+    use std::path::{Path, PathBuf};
 
-/// The spec scripts about linear memory, on the host platform's memories.
-/// (The whole suite runs in `wasmbed-tests`.)
-#[test]
-fn memory_spec_scripts_pass_on_the_host_platform() {
-    let dir = spec_dir();
-    if !dir.is_dir() {
-        eprintln!("no spec scripts at {}; skipped", dir.display());
-        return;
-    }
-    let config = host_config();
-    let mut failed = Vec::new();
-    for name in [
-        "address",
-        "align",
-        "bulk",
-        "data",
-        "endianness",
-        "float_memory",
-        "linking",
-        "load",
-        "memory",
-        "memory_copy",
-        "memory_fill",
-        "memory_grow",
-        "memory_init",
-        "memory_redundancy",
-        "memory_size",
-        "memory_trap",
-        "store",
-    ] {
-        let path = dir.join(format!("{name}.wast"));
-        match wasmbed::cli::wast::run_file_with(&path, &config) {
-            Ok(report) if report.failed == 0 && report.passed > 0 => {}
-            Ok(report) => failed.push(report.render(name, Some(5))),
-            Err(e) => failed.push(format!("{name}: {e}")),
+    fn spec_dir() -> PathBuf {
+        match std::env::var_os("WASMBED_SPEC_DIR") {
+            Some(dir) => PathBuf::from(dir),
+            None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/testsuite/wasm-2.0"),
         }
     }
-    assert!(failed.is_empty(), "{}", failed.join("\n"));
+
+    /// The spec scripts about linear memory, on the host platform's memories.
+    /// (The whole suite runs in `wasmbed-tests`.)
+    #[test]
+    fn memory_spec_scripts_pass_on_the_host_platform() {
+        let dir = spec_dir();
+        if !dir.is_dir() {
+            eprintln!("no spec scripts at {}; skipped", dir.display());
+            return;
+        }
+        let config = host_config();
+        let mut failed = Vec::new();
+        for name in [
+            "address",
+            "align",
+            "bulk",
+            "data",
+            "endianness",
+            "float_memory",
+            "linking",
+            "load",
+            "memory",
+            "memory_copy",
+            "memory_fill",
+            "memory_grow",
+            "memory_init",
+            "memory_redundancy",
+            "memory_size",
+            "memory_trap",
+            "store",
+        ] {
+            let path = dir.join(format!("{name}.wast"));
+            match wasmbed::cli::wast::run_file_with(&path, &config) {
+                Ok(report) if report.failed == 0 && report.passed > 0 => {}
+                Ok(report) => failed.push(report.render(name, Some(5))),
+                Err(e) => failed.push(format!("{name}: {e}")),
+            }
+        }
+        assert!(failed.is_empty(), "{}", failed.join("\n"));
+    }
 }
