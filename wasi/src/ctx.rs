@@ -176,7 +176,7 @@ impl WasiCtxBuilder {
     }
 
     /// Mounts the host directory `host` at `guest`, read-write.
-    #[cfg(feature = "std")]
+    #[cfg(all(feature = "std", not(target_os = "wasi")))]
     pub fn preopened_dir(
         &mut self,
         host: impl AsRef<std::path::Path>,

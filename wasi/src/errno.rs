@@ -134,6 +134,126 @@ impl fmt::Display for Errno {
 #[cfg(feature = "std")]
 impl std::error::Error for Errno {}
 
+#[cfg(feature = "std")]
+impl Errno {
+    /// The errno for a host I/O error: its OS error code where it has one,
+    /// else its kind. An error without an OS code that says permission was
+    /// denied is cap-std refusing a path that leaves the directory: `EPERM`,
+    /// as wasmtime reports it.
+    pub fn from_io(e: &std::io::Error) -> Errno {
+        #[cfg(unix)]
+        if let Some(code) = e.raw_os_error() {
+            return os_errno(rustix::io::Errno::from_raw_os_error(code));
+        }
+        use std::io::ErrorKind as K;
+        match e.kind() {
+            K::NotFound => Errno::Noent,
+            K::PermissionDenied => Errno::Perm,
+            K::AlreadyExists => Errno::Exist,
+            K::InvalidInput => Errno::Inval,
+            K::InvalidData => Errno::Ilseq,
+            K::Interrupted => Errno::Intr,
+            K::WouldBlock => Errno::Again,
+            K::BrokenPipe => Errno::Pipe,
+            K::Unsupported => Errno::Notsup,
+            K::OutOfMemory => Errno::Nomem,
+            K::NotADirectory => Errno::Notdir,
+            K::IsADirectory => Errno::Isdir,
+            K::DirectoryNotEmpty => Errno::Notempty,
+            K::ReadOnlyFilesystem => Errno::Rofs,
+            K::StorageFull => Errno::Nospc,
+            K::FileTooLarge => Errno::Fbig,
+            K::CrossesDevices => Errno::Xdev,
+            K::TooManyLinks => Errno::Mlink,
+            K::InvalidFilename => Errno::Nametoolong,
+            _ => Errno::Io,
+        }
+    }
+}
+
+#[cfg(all(feature = "std", unix))]
+fn os_errno(e: rustix::io::Errno) -> Errno {
+    use rustix::io::Errno as E;
+    const TABLE: &[(E, Errno)] = &[
+        (E::TOOBIG, Errno::TooBig),
+        (E::ACCESS, Errno::Acces),
+        (E::ADDRINUSE, Errno::Addrinuse),
+        (E::ADDRNOTAVAIL, Errno::Addrnotavail),
+        (E::AFNOSUPPORT, Errno::Afnosupport),
+        (E::AGAIN, Errno::Again),
+        (E::ALREADY, Errno::Already),
+        (E::BADF, Errno::Badf),
+        (E::BADMSG, Errno::Badmsg),
+        (E::BUSY, Errno::Busy),
+        (E::CANCELED, Errno::Canceled),
+        (E::CHILD, Errno::Child),
+        (E::CONNABORTED, Errno::Connaborted),
+        (E::CONNREFUSED, Errno::Connrefused),
+        (E::CONNRESET, Errno::Connreset),
+        (E::DEADLK, Errno::Deadlk),
+        (E::DESTADDRREQ, Errno::Destaddrreq),
+        (E::DOM, Errno::Dom),
+        (E::DQUOT, Errno::Dquot),
+        (E::EXIST, Errno::Exist),
+        (E::FAULT, Errno::Fault),
+        (E::FBIG, Errno::Fbig),
+        (E::HOSTUNREACH, Errno::Hostunreach),
+        (E::IDRM, Errno::Idrm),
+        (E::ILSEQ, Errno::Ilseq),
+        (E::INPROGRESS, Errno::Inprogress),
+        (E::INTR, Errno::Intr),
+        (E::INVAL, Errno::Inval),
+        (E::IO, Errno::Io),
+        (E::ISCONN, Errno::Isconn),
+        (E::ISDIR, Errno::Isdir),
+        (E::LOOP, Errno::Loop),
+        (E::MFILE, Errno::Mfile),
+        (E::MLINK, Errno::Mlink),
+        (E::MSGSIZE, Errno::Msgsize),
+        (E::NAMETOOLONG, Errno::Nametoolong),
+        (E::NETDOWN, Errno::Netdown),
+        (E::NETRESET, Errno::Netreset),
+        (E::NETUNREACH, Errno::Netunreach),
+        (E::NFILE, Errno::Nfile),
+        (E::NOBUFS, Errno::Nobufs),
+        (E::NODEV, Errno::Nodev),
+        (E::NOENT, Errno::Noent),
+        (E::NOEXEC, Errno::Noexec),
+        (E::NOLCK, Errno::Nolck),
+        (E::NOMEM, Errno::Nomem),
+        (E::NOMSG, Errno::Nomsg),
+        (E::NOPROTOOPT, Errno::Noprotoopt),
+        (E::NOSPC, Errno::Nospc),
+        (E::NOSYS, Errno::Nosys),
+        (E::NOTCONN, Errno::Notconn),
+        (E::NOTDIR, Errno::Notdir),
+        (E::NOTEMPTY, Errno::Notempty),
+        (E::NOTSOCK, Errno::Notsock),
+        (E::NOTSUP, Errno::Notsup),
+        (E::OPNOTSUPP, Errno::Notsup),
+        (E::NOTTY, Errno::Notty),
+        (E::NXIO, Errno::Nxio),
+        (E::OVERFLOW, Errno::Overflow),
+        (E::PERM, Errno::Perm),
+        (E::PIPE, Errno::Pipe),
+        (E::PROTO, Errno::Proto),
+        (E::PROTONOSUPPORT, Errno::Protonosupport),
+        (E::PROTOTYPE, Errno::Prototype),
+        (E::RANGE, Errno::Range),
+        (E::ROFS, Errno::Rofs),
+        (E::SPIPE, Errno::Spipe),
+        (E::SRCH, Errno::Srch),
+        (E::STALE, Errno::Stale),
+        (E::TIMEDOUT, Errno::Timedout),
+        (E::TXTBSY, Errno::Txtbsy),
+        (E::XDEV, Errno::Xdev),
+    ];
+    TABLE
+        .iter()
+        .find(|(os, _)| *os == e)
+        .map_or(Errno::Io, |(_, w)| *w)
+}
+
 /// Results of filesystem and descriptor operations.
 pub type Result<T, E = Errno> = core::result::Result<T, E>;
 

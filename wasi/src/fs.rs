@@ -19,7 +19,7 @@ use alloc::vec::Vec;
 use core::any::Any;
 
 pub mod audit;
-#[cfg(feature = "std")]
+#[cfg(all(feature = "std", not(target_os = "wasi")))]
 pub mod host;
 pub mod memory;
 pub mod readonly;

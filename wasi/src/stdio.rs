@@ -147,8 +147,8 @@ pub use host::*;
 #[cfg(feature = "std")]
 mod host {
     use super::{InputStream, OutputStream, Readiness};
+    use crate::errno::Errno;
     use crate::errno::Result;
-    use crate::fs::host::io_errno;
     use std::io::{IsTerminal, Read, Write};
 
     /// Any `Read` value as guest input (readiness is reported as ready, so
@@ -157,7 +157,7 @@ mod host {
 
     impl<R: Read + Send> InputStream for ReadStream<R> {
         fn read(&mut self, buf: &mut [u8]) -> Result<usize> {
-            self.0.read(buf).map_err(|e| io_errno(&e))
+            self.0.read(buf).map_err(|e| Errno::from_io(&e))
         }
     }
 
@@ -166,10 +166,10 @@ mod host {
 
     impl<W: Write + Send> OutputStream for WriteStream<W> {
         fn write(&mut self, buf: &[u8]) -> Result<usize> {
-            self.0.write(buf).map_err(|e| io_errno(&e))
+            self.0.write(buf).map_err(|e| Errno::from_io(&e))
         }
         fn flush(&mut self) -> Result<()> {
-            self.0.flush().map_err(|e| io_errno(&e))
+            self.0.flush().map_err(|e| Errno::from_io(&e))
         }
     }
 
@@ -178,7 +178,10 @@ mod host {
 
     impl InputStream for InheritStdin {
         fn read(&mut self, buf: &mut [u8]) -> Result<usize> {
-            std::io::stdin().lock().read(buf).map_err(|e| io_errno(&e))
+            std::io::stdin()
+                .lock()
+                .read(buf)
+                .map_err(|e| Errno::from_io(&e))
         }
         fn readiness(&mut self) -> Readiness {
             #[cfg(unix)]
@@ -208,8 +211,8 @@ mod host {
     impl OutputStream for InheritStdout {
         fn write(&mut self, buf: &[u8]) -> Result<usize> {
             let mut out = std::io::stdout().lock();
-            let n = out.write(buf).map_err(|e| io_errno(&e))?;
-            out.flush().map_err(|e| io_errno(&e))?;
+            let n = out.write(buf).map_err(|e| Errno::from_io(&e))?;
+            out.flush().map_err(|e| Errno::from_io(&e))?;
             Ok(n)
         }
         fn is_terminal(&self) -> bool {
@@ -222,7 +225,7 @@ mod host {
 
     impl OutputStream for InheritStderr {
         fn write(&mut self, buf: &[u8]) -> Result<usize> {
-            std::io::stderr().write(buf).map_err(|e| io_errno(&e))
+            std::io::stderr().write(buf).map_err(|e| Errno::from_io(&e))
         }
         fn is_terminal(&self) -> bool {
             std::io::stderr().is_terminal()

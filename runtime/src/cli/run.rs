@@ -29,6 +29,21 @@ pub struct RunArgs {
     /// are printed one per line.
     #[arg(long, value_name = "NAME")]
     pub invoke: Option<String>,
+    /// How the guest sees the host (boxed: clap's `Command` enum stays small).
+    #[command(flatten)]
+    pub wasi: Box<WasiArgs>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    /// Arguments for the guest (after the module; the guest's argv[0] is
+    /// the module path), or with --invoke the function's parameters. The
+    /// process exits with the guest's `proc_exit` code.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    pub args: Vec<String>,
+}
+
+/// The WASI options of `wasmbed run`: mounts, environment, auditing.
+#[derive(Args, Debug, Default)]
+pub struct WasiArgs {
     /// Give the guest the host directory HOST at the guest path GUEST
     /// (default: the same path as HOST), read-write. Repeatable.
     #[arg(long = "dir", value_name = "HOST[::GUEST]")]
@@ -59,13 +74,6 @@ pub struct RunArgs {
     /// `reads`, `writes`, `all` (the default). Repeatable.
     #[arg(long = "deny", value_name = "PREFIX[=OPS]")]
     pub deny: Vec<String>,
-    #[command(flatten)]
-    pub limits: LimitArgs,
-    /// Arguments for the guest (after the module; the guest's argv[0] is
-    /// the module path), or with --invoke the function's parameters. The
-    /// process exits with the guest's `proc_exit` code.
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-    pub args: Vec<String>,
 }
 
 fn parse_arg(text: &str, ty: ValType) -> Result<Val, String> {
@@ -186,14 +194,14 @@ fn parse_deny(spec: &str) -> Result<(String, Ops), String> {
 /// The guest's environment: the host's if asked, then each `--env`.
 fn environment(args: &RunArgs) -> Result<Vec<(String, String)>, String> {
     let mut env: Vec<(String, String)> = Vec::new();
-    if args.inherit_env {
+    if args.wasi.inherit_env {
         for (k, v) in std::env::vars_os() {
             if let (Ok(k), Ok(v)) = (k.into_string(), v.into_string()) {
                 env.push((k, v));
             }
         }
     }
-    for item in &args.env {
+    for item in &args.wasi.env {
         let (k, v) = match item.split_once('=') {
             Some((k, v)) => (k.to_string(), v.to_string()),
             None => {
@@ -214,27 +222,27 @@ fn environment(args: &RunArgs) -> Result<Vec<(String, String)>, String> {
 
 fn build_wasi(args: &RunArgs) -> Result<WasiCtx, String> {
     let mut mounts = Vec::new();
-    for d in &args.dirs {
+    for d in &args.wasi.dirs {
         mounts.push(parse_dir(d)?);
     }
-    for m in &args.mounts {
+    for m in &args.wasi.mounts {
         mounts.push(parse_mount(m)?);
     }
-    for t in &args.tmpfs {
+    for t in &args.wasi.tmpfs {
         mounts.push(MountSpec::Memory { guest: t.clone() });
     }
     let mut policy = Policy::allow_all();
-    for d in &args.deny {
+    for d in &args.wasi.deny {
         let (prefix, ops) = parse_deny(d)?;
         policy = policy.deny(&prefix, ops);
     }
-    let sink: Option<Arc<dyn AuditSink>> = match &args.audit {
+    let sink: Option<Arc<dyn AuditSink>> = match &args.wasi.audit {
         Some(path) => {
             let file = std::fs::File::create(path)
                 .map_err(|e| format!("--audit {}: {e}", path.display()))?;
             Some(Arc::new(JsonLines::new(std::io::BufWriter::new(file))))
         }
-        None if !args.deny.is_empty() => Some(Arc::new(NoSink)),
+        None if !args.wasi.deny.is_empty() => Some(Arc::new(NoSink)),
         None => None,
     };
 
@@ -401,7 +409,10 @@ mod tests {
     fn env_flags_set_inherit_and_override() {
         std::env::set_var("WASMBED_RUN_TEST_VAR", "from-host");
         let args = RunArgs {
-            env: vec!["A=1".into(), "WASMBED_RUN_TEST_VAR".into(), "A=2".into()],
+            wasi: Box::new(WasiArgs {
+                env: vec!["A=1".into(), "WASMBED_RUN_TEST_VAR".into(), "A=2".into()],
+                ..WasiArgs::default()
+            }),
             ..RunArgs::default()
         };
         let env = environment(&args).unwrap();
@@ -413,7 +424,10 @@ mod tests {
             ]
         );
         let missing = RunArgs {
-            env: vec!["WASMBED_SURELY_UNSET_VAR".into()],
+            wasi: Box::new(WasiArgs {
+                env: vec!["WASMBED_SURELY_UNSET_VAR".into()],
+                ..WasiArgs::default()
+            }),
             ..RunArgs::default()
         };
         assert!(environment(&missing).unwrap_err().contains("not set"));

@@ -158,7 +158,7 @@ fn escapes_from_a_preopen_fail_and_touch_nothing() {
     // symbolic link the guest may make in its other mount): the host copies
     // of the host runs, and the in-memory tree of the memory run.
     let host_dirs = host_dirs.into_inner().unwrap();
-    assert!(!host_dirs.is_empty(), "no host run");
+    assert_eq!(host_dirs.is_empty(), cfg!(not(unix)), "host runs");
     for dir in &host_dirs {
         let snap = snapshot(dir);
         assert_eq!(snap["secret.txt"], Some(b"top secret".to_vec()));

@@ -75,7 +75,9 @@ pub fn built() -> Option<&'static Path> {
                      (install it with `pip install ziglang==0.17.1`, or set WASMBED_CC)",
                     cc.join(" ")
                 );
-                if std::env::var_os("CI").is_some() {
+                // CI installs the compiler; its Windows leg runs the tests
+                // under wine, where it cannot be started.
+                if std::env::var_os("CI").is_some() && cfg!(unix) {
                     panic!("{msg}");
                 }
                 println!("C guest tests not run: {msg}");

@@ -258,7 +258,7 @@ fn wasi_testsuite() {
 
     let (mut passed, mut failed) = (0, 0);
     let mut problems = Vec::new();
-    for backend in Backend::ALL {
+    for &backend in Backend::ALL {
         let (mut p, mut f) = (0, 0);
         for (path, per_backend) in &results {
             let path = Path::new(path);
