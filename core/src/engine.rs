@@ -21,6 +21,7 @@ pub struct Config {
     pub(crate) features: wasmparser::WasmFeatures,
     pub(crate) consume_fuel: bool,
     pub(crate) interruptible: bool,
+    pub(crate) lazy_translation: bool,
 }
 
 impl Default for Config {
@@ -46,6 +47,7 @@ impl Config {
             features,
             consume_fuel: false,
             interruptible: false,
+            lazy_translation: true,
         }
     }
 
@@ -76,6 +78,25 @@ impl Config {
     /// Off by default; when off, compiled code carries no checks.
     pub fn interruptible(&mut self, enable: bool) -> &mut Self {
         self.interruptible = enable;
+        self
+    }
+
+    /// Translate each function for the interpreter when it is first called
+    /// (the default), or all of them in `Module::new`. Validation is always
+    /// complete in `Module::new`; lazy translation makes large modules start
+    /// fast, eager translation moves the (rare) "function too large for the
+    /// interpreter" error to `Module::new`.
+    pub fn lazy_translation(&mut self, lazy: bool) -> &mut Self {
+        self.lazy_translation = lazy;
+        self
+    }
+
+    /// Accept memories with 1-byte pages (the custom-page-sizes proposal),
+    /// so a guest can ask for a few bytes of memory instead of a 64 KiB
+    /// page. Off by default: such modules are rejected as invalid.
+    pub fn custom_page_sizes(&mut self, enable: bool) -> &mut Self {
+        self.features
+            .set(wasmparser::WasmFeatures::CUSTOM_PAGE_SIZES, enable);
         self
     }
 
@@ -117,6 +138,7 @@ impl fmt::Debug for Config {
             .field("has_clock", &self.clock.is_some())
             .field("consume_fuel", &self.consume_fuel)
             .field("interruptible", &self.interruptible)
+            .field("lazy_translation", &self.lazy_translation)
             .finish()
     }
 }

@@ -118,11 +118,16 @@ impl Memory {
     /// A new memory of type `ty`.
     pub fn new(mut store: impl AsContextMut, ty: MemoryType) -> Result<Memory, Error> {
         let inner = &mut store.as_context_mut().inner;
-        if ty.min > 65536 || ty.max.is_some_and(|m| m > 65536 || m < ty.min) {
+        let limit = ty.max_pages();
+        if !matches!(ty.page_size_log2, 0 | 16)
+            || ty.min as u64 > limit
+            || ty.max.is_some_and(|m| m as u64 > limit || m < ty.min)
+        {
             return Err(Error::usage(alloc::format!(
-                "memory limits {}..{:?} are outside 0..=65536 pages",
+                "memory limits {}..{:?} in pages of 2^{} bytes are outside 0..={limit} pages",
                 ty.min,
-                ty.max
+                ty.max,
+                ty.page_size_log2
             )));
         }
         let index = inner.alloc_memory(ty)?;
@@ -139,11 +144,11 @@ impl Memory {
         let m = inner.memories[self.index as usize].get();
         MemoryType {
             min: m.pages(),
-            max: m.ty.max,
+            ..m.ty
         }
     }
 
-    /// Size in 64 KiB pages.
+    /// Size in pages of its type (64 KiB unless it has custom pages).
     pub fn size(&self, store: impl AsContext) -> u64 {
         let inner = &store.as_context().inner;
         inner.check_id(self.store);

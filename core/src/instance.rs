@@ -73,12 +73,13 @@ fn check_import(
         }
         (ExternType::Memory(mt), Extern::Memory(m)) => {
             let m = inner.memories[m.index as usize].get();
-            limits_match(
-                m.pages() as u64,
-                m.ty.max.map(u64::from),
-                mt.min as u64,
-                mt.max.map(u64::from),
-            )
+            m.ty.page_size_log2 == mt.page_size_log2
+                && limits_match(
+                    m.pages() as u64,
+                    m.ty.max.map(u64::from),
+                    mt.min as u64,
+                    mt.max.map(u64::from),
+                )
         }
         (ExternType::Global(gt), Extern::Global(g)) => {
             inner.globals[g.index as usize].get().ty == *gt

@@ -98,19 +98,19 @@ pub(crate) struct MemoryEntity {
 unsafe impl Send for MemoryEntity {}
 
 impl MemoryEntity {
+    /// The size in pages of the memory's type.
     pub(crate) fn pages(&self) -> u32 {
-        (self.vm.length as u64 / crate::WASM_PAGE_SIZE) as u32
+        (self.vm.length as u64 >> self.ty.page_size_log2) as u32
     }
 
     /// `memory.grow`: the old size in pages, or `None` (the wasm -1).
     pub(crate) fn grow(&mut self, delta: u32) -> Option<u32> {
         let old = self.pages();
         let new = old as u64 + delta as u64;
-        let max = self.ty.max.map_or(65536, |m| m as u64).min(65536);
-        if new > max {
+        if new > self.ty.max_or_limit() {
             return None;
         }
-        let bytes = usize::try_from(new * crate::WASM_PAGE_SIZE).ok()?;
+        let bytes = usize::try_from(new << self.ty.page_size_log2).ok()?;
         self.backing.grow_to(bytes).ok()?;
         self.vm.base = self.backing.base();
         self.vm.length = self.backing.len();
@@ -216,9 +216,8 @@ impl StoreInner {
     }
 
     pub(crate) fn alloc_memory(&mut self, ty: MemoryType) -> Result<u32, Error> {
-        let initial = ty.min as u64 * crate::WASM_PAGE_SIZE;
-        let max_pages = ty.max.map_or(65536u64, |m| m as u64).min(65536);
-        let maximum = max_pages * crate::WASM_PAGE_SIZE;
+        let initial = (ty.min as u64) << ty.page_size_log2;
+        let maximum = ty.max_or_limit() << ty.page_size_log2;
         let to_usize = |v: u64| usize::try_from(v).unwrap_or(usize::MAX);
         let backing = self
             .engine
@@ -430,8 +429,9 @@ impl<T> Store<T> {
             }
         }
         for ty in &m.memories[m.num_imported_memories as usize..] {
-            let bytes = ty.min as usize * crate::WASM_PAGE_SIZE as usize;
-            let max = ty.max.map(|p| p as usize * crate::WASM_PAGE_SIZE as usize);
+            let page = ty.page_size() as usize;
+            let bytes = (ty.min as usize).saturating_mul(page);
+            let max = ty.max.map(|p| (p as usize).saturating_mul(page));
             if !l.memory_growing(0, bytes, max) {
                 return Err(Error::instantiation(alloc::format!(
                     "the store's resource limiter denied a memory of {bytes} bytes"

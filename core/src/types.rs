@@ -211,19 +211,53 @@ impl TableType {
     }
 }
 
-/// The type of a linear memory, in 64 KiB pages.
+/// The type of a linear memory, in pages of 64 KiB or, with the
+/// custom-page-sizes proposal, of 1 byte.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct MemoryType {
     /// Minimum (initial) size in pages.
     pub min: u32,
     /// Maximum size in pages, if bounded.
     pub max: Option<u32>,
+    /// Log2 of the page size in bytes: 16 (64 KiB, the default) or 0.
+    pub page_size_log2: u8,
 }
 
 impl MemoryType {
-    /// A memory type.
+    /// A memory type with 64 KiB pages.
     pub fn new(min: u32, max: Option<u32>) -> MemoryType {
-        MemoryType { min, max }
+        MemoryType {
+            min,
+            max,
+            page_size_log2: 16,
+        }
+    }
+
+    /// The same limits in pages of `1 << log2` bytes (16 or 0).
+    pub fn with_page_size_log2(self, log2: u8) -> MemoryType {
+        MemoryType {
+            page_size_log2: log2,
+            ..self
+        }
+    }
+
+    /// The page size in bytes.
+    pub fn page_size(&self) -> u64 {
+        1 << self.page_size_log2
+    }
+
+    /// The most pages a 32-bit memory of this page size can have: 65,536
+    /// of 64 KiB, or 2^32 - 1 of 1 byte.
+    pub fn max_pages(&self) -> u64 {
+        ((1u64 << 32) >> self.page_size_log2).min(u32::MAX as u64)
+    }
+
+    /// The maximum in pages, or [`max_pages`](Self::max_pages) when
+    /// unbounded.
+    pub(crate) fn max_or_limit(&self) -> u64 {
+        self.max
+            .map_or(self.max_pages(), u64::from)
+            .min(self.max_pages())
     }
 }
 

@@ -310,3 +310,28 @@ fn long_loops_run_in_constant_host_stack() {
         .unwrap();
     assert_eq!(handle.join().unwrap(), 30_000_000);
 }
+
+#[test]
+fn functions_too_large_for_the_interpreter_are_errors_not_panics() {
+    let locals = "i32 ".repeat(40_000);
+    let wat = format!(r#"(module (func (export "f") (local {locals})) (func (export "g")))"#);
+    // Lazily translated (the default): the module loads, the other
+    // function runs, and calling the huge one reports why it cannot run.
+    let engine = Engine::default();
+    let module = Module::new(&engine, &wat).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let g = instance.get_func(&store, "g").unwrap();
+    g.call(&mut store, &[], &mut []).unwrap();
+    let f = instance.get_func(&store, "f").unwrap();
+    let err = f.call(&mut store, &[], &mut []).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::Unsupported(_)), "{err}");
+    assert!(err.to_string().contains("too large"), "{err}");
+    // Translated eagerly, the same module is rejected up front.
+    let mut config = wasmbed::Config::new();
+    config.lazy_translation(false);
+    let err = Module::new(&Engine::new(&config), &wat).unwrap_err();
+    assert!(err.to_string().contains("too large"), "{err}");
+}

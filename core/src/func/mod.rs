@@ -104,9 +104,9 @@ impl<T> Host for Store<T> {
     fn memory_may_grow(&mut self, index: u32, delta: u32) -> bool {
         let m = self.inner.memories[index as usize].get();
         let current = m.vm.length;
-        let page = crate::WASM_PAGE_SIZE as usize;
+        let page = m.ty.page_size() as usize;
         let desired = current.saturating_add((delta as usize).saturating_mul(page));
-        let max = m.ty.max.map(|p| p as usize * page);
+        let max = m.ty.max.map(|p| (p as usize).saturating_mul(page));
         self.memory_growing(current, desired, max)
     }
 

@@ -33,6 +33,7 @@
 use crate::error::Error;
 use crate::interp::num;
 use crate::ir::{CompiledFunc, Op, OP_COUNT};
+use crate::module::LazyFunc;
 use crate::platform::Clock;
 use crate::store::{FuncEntity, InstanceEntity, StoreInner};
 use crate::vm::context::VmTable;
@@ -122,7 +123,7 @@ struct Ctx<'h> {
     /// The running function (for backtraces and frames).
     cur: *const CompiledFunc,
     /// Caches of the current instance's tables, for the hot ops.
-    code: *const CompiledFunc,
+    code: *const LazyFunc,
     globals: *const *mut u64,
     tables: *const *mut VmTable,
     max_depth: usize,
@@ -487,7 +488,13 @@ macro_rules! call_store_func {
         match (&*$ctx.inner).funcs[f as usize] {
             FuncEntity::Wasm { instance, def, .. } => {
                 let target = (&*$ctx.inner).instances[instance as usize].ptr();
-                let callee: *const CompiledFunc = &(&*target).module.inner.code[def as usize];
+                let callee: *const CompiledFunc = match (&*target).module.inner.compiled(def) {
+                    Ok(f) => f,
+                    Err(e) => {
+                        $ctx.error = Some(e);
+                        return Done::Error;
+                    }
+                };
                 enter!($ip, $fp, $mem, $len, $cd, $ctx, callee, $base, instance, ret)
             }
             FuncEntity::Host { host: h, slots, .. } => {
@@ -699,7 +706,16 @@ handler!(ReturnN(ip, fp, mem, len, cd, ctx) {
 
 handler!(Call(ip, fp, mem, len, cd, ctx) {
     fields!(ip, Call { base, func });
-    let callee = ctx.code.add(func as usize);
+    let callee: *const CompiledFunc = match (*ctx.code.add(func as usize)).get() {
+        Some(f) => f,
+        None => match (&*ctx.inst).module.inner.compiled(func) {
+            Ok(f) => f,
+            Err(e) => {
+                ctx.error = Some(e);
+                return Done::Error;
+            }
+        },
+    };
     enter!(ip, fp, mem, len, cd, ctx, callee, base, ctx.instance, ip.add(1))
 });
 
@@ -795,7 +811,10 @@ stores! {
 
 handler!(MemorySize(ip, fp, mem, len, cd, ctx) {
     fields!(ip, MemorySize { dst });
-    set(fp, dst, len as u64 / crate::WASM_PAGE_SIZE);
+    // Pages are 64 KiB unless the memory has custom ones.
+    let m = (&*ctx.inst).memories[0];
+    let log2 = (&*ctx.inner).memories[m as usize].get().ty.page_size_log2;
+    set(fp, dst, len as u64 >> log2);
     dispatch!(ip.add(1), fp, mem, len, cd, ctx)
 });
 
@@ -1174,7 +1193,8 @@ fn grow_stack(stack: &mut Vec<u64>, need: usize, max: usize) -> bool {
     if need > max {
         return false;
     }
-    let new_len = need.max(stack.len() * 2).clamp(1024, max.max(need));
+    // Start at 1024 slots (8 KiB) unless the limit is lower.
+    let new_len = need.max(stack.len() * 2).max(1024).min(max.max(need));
     if stack.try_reserve_exact(new_len - stack.len()).is_err() {
         return false;
     }
@@ -1227,9 +1247,13 @@ fn run(
     };
     // SAFETY: `instance` is a live instance of this store.
     unsafe { ctx.switch_instance(instance) };
-    // SAFETY: `def` indexes the module's defined functions.
-    let entry: *const CompiledFunc = unsafe { ctx.code.add(def as usize) };
-    let entry_ref = unsafe { &*entry };
+    // SAFETY: `ctx.inst` is the live instance just made current.
+    let module = unsafe { &(*ctx.inst).module.inner };
+    let entry_ref: &CompiledFunc = match module.compiled(def) {
+        Ok(f) => f,
+        Err(e) => return (stack, Err(e)),
+    };
+    let entry: *const CompiledFunc = entry_ref;
     let need = (entry_ref.frame_size as usize).max(slots.len());
     if stack.len() < need && !grow_stack(&mut stack, need, ctx.max_stack) {
         return (stack, Err(TrapCode::StackOverflow.into()));

@@ -89,12 +89,77 @@ pub(crate) struct ModuleInner {
     pub start: Option<u32>,
     pub elems: Vec<ElemSegment>,
     pub datas: Vec<DataSegment>,
-    /// Translated bodies of the defined functions.
-    pub code: Vec<CompiledFunc>,
+    /// The module's bytes, kept for translating bodies on first use.
+    pub bytes: Box<[u8]>,
+    /// Byte range of each defined function's body in `bytes`.
+    pub bodies: Vec<(usize, usize)>,
+    /// Interpreter code of the defined functions.
+    pub code: Box<[LazyFunc]>,
     pub func_names: HashMap<u32, String>,
 }
 
+/// A defined function's interpreter code, translated on first use (or at
+/// `Module::new` with `Config::lazy_translation(false)`).
+#[derive(Default)]
+pub(crate) struct LazyFunc {
+    code: spin::Once<Result<CompiledFunc, String>>,
+}
+
+impl LazyFunc {
+    /// The code, if it has been translated.
+    #[inline(always)]
+    pub(crate) fn get(&self) -> Option<&CompiledFunc> {
+        match self.code.get() {
+            Some(Ok(f)) => Some(f),
+            _ => None,
+        }
+    }
+}
+
 impl ModuleInner {
+    /// The code of defined function `def`, translating it on first use.
+    /// Threads racing to translate the same function wait for one result.
+    pub(crate) fn compiled(&self, def: u32) -> Result<&CompiledFunc, Error> {
+        self.code[def as usize]
+            .code
+            .call_once(|| {
+                self.translate(def)
+                    .map_err(|e| alloc::string::ToString::to_string(&e))
+            })
+            .as_ref()
+            .map_err(|msg| Error::unsupported(msg.clone()))
+    }
+
+    /// Runs defined function `def` through the backend.
+    fn translate(&self, def: u32) -> Result<CompiledFunc, Error> {
+        let backend: &dyn Backend = &Interpreter;
+        let config = self.engine.config();
+        let env = ModuleEnv {
+            types: &self.types,
+            func_types: &self.func_types,
+            num_imported_funcs: self.num_imported_funcs,
+            consume_fuel: config.consume_fuel,
+            interruptible: config.interruptible,
+        };
+        let (start, end) = self.bodies[def as usize];
+        let input = FunctionInput {
+            func_index: self.num_imported_funcs + def,
+            body: &self.bytes[start..end],
+            offset: start,
+        };
+        let compiled = backend.compile(&env, &input)?;
+        compiled
+            .into_any()
+            .downcast::<CompiledFunc>()
+            .map(|f| *f)
+            .map_err(|_| {
+                Error::unsupported(format!(
+                    "backend `{}` produced code the interpreter cannot run",
+                    backend.name()
+                ))
+            })
+    }
+
     pub(crate) fn func_type(&self, func_index: u32) -> &FuncType {
         &self.types[self.func_types[func_index as usize] as usize]
     }
@@ -147,14 +212,20 @@ fn table_type(t: &wasmparser::TableType, offset: usize) -> Result<TableType, Err
 }
 
 fn memory_type(m: &wasmparser::MemoryType) -> Result<MemoryType, Error> {
-    if m.memory64 || m.shared || m.page_size_log2.is_some() {
-        return Err(Error::unsupported(
-            "64-bit, shared or custom-page-size memories",
-        ));
+    if m.memory64 || m.shared {
+        return Err(Error::unsupported("64-bit or shared memories"));
     }
+    // The validator allows only 1-byte and 64 KiB pages, and only with
+    // `Config::custom_page_sizes`; it also bounds the limits to `u32`.
+    let page_size_log2 = match m.page_size_log2 {
+        None | Some(16) => 16,
+        Some(0) => 0,
+        Some(n) => return Err(Error::unsupported(format!("a page size of 2^{n} bytes"))),
+    };
     Ok(MemoryType {
         min: m.initial as u32,
         max: m.maximum.map(|m| m as u32),
+        page_size_log2,
     })
 }
 
@@ -226,7 +297,10 @@ impl Module {
     pub fn debug_ir(&self, func_index: u32) -> Option<String> {
         use core::fmt::Write;
         let def = func_index.checked_sub(self.inner.num_imported_funcs)?;
-        let f = self.inner.code.get(def as usize)?;
+        if def as usize >= self.inner.code.len() {
+            return None;
+        }
+        let f = self.inner.compiled(def).ok()?;
         let mut out = String::new();
         let _ = writeln!(
             out,
@@ -281,7 +355,9 @@ fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
         start: None,
         elems: Vec::new(),
         datas: Vec::new(),
-        code: Vec::new(),
+        bytes: Box::default(),
+        bodies: Vec::new(),
+        code: Box::default(),
         func_names: HashMap::new(),
     };
     // Bodies are validated as they stream by and compiled once the whole
@@ -458,28 +534,17 @@ fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
             _ => {}
         }
     }
-    let backend: &dyn Backend = &Interpreter;
-    let env = ModuleEnv {
-        types: &m.types,
-        func_types: &m.func_types,
-        num_imported_funcs: m.num_imported_funcs,
-        consume_fuel: engine.config().consume_fuel,
-        interruptible: engine.config().interruptible,
-    };
-    let mut code = Vec::with_capacity(bodies.len());
-    for input in &bodies {
-        let compiled = backend.compile(&env, input)?;
-        match compiled.into_any().downcast::<CompiledFunc>() {
-            Ok(f) => code.push(*f),
-            Err(_) => {
-                return Err(Error::unsupported(format!(
-                    "backend `{}` produced code the interpreter cannot run",
-                    backend.name()
-                )))
-            }
+    m.bodies = bodies
+        .iter()
+        .map(|b| (b.offset, b.offset + b.body.len()))
+        .collect();
+    m.code = (0..bodies.len()).map(|_| LazyFunc::default()).collect();
+    m.bytes = bytes.into();
+    if !engine.config().lazy_translation {
+        for def in 0..m.code.len() as u32 {
+            m.compiled(def)?;
         }
     }
-    m.code = code;
     Ok(m)
 }
 

@@ -140,11 +140,15 @@ fn spec_scripts() {
 }
 
 /// The same scripts with fuel metering and interruption checks compiled in,
-/// which changes the code the translator emits but never a result.
+/// which changes the code the translator emits but never a result; and with
+/// every function translated up front instead of on first call.
 #[test]
 fn spec_scripts_with_fuel_and_interruption() {
     let mut config = Config::new();
-    config.consume_fuel(true).interruptible(true);
+    config
+        .consume_fuel(true)
+        .interruptible(true)
+        .lazy_translation(false);
     check_spec_scripts(&config);
 }
 
