@@ -1,7 +1,8 @@
 //! [`Module`]: decoding and validating a binary with `wasmparser`, and the
 //! immutable, shareable description that instantiation reads. A `Module` is
-//! only ever built from bytes that validated, and its function bodies are
-//! already translated for the interpreter. Nothing here touches a store.
+//! only ever built from bytes that validated completely; its function bodies
+//! are translated for the interpreter on first call (or up front with
+//! `Config::lazy_translation(false)`). Nothing here touches a store.
 mod const_expr;
 
 pub(crate) use const_expr::ConstExpr;
