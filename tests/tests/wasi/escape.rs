@@ -91,8 +91,8 @@ fn escapes_from_a_preopen_fail_and_touch_nothing() {
     std::fs::write(top.join("sandbox/inside.txt"), "inside").unwrap();
     std::fs::create_dir(top.join("other")).unwrap();
     std::fs::write(top.join("other/o.txt"), "o").unwrap();
+    #[cfg(unix)]
     let secret = top.join("secret.txt");
-    let secret = secret.to_str().unwrap();
     let mems: std::sync::Mutex<Vec<MemoryFs>> = Default::default();
     let host_dirs: std::sync::Mutex<Vec<std::path::PathBuf>> = Default::default();
 
@@ -101,7 +101,7 @@ fn escapes_from_a_preopen_fail_and_touch_nothing() {
         let dir = scratch_dir("escape-run");
         crate::harness::copy_tree(&top, &dir);
         #[cfg(unix)]
-        std::os::unix::fs::symlink(secret, dir.join("sandbox/hostabs")).unwrap();
+        std::os::unix::fs::symlink(&secret, dir.join("sandbox/hostabs")).unwrap();
         let mounts: Vec<(String, Arc<dyn FileSystem>)> = match backend {
             Backend::Host => vec![
                 (

@@ -92,9 +92,9 @@ pub fn copy_tree(from: &Path, to: &Path) {
         let dst = to.join(entry.file_name());
         let ty = entry.file_type().expect("file type");
         if ty.is_symlink() {
-            let target = std::fs::read_link(&src).expect("read link");
             #[cfg(unix)]
-            std::os::unix::fs::symlink(target, &dst).expect("copy a symlink");
+            std::os::unix::fs::symlink(std::fs::read_link(&src).expect("read link"), &dst)
+                .expect("copy a symlink");
         } else if ty.is_dir() {
             std::fs::create_dir(&dst).expect("create a directory");
             copy_tree(&src, &dst);
@@ -106,6 +106,7 @@ pub fn copy_tree(from: &Path, to: &Path) {
     make_writable(to);
 }
 
+#[cfg_attr(not(unix), allow(unused_variables))]
 fn make_writable(path: &Path) {
     #[cfg(unix)]
     if let Ok(meta) = std::fs::symlink_metadata(path) {

@@ -1,8 +1,10 @@
 //! WASI tests: the official WASI test suite on host and in-memory
 //! filesystems (`suite`), the project's own C guest programs (`guests`),
 //! the sandbox escape suite (`escape`) and read-only/audited mounts
-//! (`mounts`). `harness` runs one guest on one backend.
+//! (`mounts`), and the embedding example's guest (`example`). `harness`
+//! runs one guest on one backend.
 mod escape;
+mod example;
 mod guests;
 mod harness;
 mod mounts;
