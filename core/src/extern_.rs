@@ -204,6 +204,26 @@ impl Memory {
         unsafe { core::slice::from_raw_parts_mut(m.vm.base, m.vm.length) }
     }
 
+    /// The bytes of the memory and the store's host data, both mutably (a
+    /// host function can then move data between guest memory and its own
+    /// state without copying twice).
+    pub fn data_and_store_mut<'a, T: 'a>(
+        &self,
+        store: &'a mut crate::Store<T>,
+    ) -> (&'a mut [u8], &'a mut T) {
+        store.inner.check_id(self.store);
+        let m = store.inner.memories[self.index as usize].get_mut();
+        let bytes: &'a mut [u8] = if m.vm.length == 0 {
+            &mut []
+        } else {
+            // SAFETY: `base` points to `length` bytes owned by the memory;
+            // the exclusive borrow of the store makes this the only access,
+            // and the host data is a disjoint field of the store.
+            unsafe { core::slice::from_raw_parts_mut(m.vm.base, m.vm.length) }
+        };
+        (bytes, store.data_mut())
+    }
+
     /// Copies `buf.len()` bytes from `offset` into `buf`.
     pub fn read<T>(
         &self,
