@@ -335,3 +335,39 @@ fn functions_too_large_for_the_interpreter_are_errors_not_panics() {
     let err = Module::new(&Engine::new(&config), &wat).unwrap_err();
     assert!(err.to_string().contains("too large"), "{err}");
 }
+
+#[test]
+fn memory_and_host_data_borrow_together() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module (import "env" "take" (func $take (param i32 i32)))
+            (memory (export "memory") 1) (data (i32.const 8) "abc")
+            (func (export "go") (call $take (i32.const 8) (i32.const 3))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, Vec::<u8>::new());
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap(
+            "env",
+            "take",
+            |mut caller: Caller<'_, Vec<u8>>, ptr: i32, len: i32| {
+                let mem = caller
+                    .get_export("memory")
+                    .and_then(Extern::into_memory)
+                    .unwrap();
+                let (bytes, data) =
+                    mem.data_and_store_mut(wasmbed::AsContextMut::as_context_mut(&mut caller));
+                data.extend_from_slice(&bytes[ptr as usize..(ptr + len) as usize]);
+                bytes[ptr as usize] = b'z';
+            },
+        )
+        .unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let go = instance.get_typed_func::<(), (), _>(&store, "go").unwrap();
+    go.call(&mut store, ()).unwrap();
+    assert_eq!(store.data(), b"abc");
+    let mem = instance.get_memory(&store, "memory").unwrap();
+    assert_eq!(&mem.data(&store)[8..11], b"zbc");
+}
