@@ -28,6 +28,12 @@ struct Usage {
     start_nanos: u64,
     clock: Arc<SysTickClock>,
     region: &'static Region,
+    /// Heap in use before the guest.
+    base: usize,
+    /// Heap kept by the compiled module (measured after `Module::new`).
+    module: usize,
+    /// The heap's peak while compiling the module.
+    compile_peak: usize,
 }
 
 impl Usage {
@@ -38,14 +44,26 @@ impl Usage {
             start_nanos: clock.monotonic_nanos(),
             clock: clock.clone(),
             region,
+            base: HEAP.used(),
+            module: 0,
+            compile_peak: 0,
         }
+    }
+
+    /// Call right after the module is compiled.
+    fn compiled(&mut self) {
+        self.module = HEAP.used() - self.base;
+        self.compile_peak = HEAP.peak() - self.base;
     }
 
     fn report(self, name: &str, module_bytes: usize) {
         let micros = (self.clock.monotonic_nanos() - self.start_nanos) / 1000;
         say!(
-            "info: {name}: {module_bytes} bytes of wasm, heap peak {} bytes, linear memory {} bytes, {}.{:03} ms",
-            HEAP.peak(),
+            "info: {name}: {module_bytes} bytes of wasm; heap: peak {} bytes (compiling {}, \
+             module kept {}); linear memory {} bytes; {}.{:03} ms",
+            HEAP.peak() - self.base,
+            self.compile_peak,
+            self.module,
             self.region.peak(),
             micros / 1000,
             micros % 1000
@@ -63,8 +81,9 @@ pub fn run_all(engine: &Engine, clock: &Arc<SysTickClock>, region: &'static Regi
 
 /// The host-function demo: the guest calls `env.print`.
 fn hello(engine: &Engine, clock: &Arc<SysTickClock>, region: &'static Region) -> Result<(), Error> {
-    let usage = Usage::begin(clock, region);
+    let mut usage = Usage::begin(clock, region);
     let module = Module::from_binary(engine, HELLO)?;
+    usage.compiled();
     let mut linker = Linker::new(engine);
     linker.func_wrap(
         "env",
@@ -143,8 +162,9 @@ fn crc32(engine: &Engine, clock: &Arc<SysTickClock>, region: &'static Region) ->
     let expected = core::hint::black_box(native_crc32(core::hint::black_box(CRC_ROUNDS)));
     let native_micros = (clock.monotonic_nanos() - start) / 1000;
 
-    let usage = Usage::begin(clock, region);
+    let mut usage = Usage::begin(clock, region);
     let module = Module::from_binary(engine, CRC32)?;
+    usage.compiled();
     let mut store = Store::new(engine, ());
     store.set_deadline(DEADLINE)?;
     let instance = Linker::new(engine).instantiate(&mut store, &module)?;
@@ -188,8 +208,9 @@ fn wasi_lines(
     clock: &Arc<SysTickClock>,
     region: &'static Region,
 ) -> Result<(), Error> {
-    let usage = Usage::begin(clock, region);
+    let mut usage = Usage::begin(clock, region);
     let module = Module::from_binary(engine, WASI_LINES)?;
+    usage.compiled();
     let files = MemoryFs::new().with_capacity(4096);
     files
         .add_file("motd.txt", MOTD)

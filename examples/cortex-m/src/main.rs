@@ -23,6 +23,7 @@ extern crate alloc;
 
 mod heap;
 mod platform;
+mod stack;
 
 use alloc::sync::Arc;
 use core::fmt::Write as _;
@@ -41,10 +42,10 @@ static HEAP: CountingHeap = CountingHeap::empty();
 const WASM_RAM_BYTES: usize = 256 * 1024;
 static mut WASM_RAM: [u8; WASM_RAM_BYTES] = [0; WASM_RAM_BYTES];
 
-/// Interpreter limits for a small device: 2,048 value slots (16 KiB, a
-/// ceiling: the stack starts small and grows on demand) and 256 nested
-/// calls.
-const MAX_VALUE_STACK: usize = 2048;
+/// Interpreter limits for a small device: 512 value slots (4 KiB; the
+/// stack grows on demand up to this) and 256 nested calls. The guests here
+/// need no more; the defaults (1 Mi slots, 100,000 calls) suit hosts.
+const MAX_VALUE_STACK: usize = 512;
 const MAX_CALL_DEPTH: u32 = 256;
 
 /// 2026-01-01T00:00:00Z: the board has no calendar clock.
@@ -87,6 +88,7 @@ fn panic(info: &core::panic::PanicInfo) -> ! {
 
 #[entry]
 fn main() -> ! {
+    stack::paint();
     HEAP.init();
     let peripherals = cortex_m::Peripherals::take().unwrap_or_else(|| fail(&"peripherals taken"));
     let clock = Arc::new(SysTickClock::start(peripherals.SYST, BOOT_WALL_NANOS));
@@ -119,12 +121,14 @@ fn main() -> ! {
     {
         guests::run_all(&engine, &clock, region);
         say!("info: heap peak {} bytes overall", HEAP.peak());
+        say!("info: stack peak {} bytes", stack::peak());
         say!("all guests passed");
     }
     #[cfg(not(feature = "guests"))]
     {
         guests_absent(&engine, &clock);
         say!("info: heap peak {} bytes overall", HEAP.peak());
+        say!("info: stack peak {} bytes", stack::peak());
     }
     debug::exit(debug::EXIT_SUCCESS);
     #[allow(clippy::empty_loop)]
