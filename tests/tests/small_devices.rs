@@ -17,9 +17,9 @@ fn engine_with_custom_pages() -> Engine {
 
 #[test]
 fn custom_page_sizes_need_the_switch() {
-    let err = Module::new(&Engine::default(), SMALL)
-        .err()
-        .expect("rejected");
+    let Err(err) = Module::new(&Engine::default(), SMALL) else {
+        panic!("a 1-byte page accepted without the switch");
+    };
     assert!(err.to_string().contains("page size"), "{err}");
     Module::new(&engine_with_custom_pages(), SMALL).expect("accepted with the switch");
 }
@@ -75,10 +75,9 @@ fn memories_of_one_byte_pages_from_the_host() {
     let mut linker = Linker::new(&engine);
     linker.define(&store, "env", "mem", mem).unwrap();
     let wants_big = Module::new(&engine, r#"(module (import "env" "mem" (memory 1)))"#).unwrap();
-    let err = linker
-        .instantiate(&mut store, &wants_big)
-        .err()
-        .expect("page sizes differ");
+    let Err(err) = linker.instantiate(&mut store, &wants_big) else {
+        panic!("linked a memory of another page size");
+    };
     assert!(
         err.to_string().contains("incompatible import type"),
         "{err}"
