@@ -56,9 +56,9 @@ impl ConstExpr {
                 O::I64Sub => ConstOp::I64Sub,
                 O::I64Mul => ConstOp::I64Mul,
                 O::End => break,
-                other => {
+                _ => {
                     return Err(Error::unsupported(alloc::format!(
-                        "constant expression operator {other:?} at offset {offset:#x}"
+                        "the constant-expression operator at offset {offset:#x} is not supported"
                     )))
                 }
             });
