@@ -232,7 +232,7 @@ macro_rules! trap {
 macro_rules! check {
     ($ctx:ident, $cd:ident, $ip:expr, $target:expr, $fp:ident, $mem:ident, $len:ident) => {{
         $cd -= 1;
-        if $cd <= 0 {
+        if $cd == 0 {
             // The slow path is another handler reached by a tail call, so
             // this one stays free of calls (and of register saves).
             $ctx.poll_ip = $ip;
