@@ -1210,8 +1210,11 @@ fn run(
     slots: &mut [u64],
 ) -> (Vec<u64>, Result<(), Error>) {
     let inner: *mut StoreInner = host.inner();
-    // SAFETY: `inner` comes from the exclusive borrow behind `host`.
-    let config = unsafe { (*inner).engine.config().clone() };
+    // Read in place, not cloned: this runs on every call into wasm.
+    // SAFETY: `inner` comes from the exclusive borrow behind `host`; the
+    // config lives in the engine's own allocation, which the store keeps
+    // alive and nothing mutates.
+    let config = unsafe { (&*inner).engine.config() };
     let mut ctx = Ctx {
         host,
         inner,
