@@ -3,4 +3,5 @@
 //! explicit frame stack. The two halves meet only through `ir`.
 pub(crate) mod exec;
 mod num;
+#[allow(dead_code)] pub(crate) mod simd;
 pub(crate) mod translate;
