@@ -18,7 +18,7 @@
 //! - a hardware fault inside generated code is turned into the same trap
 //!   codes by the platform crates' trap handlers (their `traps` module).
 use crate::error::Error;
-use crate::types::FuncType;
+use crate::types::{FuncType, GlobalType};
 use alloc::boxed::Box;
 use core::any::Any;
 
@@ -26,6 +26,8 @@ use core::any::Any;
 pub struct ModuleEnv<'a> {
     pub(crate) types: &'a [FuncType],
     pub(crate) func_types: &'a [u32],
+    /// Types of all globals, imported first.
+    pub(crate) globals: &'a [GlobalType],
     pub(crate) num_imported_funcs: u32,
     pub(crate) consume_fuel: bool,
     pub(crate) interruptible: bool,

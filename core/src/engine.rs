@@ -34,9 +34,12 @@ impl Config {
     /// The defaults: 100,000 nested wasm calls, 1 Mi value-stack slots
     /// (8 MiB), memories on the global allocator, no clock, no JIT.
     pub fn new() -> Config {
+        #[allow(unused_mut)]
         let mut features = wasmparser::WasmFeatures::WASM2;
-        // SIMD is validated once the interpreter executes it; until then a
-        // module using v128 is rejected up front with a clear message.
+        // Without the `simd` cargo feature the executor has no v128 ops
+        // (they cost flash on small devices), so such modules are rejected
+        // up front by the validator with a clear message.
+        #[cfg(not(feature = "simd"))]
         features.remove(wasmparser::WasmFeatures::SIMD);
         Config {
             max_call_depth: 100_000,

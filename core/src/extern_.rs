@@ -351,7 +351,9 @@ impl Global {
                 val.ty()
             )));
         }
-        let index = inner.alloc_global(ty, val.to_slot());
+        let mut cell = [0u64; 2];
+        val.to_slots(&mut cell);
+        let index = inner.alloc_global(ty, cell);
         Ok(Global {
             store: inner.id,
             index,
@@ -370,7 +372,7 @@ impl Global {
         let inner = &store.as_context().inner;
         inner.check_id(self.store);
         let g = inner.globals[self.index as usize].get();
-        Val::from_slot(g.value, g.ty.content, inner.id)
+        Val::from_slots(&g.value, g.ty.content, inner.id)
     }
 
     /// Sets the value of a mutable global.
@@ -385,7 +387,7 @@ impl Global {
         if val.ty() != g.ty.content || !val.belongs_to(id) {
             return Err(Error::usage("global value has the wrong type"));
         }
-        g.value = val.to_slot();
+        val.to_slots(&mut g.value);
         Ok(())
     }
 }

@@ -177,20 +177,22 @@ impl Instance {
         }
         let id = inner.id;
         let funcref = |funcs: &[u32], i: u32| funcs[i as usize] as u64 + 1;
+        let cell = |v: [u64; 2]| v[0] as u128 | (v[1] as u128) << 64;
         for (gi, init) in m.global_inits.iter().enumerate() {
             let value = init.eval(
-                |g| inner.globals[globals[g as usize] as usize].get().value,
+                |g| cell(inner.globals[globals[g as usize] as usize].get().value),
                 |f| funcref(&funcs, f),
             );
+            let value = [value as u64, (value >> 64) as u64];
             let ty = m.globals[m.num_imported_globals as usize + gi];
             globals.push(inner.alloc_global(ty, value));
         }
         for (ti, init) in m.table_inits.iter().enumerate() {
             let value = init.as_ref().map_or(0, |e| {
                 e.eval(
-                    |g| inner.globals[globals[g as usize] as usize].get().value,
+                    |g| cell(inner.globals[globals[g as usize] as usize].get().value),
                     |f| funcref(&funcs, f),
-                )
+                ) as u64
             });
             let ty = m.tables[m.num_imported_tables as usize + ti];
             tables.push(inner.alloc_table(ty, value));
@@ -198,11 +200,12 @@ impl Instance {
         for ty in &m.memories[m.num_imported_memories as usize..] {
             memories.push(inner.alloc_memory(*ty)?);
         }
+        // Segment items and offsets are never `v128`: the low half is all.
         let eval = |e: &crate::module::ConstExpr| {
             e.eval(
-                |g| inner.globals[globals[g as usize] as usize].get().value,
+                |g| cell(inner.globals[globals[g as usize] as usize].get().value),
                 |f| funcref(&funcs, f),
-            )
+            ) as u64
         };
         let elems: Vec<Box<[u64]>> = m
             .elems
@@ -231,7 +234,7 @@ impl Instance {
                 let cell = inner.globals[g as usize].ptr();
                 // SAFETY: `cell` is a live `Pinned` allocation; taking a
                 // field address creates no reference.
-                unsafe { core::ptr::addr_of_mut!((*cell).value) }
+                unsafe { core::ptr::addr_of_mut!((*cell).value).cast::<u64>() }
             })
             .collect();
         let table_ptrs: Box<[*mut crate::vm::context::VmTable]> = tables

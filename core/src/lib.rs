@@ -51,7 +51,7 @@ pub use store::{AsContext, AsContextMut, InterruptHandle, ResourceLimiter, Store
 pub use types::{
     ExternType, FuncType, GlobalType, MemoryType, Mutability, RefType, TableType, ValType,
 };
-pub use value::{ExternRef, Val};
+pub use value::{ExternRef, Val, V128};
 pub use vm::trap::{FrameInfo, Trap, TrapCode};
 
 /// Size of a WebAssembly page in bytes.

@@ -162,7 +162,9 @@ impl TableEntity {
 
 pub(crate) struct GlobalEntity {
     /// First: compiled code and the interpreter address the cell directly.
-    pub value: u64,
+    /// Every cell has room for a `v128` (low half first); other types use
+    /// the first slot only.
+    pub value: [u64; 2],
     pub ty: GlobalType,
 }
 
@@ -239,7 +241,7 @@ impl StoreInner {
         self.tables.len() as u32 - 1
     }
 
-    pub(crate) fn alloc_global(&mut self, ty: GlobalType, value: u64) -> u32 {
+    pub(crate) fn alloc_global(&mut self, ty: GlobalType, value: [u64; 2]) -> u32 {
         self.globals.push(Pinned::new(GlobalEntity { value, ty }));
         self.globals.len() as u32 - 1
     }

@@ -25,6 +25,21 @@ pub enum ValType {
 }
 
 impl ValType {
+    /// How many 64-bit slots a value of this type takes in a frame, a
+    /// global cell or a call buffer: two for `v128`, one for the rest.
+    pub(crate) fn slots(self) -> usize {
+        if self == ValType::V128 {
+            2
+        } else {
+            1
+        }
+    }
+
+    /// Total slots of a list of values (params or results).
+    pub(crate) fn slots_of(types: &[ValType]) -> usize {
+        types.iter().map(|t| t.slots()).sum()
+    }
+
     /// True for `funcref` and `externref`.
     pub fn is_ref(self) -> bool {
         matches!(self, ValType::FuncRef | ValType::ExternRef)

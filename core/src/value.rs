@@ -21,6 +21,8 @@ pub enum Val {
     F32(u32),
     /// `f64`, as raw bits.
     F64(u64),
+    /// `v128`.
+    V128(V128),
     /// `funcref`; `None` is `ref.null func`.
     FuncRef(Option<Func>),
     /// `externref`; `None` is `ref.null extern`.
@@ -35,6 +37,7 @@ impl Val {
             Val::I64(_) => ValType::I64,
             Val::F32(_) => ValType::F32,
             Val::F64(_) => ValType::F64,
+            Val::V128(_) => ValType::V128,
             Val::FuncRef(_) => ValType::FuncRef,
             Val::ExternRef(_) => ValType::ExternRef,
         }
@@ -49,7 +52,7 @@ impl Val {
             ValType::F64 => Val::F64(0),
             ValType::FuncRef => Val::FuncRef(None),
             ValType::ExternRef => Val::ExternRef(None),
-            ValType::V128 => return None,
+            ValType::V128 => Val::V128(V128(0)),
         })
     }
 
@@ -85,21 +88,57 @@ impl Val {
         }
     }
 
-    /// Encodes into a slot. The caller has checked the value belongs to
-    /// `store` (see [`Val::belongs_to`]).
+    /// The `v128` inside, if that is the type.
+    pub fn v128(&self) -> Option<V128> {
+        match self {
+            Val::V128(v) => Some(*v),
+            _ => None,
+        }
+    }
+
+    /// Encodes a scalar or reference into one slot (a `v128` gives its low
+    /// half; use [`Val::to_slots`] where one may occur). The caller has
+    /// checked the value belongs to `store` (see [`Val::belongs_to`]).
     pub(crate) fn to_slot(self) -> u64 {
         match self {
             Val::I32(v) => v as u32 as u64,
             Val::I64(v) => v as u64,
             Val::F32(v) => v as u64,
             Val::F64(v) => v,
+            Val::V128(v) => v.0 as u64,
             Val::FuncRef(None) | Val::ExternRef(None) => 0,
             Val::FuncRef(Some(f)) => f.index as u64 + 1,
             Val::ExternRef(Some(e)) => e.index as u64 + 1,
         }
     }
 
-    /// Decodes a slot of type `ty` produced by code running in `store`.
+    /// Encodes into `out[..self.ty().slots()]` (a `v128` low half first) and
+    /// returns the number of slots written.
+    pub(crate) fn to_slots(self, out: &mut [u64]) -> usize {
+        match self {
+            Val::V128(v) => {
+                out[0] = v.0 as u64;
+                out[1] = (v.0 >> 64) as u64;
+                2
+            }
+            other => {
+                out[0] = other.to_slot();
+                1
+            }
+        }
+    }
+
+    /// Decodes a value of type `ty` from `slots[..ty.slots()]`.
+    pub(crate) fn from_slots(slots: &[u64], ty: ValType, store: StoreId) -> Val {
+        if ty == ValType::V128 {
+            Val::V128(V128(slots[0] as u128 | (slots[1] as u128) << 64))
+        } else {
+            Val::from_slot(slots[0], ty, store)
+        }
+    }
+
+    /// Decodes a slot of scalar or reference type `ty` produced by code
+    /// running in `store`.
     pub(crate) fn from_slot(slot: u64, ty: ValType, store: StoreId) -> Val {
         match ty {
             ValType::I32 => Val::I32(slot as u32 as i32),
@@ -119,8 +158,8 @@ impl Val {
                     index: (slot - 1) as u32,
                 })
             }),
-            // The interpreter rejects v128 before anything runs.
-            ValType::V128 => Val::I64(slot as i64),
+            // Callers that may see a v128 use `from_slots`.
+            ValType::V128 => Val::V128(V128(slot as u128)),
         }
     }
 
@@ -131,6 +170,46 @@ impl Val {
             Val::ExternRef(Some(e)) => e.store == store,
             _ => true,
         }
+    }
+}
+
+impl From<V128> for Val {
+    fn from(v: V128) -> Val {
+        Val::V128(v)
+    }
+}
+
+/// A `v128` value: 16 bytes, held as the little-endian integer of those
+/// bytes in memory order (lane 0 of every shape in the low bits).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct V128(u128);
+
+impl V128 {
+    /// The value as an integer (byte 0 in the low bits).
+    pub fn as_u128(self) -> u128 {
+        self.0
+    }
+
+    /// The 16 bytes in memory order.
+    pub fn to_le_bytes(self) -> [u8; 16] {
+        self.0.to_le_bytes()
+    }
+
+    /// From 16 bytes in memory order.
+    pub fn from_le_bytes(bytes: [u8; 16]) -> V128 {
+        V128(u128::from_le_bytes(bytes))
+    }
+}
+
+impl From<u128> for V128 {
+    fn from(v: u128) -> V128 {
+        V128(v)
+    }
+}
+
+impl From<V128> for u128 {
+    fn from(v: V128) -> u128 {
+        v.0
     }
 }
 

@@ -58,7 +58,7 @@ pub use wasmbed_core::{
     ExportType, Extern, ExternRef, ExternType, FrameInfo, Func, FuncType, Global, GlobalType,
     ImportType, Instance, InterruptHandle, IntoFunc, Linker, Memory, MemoryType, Mutability,
     RefType, ResourceLimiter, Store, Table, TableType, Trap, TrapCode, TypedFunc, Val, ValType,
-    WasmParams, WasmResults, WasmRet, WasmTy, WASM_PAGE_SIZE,
+    WasmParams, WasmResults, WasmRet, WasmTy, V128, WASM_PAGE_SIZE,
 };
 
 #[cfg(feature = "cli")]

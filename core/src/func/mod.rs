@@ -12,7 +12,7 @@ use crate::error::Error;
 use crate::extern_::Extern;
 use crate::interp::exec::{self, Host};
 use crate::store::{AsContext, AsContextMut, FuncEntity, Store, StoreId, StoreInner};
-use crate::types::FuncType;
+use crate::types::{FuncType, ValType};
 use crate::value::Val;
 use alloc::boxed::Box;
 use alloc::sync::Arc;
@@ -192,14 +192,18 @@ impl Func {
                 results.len()
             )));
         }
-        let mut slots: Vec<u64> = vec![0; params.len().max(results.len())];
-        for (s, p) in slots.iter_mut().zip(params) {
-            *s = p.to_slot();
+        let n = ValType::slots_of(ty.params()).max(ValType::slots_of(ty.results()));
+        let mut slots: Vec<u64> = vec![0; n];
+        let mut at = 0;
+        for p in params {
+            at += p.to_slots(&mut slots[at..]);
         }
         exec::call_func(store, self.index, &mut slots)?;
         let id = store.inner.id;
-        for ((r, s), t) in results.iter_mut().zip(&slots).zip(ty.results()) {
-            *r = Val::from_slot(*s, *t, id);
+        let mut at = 0;
+        for (r, t) in results.iter_mut().zip(ty.results()) {
+            *r = Val::from_slots(&slots[at..], *t, id);
+            at += t.slots();
         }
         Ok(())
     }
@@ -222,7 +226,7 @@ impl Func {
 impl<T> Store<T> {
     pub(crate) fn alloc_host_func(&mut self, f: Arc<HostFunc<T>>) -> Func {
         let type_id = self.inner.engine.intern_type(&f.ty);
-        let slots = f.ty.params().len().max(f.ty.results().len()) as u32;
+        let slots = ValType::slots_of(f.ty.params()).max(ValType::slots_of(f.ty.results())) as u32;
         self.host_funcs.push(f);
         self.inner.funcs.push(FuncEntity::Host {
             host: self.host_funcs.len() as u32 - 1,
@@ -242,11 +246,15 @@ pub(crate) fn dynamic_host_func<T: 'static>(
         ty,
         call: Box::new(move |caller: Caller<'_, T>, slots: &mut [u64]| {
             let id = caller.store.inner.id;
+            let mut at = 0;
             let params: Vec<Val> = ty2
                 .params()
                 .iter()
-                .zip(slots.iter())
-                .map(|(t, s)| Val::from_slot(*s, *t, id))
+                .map(|t| {
+                    let v = Val::from_slots(&slots[at..], *t, id);
+                    at += t.slots();
+                    v
+                })
                 .collect();
             let mut results: Vec<Val> = ty2
                 .results()
@@ -254,14 +262,15 @@ pub(crate) fn dynamic_host_func<T: 'static>(
                 .map(|t| Val::default_for(*t).unwrap_or(Val::I32(0)))
                 .collect();
             f(caller, &params, &mut results)?;
-            for ((s, r), t) in slots.iter_mut().zip(&results).zip(ty2.results()) {
+            let mut at = 0;
+            for (r, t) in results.iter().zip(ty2.results()) {
                 if r.ty() != *t || !r.belongs_to(id) {
                     return Err(Error::usage(alloc::format!(
                         "host function returned {} where its type {ty2} says {t}",
                         r.ty()
                     )));
                 }
-                *s = r.to_slot();
+                at += r.to_slots(&mut slots[at..]);
             }
             Ok(())
         }),

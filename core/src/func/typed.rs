@@ -6,7 +6,7 @@ use crate::error::Error;
 use crate::interp::exec;
 use crate::store::{AsContextMut, StoreId};
 use crate::types::ValType;
-use crate::value::ExternRef;
+use crate::value::{ExternRef, V128};
 use core::marker::PhantomData;
 
 /// Passed to [`WasmTy`] conversions so references can be rebuilt for the
@@ -18,12 +18,15 @@ pub struct StoreToken(pub(crate) StoreId);
 pub trait WasmTy: Sized + Send + Sync + 'static {
     /// The wasm type.
     fn valtype() -> ValType;
-    /// Into the slot encoding.
+    /// Slots the value takes (two for `v128`).
     #[doc(hidden)]
-    fn into_slot(self) -> u64;
-    /// From the slot encoding.
+    const SLOTS: usize = 1;
+    /// Into the slot encoding, `out[..Self::SLOTS]`.
     #[doc(hidden)]
-    fn from_slot(slot: u64, store: StoreToken) -> Self;
+    fn into_slots(self, out: &mut [u64]);
+    /// From the slot encoding, `slots[..Self::SLOTS]`.
+    #[doc(hidden)]
+    fn from_slots(slots: &[u64], store: StoreToken) -> Self;
 }
 
 macro_rules! wasm_ty {
@@ -32,11 +35,14 @@ macro_rules! wasm_ty {
             fn valtype() -> ValType {
                 ValType::$vt
             }
-            fn into_slot(self) -> u64 {
+            #[inline]
+            fn into_slots(self, out: &mut [u64]) {
                 let $v = self;
-                $into
+                out[0] = $into;
             }
-            fn from_slot($s: u64, _: StoreToken) -> Self {
+            #[inline]
+            fn from_slots(slots: &[u64], _: StoreToken) -> Self {
+                let $s = slots[0];
                 $from
             }
         }
@@ -56,11 +62,31 @@ impl WasmTy for Option<Func> {
     fn valtype() -> ValType {
         ValType::FuncRef
     }
-    fn into_slot(self) -> u64 {
-        self.map_or(0, |f| f.index as u64 + 1)
+    #[inline]
+    fn into_slots(self, out: &mut [u64]) {
+        out[0] = self.map_or(0, |f| f.index as u64 + 1);
     }
-    fn from_slot(slot: u64, store: StoreToken) -> Self {
+    #[inline]
+    fn from_slots(slots: &[u64], store: StoreToken) -> Self {
+        let slot = slots[0];
         (slot != 0).then(|| Func::from_raw(store.0, (slot - 1) as u32))
+    }
+}
+
+impl WasmTy for V128 {
+    fn valtype() -> ValType {
+        ValType::V128
+    }
+    const SLOTS: usize = 2;
+    #[inline]
+    fn into_slots(self, out: &mut [u64]) {
+        let v = self.as_u128();
+        out[0] = v as u64;
+        out[1] = (v >> 64) as u64;
+    }
+    #[inline]
+    fn from_slots(slots: &[u64], _: StoreToken) -> Self {
+        V128::from(slots[0] as u128 | (slots[1] as u128) << 64)
     }
 }
 
@@ -68,10 +94,13 @@ impl WasmTy for Option<ExternRef> {
     fn valtype() -> ValType {
         ValType::ExternRef
     }
-    fn into_slot(self) -> u64 {
-        self.map_or(0, |e| e.index as u64 + 1)
+    #[inline]
+    fn into_slots(self, out: &mut [u64]) {
+        out[0] = self.map_or(0, |e| e.index as u64 + 1);
     }
-    fn from_slot(slot: u64, store: StoreToken) -> Self {
+    #[inline]
+    fn from_slots(slots: &[u64], store: StoreToken) -> Self {
+        let slot = slots[0];
         (slot != 0).then(|| ExternRef {
             store: store.0,
             index: (slot - 1) as u32,
@@ -83,9 +112,10 @@ impl WasmTy for Option<ExternRef> {
 pub trait WasmParams: Sized + Send + Sync + 'static {
     /// True when `types` is exactly this list.
     fn matches(types: &[ValType]) -> bool;
-    /// Number of values.
-    fn len() -> usize;
-    /// Writes the values into `slots[..len]`.
+    /// Number of slots the values take.
+    #[doc(hidden)]
+    fn slots() -> usize;
+    /// Writes the values into `slots[..Self::slots()]`.
     #[doc(hidden)]
     fn store(self, slots: &mut [u64]);
 }
@@ -97,12 +127,13 @@ pub trait WasmResults: Sized + Send + Sync + 'static {
     /// The types.
     #[doc(hidden)]
     fn types() -> alloc::vec::Vec<ValType>;
-    /// Number of values.
-    fn len() -> usize;
-    /// Reads the values from `slots[..len]`.
+    /// Number of slots the values take.
+    #[doc(hidden)]
+    fn slots() -> usize;
+    /// Reads the values from `slots[..Self::slots()]`.
     #[doc(hidden)]
     fn load(slots: &[u64], store: StoreToken) -> Self;
-    /// Writes the values into `slots[..len]`.
+    /// Writes the values into `slots[..Self::slots()]`.
     #[doc(hidden)]
     fn store(self, slots: &mut [u64]);
 }
@@ -111,11 +142,11 @@ impl<A: WasmTy> WasmParams for A {
     fn matches(types: &[ValType]) -> bool {
         types == [A::valtype()]
     }
-    fn len() -> usize {
-        1
+    fn slots() -> usize {
+        A::SLOTS
     }
     fn store(self, slots: &mut [u64]) {
-        slots[0] = self.into_slot();
+        self.into_slots(slots);
     }
 }
 
@@ -126,29 +157,30 @@ impl<A: WasmTy> WasmResults for A {
     fn types() -> alloc::vec::Vec<ValType> {
         alloc::vec![A::valtype()]
     }
-    fn len() -> usize {
-        1
+    fn slots() -> usize {
+        A::SLOTS
     }
     fn load(slots: &[u64], store: StoreToken) -> Self {
-        A::from_slot(slots[0], store)
+        A::from_slots(slots, store)
     }
     fn store(self, slots: &mut [u64]) {
-        slots[0] = self.into_slot();
+        self.into_slots(slots);
     }
 }
 
 macro_rules! tuples {
-    ($n:expr; $($a:ident $i:tt),*) => {
+    ($($a:ident $i:tt),*) => {
         impl<$($a: WasmTy),*> WasmParams for ($($a,)*) {
             fn matches(types: &[ValType]) -> bool {
                 types == [$($a::valtype()),*]
             }
-            fn len() -> usize {
-                $n
+            fn slots() -> usize {
+                0 $(+ $a::SLOTS)*
             }
-            #[allow(unused_variables)]
+            #[allow(unused_variables, unused_mut, unused_assignments)]
             fn store(self, slots: &mut [u64]) {
-                $( slots[$i] = self.$i.into_slot(); )*
+                let mut at = 0;
+                $( self.$i.into_slots(&mut slots[at..]); at += $a::SLOTS; )*
             }
         }
 
@@ -159,34 +191,40 @@ macro_rules! tuples {
             fn types() -> alloc::vec::Vec<ValType> {
                 alloc::vec![$($a::valtype()),*]
             }
-            fn len() -> usize {
-                $n
+            fn slots() -> usize {
+                0 $(+ $a::SLOTS)*
             }
-            #[allow(unused_variables, clippy::unused_unit)]
+            #[allow(unused_variables, unused_mut, unused_assignments, clippy::unused_unit)]
             fn load(slots: &[u64], store: StoreToken) -> Self {
-                ($($a::from_slot(slots[$i], store),)*)
+                let mut at = 0;
+                ($({
+                    let v = $a::from_slots(&slots[at..], store);
+                    at += $a::SLOTS;
+                    v
+                },)*)
             }
-            #[allow(unused_variables)]
+            #[allow(unused_variables, unused_mut, unused_assignments)]
             fn store(self, slots: &mut [u64]) {
-                $( slots[$i] = self.$i.into_slot(); )*
+                let mut at = 0;
+                $( self.$i.into_slots(&mut slots[at..]); at += $a::SLOTS; )*
             }
         }
     };
 }
 
-tuples!(0;);
-tuples!(1; A 0);
-tuples!(2; A 0, B 1);
-tuples!(3; A 0, B 1, C 2);
-tuples!(4; A 0, B 1, C 2, D 3);
-tuples!(5; A 0, B 1, C 2, D 3, E 4);
-tuples!(6; A 0, B 1, C 2, D 3, E 4, F 5);
-tuples!(7; A 0, B 1, C 2, D 3, E 4, F 5, G 6);
-tuples!(8; A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
-tuples!(9; A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8);
-tuples!(10; A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9);
-tuples!(11; A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10);
-tuples!(12; A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11);
+tuples!();
+tuples!(A 0);
+tuples!(A 0, B 1);
+tuples!(A 0, B 1, C 2);
+tuples!(A 0, B 1, C 2, D 3);
+tuples!(A 0, B 1, C 2, D 3, E 4);
+tuples!(A 0, B 1, C 2, D 3, E 4, F 5);
+tuples!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
+tuples!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
+tuples!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8);
+tuples!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9);
+tuples!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10);
+tuples!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11);
 
 /// A [`Func`] with a signature checked once at creation.
 pub struct TypedFunc<P, R> {
@@ -218,7 +256,7 @@ impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
     pub fn call<T>(&self, mut store: impl AsContextMut<Data = T>, params: P) -> Result<R, Error> {
         let store = store.as_context_mut();
         store.inner.check_id(self.func.store);
-        let n = P::len().max(R::len());
+        let n = P::slots().max(R::slots());
         let mut buf = [0u64; 16];
         let mut heap;
         let slots: &mut [u64] = if n <= buf.len() {

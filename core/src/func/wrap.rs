@@ -63,7 +63,7 @@ macro_rules! into_func {
                     call: Box::new(move |caller: Caller<'_, T>, slots: &mut [u64]| {
                         let token = StoreToken(caller.store.inner.id);
                         let mut i = 0;
-                        $( let $a = $a::from_slot(slots[i], token); i += 1; )*
+                        $( let $a = $a::from_slots(&slots[i..], token); i += $a::SLOTS; )*
                         let r = (self)($($a),*).into_result()?;
                         r.store(slots);
                         Ok(())
@@ -85,7 +85,7 @@ macro_rules! into_func {
                     call: Box::new(move |caller: Caller<'_, T>, slots: &mut [u64]| {
                         let token = StoreToken(caller.store.inner.id);
                         let mut i = 0;
-                        $( let $a = $a::from_slot(slots[i], token); i += 1; )*
+                        $( let $a = $a::from_slots(&slots[i..], token); i += $a::SLOTS; )*
                         let r = (self)(caller, $($a),*).into_result()?;
                         r.store(slots);
                         Ok(())

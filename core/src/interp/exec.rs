@@ -244,7 +244,7 @@ macro_rules! check {
 /// Defines a handler. The body runs in an `unsafe` block justified by the
 /// invariants in the module docs.
 macro_rules! handler {
-    ($name:ident($ip:ident, $fp:ident, $mem:ident, $len:ident, $cd:ident, $ctx:ident) $body:block) => {
+    ($vis:vis $name:ident($ip:ident, $fp:ident, $mem:ident, $len:ident, $cd:ident, $ctx:ident) $body:block) => {
         #[cfg(target_arch = "x86_64")]
         #[allow(
             non_snake_case,
@@ -253,7 +253,7 @@ macro_rules! handler {
             unused_assignments,
             improper_ctypes_definitions
         )]
-        unsafe extern "sysv64" fn $name(
+        $vis unsafe extern "sysv64" fn $name(
             $ip: Ip,
             mut $fp: Fp,
             mut $mem: Mem,
@@ -269,7 +269,7 @@ macro_rules! handler {
         }
         #[cfg(not(target_arch = "x86_64"))]
         #[allow(non_snake_case, unused_mut, unused_variables, unused_assignments)]
-        unsafe fn $name(
+        $vis unsafe fn $name(
             $ip: Ip,
             mut $fp: Fp,
             mut $mem: Mem,
@@ -551,6 +551,24 @@ unsafe fn table(ctx: &Ctx<'_>, t: u32) -> &'static mut VmTable {
     // table cell lives as long as the store.
     unsafe { &mut **ctx.tables.add(t as usize) }
 }
+
+// The `v128` ops: real handlers with the `simd` feature, otherwise traps
+// (the validator rejects every module that could reach them).
+#[cfg(feature = "simd")]
+mod vector;
+#[cfg(feature = "simd")]
+use vector::*;
+
+#[cfg(not(feature = "simd"))]
+macro_rules! simd_stubs {
+    ($( $(#[$doc:meta])* $name:ident { $($slot:ident),* $(; $($imm:ident : $ity:ty),*)? } ),* $(,)?) => {$(
+        handler!($name(ip, fp, mem, len, cd, ctx) {
+            trap!(ctx, ip, TrapCode::Unreachable)
+        });
+    )*};
+}
+#[cfg(not(feature = "simd"))]
+for_each_simd_op!(simd_stubs);
 
 // ---- control ----
 

@@ -3,5 +3,6 @@
 //! explicit frame stack. The two halves meet only through `ir`.
 pub(crate) mod exec;
 mod num;
-#[allow(dead_code)] pub(crate) mod simd;
+#[cfg(feature = "simd")]
+pub(crate) mod simd;
 pub(crate) mod translate;

@@ -8,16 +8,24 @@
 //! resolves every branch to a relative jump plus the copies that move
 //! branch values into the target's slots.
 //!
+//! A `v128` takes two consecutive slots wherever it lives (local, constant
+//! or temporary), so every stack entry records where its slots start and
+//! locals map to slot offsets; everything else is width-agnostic.
+//!
 //! Input has passed `wasmparser`'s validator, so stack shapes and indices
 //! are trusted here; the translator only rejects what the interpreter
-//! cannot represent (more than 32 Ki slots in one frame, SIMD).
+//! cannot represent (more than 32 Ki slots in one frame).
 use crate::backend::ModuleEnv;
 use crate::error::Error;
 use crate::ir::{CompiledFunc, Op, Slot};
+use crate::types::{FuncType, ValType};
 use alloc::format;
 use alloc::vec::Vec;
 use hashbrown::HashMap;
 use wasmparser::{BlockType, FunctionBody, Operator};
+
+#[cfg(feature = "simd")]
+mod simd;
 
 /// During translation slots are encoded by kind: below `CONST_MARK` a local,
 /// from `CONST_MARK` constant `slot - CONST_MARK`, from `TEMP_MARK` operand
@@ -32,9 +40,33 @@ const MAX_ENCODED: u32 = 0x3FFF;
 /// Buffers reused across the functions of a module.
 #[derive(Default)]
 pub(crate) struct Scratch {
-    stack: Vec<Operand>,
+    stack: Vec<Entry>,
     ctrl: Vec<Ctrl>,
     const_map: HashMap<u64, u32>,
+    locals: Vec<LocalSlot>,
+}
+
+/// Where a local lives: its first slot and whether it is a `v128`.
+#[derive(Debug, Clone, Copy)]
+struct LocalSlot {
+    slot: u32,
+    wide: bool,
+}
+
+/// One operand-stack entry.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    kind: Operand,
+    /// First temporary slot of this position (relative to the temporaries).
+    start: u32,
+    /// A `v128`, two slots wide.
+    wide: bool,
+}
+
+impl Entry {
+    fn end(&self) -> u32 {
+        self.start + 1 + u32::from(self.wide)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -118,6 +150,7 @@ enum CtrlKind {
 #[derive(Debug)]
 struct Ctrl {
     kind: CtrlKind,
+    ty: BlockType,
     /// Operand-stack height below the block's params.
     height: u32,
     num_params: u32,
@@ -138,10 +171,12 @@ struct Translator<'a, 's> {
     offsets: Vec<u32>,
     consts: Vec<u64>,
     num_results: u32,
+    /// Most temporary slots in use at once.
     max_height: u32,
-    stack: &'s mut Vec<Operand>,
+    stack: &'s mut Vec<Entry>,
     ctrl: &'s mut Vec<Ctrl>,
     const_map: &'s mut HashMap<u64, u32>,
+    locals: &'s [LocalSlot],
     offset: u32,
     /// Code after an unconditional transfer is dead until the next
     /// `else`/`end` of the current block; `dead_depth` counts blocks opened
@@ -172,16 +207,32 @@ pub(crate) fn translate_function(
     scratch: &mut Scratch,
 ) -> Result<CompiledFunc, Error> {
     let ty = &env.types[env.func_types[func_index as usize] as usize];
-    let num_params = ty.params().len() as u32;
-    let num_results = ty.results().len() as u32;
-    let mut num_locals = num_params;
+    let num_results = ValType::slots_of(ty.results()) as u32;
     let werr = |e: wasmparser::BinaryReaderError| Error::from(e);
-    for l in body.get_locals_reader().map_err(werr)? {
-        let (count, _) = l.map_err(werr)?;
-        num_locals = num_locals.saturating_add(count);
+    // Slot offsets of params and declared locals; `num_locals` counts slots.
+    scratch.locals.clear();
+    let mut num_locals: u32 = 0;
+    let add_local = |locals: &mut Vec<LocalSlot>, num_locals: &mut u32, wide: bool| {
+        if *num_locals + 2 >= CONST_MARK {
+            return Err(too_large(func_index));
+        }
+        locals.push(LocalSlot {
+            slot: *num_locals,
+            wide,
+        });
+        *num_locals += 1 + u32::from(wide);
+        Ok(())
+    };
+    for p in ty.params() {
+        add_local(&mut scratch.locals, &mut num_locals, *p == ValType::V128)?;
     }
-    if num_locals >= CONST_MARK {
-        return Err(too_large(func_index));
+    let num_params = num_locals;
+    for l in body.get_locals_reader().map_err(werr)? {
+        let (count, t) = l.map_err(werr)?;
+        let wide = t == wasmparser::ValType::V128;
+        for _ in 0..count {
+            add_local(&mut scratch.locals, &mut num_locals, wide)?;
+        }
     }
     scratch.stack.clear();
     scratch.ctrl.clear();
@@ -196,6 +247,7 @@ pub(crate) fn translate_function(
         stack: &mut scratch.stack,
         ctrl: &mut scratch.ctrl,
         const_map: &mut scratch.const_map,
+        locals: &scratch.locals,
         offset: 0,
         unreachable: false,
         dead_depth: 0,
@@ -205,6 +257,7 @@ pub(crate) fn translate_function(
     };
     t.ctrl.push(Ctrl {
         kind: CtrlKind::Func,
+        ty: BlockType::Empty,
         height: 0,
         num_params: 0,
         num_results,
@@ -301,14 +354,27 @@ impl Translator<'_, '_> {
         self.stack.len() as u32
     }
 
+    /// First temporary slot of position `pos` (which may be one past the
+    /// top: where the next entry would start).
+    fn start_of(&self, pos: u32) -> u32 {
+        match self.stack.get(pos as usize) {
+            Some(e) => e.start,
+            None => self.stack.last().map_or(0, |e| e.end()),
+        }
+    }
+
+    fn temp_at(start: u32) -> Slot {
+        (TEMP_MARK + start.min(MAX_ENCODED)) as Slot
+    }
+
     fn temp_slot(&self, pos: u32) -> Slot {
-        (TEMP_MARK + pos.min(MAX_ENCODED)) as Slot
+        Self::temp_at(self.start_of(pos))
     }
 
     fn slot_of(&self, pos: u32) -> Slot {
-        match self.stack[pos as usize] {
+        match self.stack[pos as usize].kind {
             Operand::Temp => self.temp_slot(pos),
-            Operand::Local(l) => l as Slot,
+            Operand::Local(l) => self.locals[l as usize].slot as Slot,
             Operand::Const(k) => (CONST_MARK + k) as Slot,
         }
     }
@@ -326,33 +392,114 @@ impl Translator<'_, '_> {
         self.fusable = Some(at);
     }
 
+    /// A copy of one value, one or two slots wide.
+    fn emit_copy(&mut self, dst: Slot, src: Slot, wide: bool) {
+        if wide {
+            self.emit_v128_copy(dst, src);
+        } else {
+            self.emit(Op::Copy { dst, src });
+        }
+    }
+
+    #[cfg(feature = "simd")]
+    fn emit_v128_copy(&mut self, dst: Slot, src: Slot) {
+        self.emit(Op::V128Copy { dst, src });
+    }
+
+    #[cfg(feature = "simd")]
+    fn emit_v128_select(&mut self, dst: Slot, cond: Slot, a: Slot, b: Slot) {
+        self.emit_result(Op::V128Select { dst, cond, a, b });
+    }
+
+    /// `global.get` (or, with `set`, `global.set`) of a `v128` global.
+    #[cfg(feature = "simd")]
+    fn emit_v128_global(&mut self, slot: Slot, global: u32, set: bool) {
+        if set {
+            self.emit(Op::V128GlobalSet { src: slot, global });
+        } else {
+            self.emit_result(Op::V128GlobalGet { dst: slot, global });
+        }
+    }
+
+    // Without the `simd` feature the validator rejects every `v128`, so
+    // these are never reached.
+    #[cfg(not(feature = "simd"))]
+    fn emit_v128_copy(&mut self, _dst: Slot, _src: Slot) {
+        unreachable!("v128 values exist only with the `simd` feature")
+    }
+
+    #[cfg(not(feature = "simd"))]
+    fn emit_v128_select(&mut self, _dst: Slot, _cond: Slot, _a: Slot, _b: Slot) {
+        unreachable!("v128 values exist only with the `simd` feature")
+    }
+
+    #[cfg(not(feature = "simd"))]
+    fn emit_v128_global(&mut self, _slot: Slot, _global: u32, _set: bool) {
+        unreachable!("v128 values exist only with the `simd` feature")
+    }
+
     fn pop_slot(&mut self) -> Slot {
+        self.pop_entry().0
+    }
+
+    /// Pops the top entry: its slot and whether it is a `v128`.
+    fn pop_entry(&mut self) -> (Slot, bool) {
         let pos = self.height() - 1;
         let s = self.slot_of(pos);
+        let wide = self.stack[pos as usize].wide;
         self.stack.pop();
-        s
+        (s, wide)
+    }
+
+    fn push(&mut self, kind: Operand, wide: bool) {
+        let start = self.start_of(self.height());
+        let e = Entry { kind, start, wide };
+        self.max_height = self.max_height.max(e.end());
+        self.stack.push(e);
     }
 
     fn push_temp(&mut self) -> Slot {
-        self.stack.push(Operand::Temp);
-        self.max_height = self.max_height.max(self.height());
+        self.push_temp_of(false)
+    }
+
+    /// Pushes a temporary, two slots wide when `wide`.
+    fn push_temp_of(&mut self, wide: bool) -> Slot {
+        self.push(Operand::Temp, wide);
         self.temp_slot(self.height() - 1)
     }
 
     fn push_const(&mut self, bits: u64) {
         let k = self.const_slot(bits) as u32 - CONST_MARK;
-        self.stack.push(Operand::Const(k));
+        self.push(Operand::Const(k), false);
         self.fusable = None;
-        self.max_height = self.max_height.max(self.height());
+    }
+
+    /// Pushes a `v128` constant: two consecutive constant slots, low half
+    /// first (not shared with other constants).
+    #[cfg(feature = "simd")]
+    fn push_const_v128(&mut self, v: u128) {
+        let k = self.const_v128_slot(v) as u32 - CONST_MARK;
+        self.push(Operand::Const(k), true);
+        self.fusable = None;
+    }
+
+    /// The first of two constant slots holding `v`, without pushing it.
+    #[cfg(feature = "simd")]
+    fn const_v128_slot(&mut self, v: u128) -> Slot {
+        let k = self.consts.len() as u32;
+        self.consts.push(v as u64);
+        self.consts.push((v >> 64) as u64);
+        (CONST_MARK + k) as Slot
     }
 
     /// Makes the entry at `pos` live in its own slot.
     fn materialize(&mut self, pos: u32) {
-        if self.stack[pos as usize] != Operand::Temp {
+        let e = self.stack[pos as usize];
+        if e.kind != Operand::Temp {
             let src = self.slot_of(pos);
             let dst = self.temp_slot(pos);
-            self.emit(Op::Copy { dst, src });
-            self.stack[pos as usize] = Operand::Temp;
+            self.emit_copy(dst, src, e.wide);
+            self.stack[pos as usize].kind = Operand::Temp;
         }
     }
 
@@ -367,8 +514,29 @@ impl Translator<'_, '_> {
     fn preserve_local(&mut self, l: u32, skip_top: bool) {
         let end = self.height() - u32::from(skip_top);
         for pos in 0..end {
-            if self.stack[pos as usize] == Operand::Local(l) {
+            if self.stack[pos as usize].kind == Operand::Local(l) {
                 self.materialize(pos);
+            }
+        }
+    }
+
+    /// Pushes the params (or, with `results`, the results) of a block type
+    /// as temporaries.
+    fn push_block_values(&mut self, bt: BlockType, results: bool) {
+        match bt {
+            BlockType::Empty => {}
+            BlockType::Type(t) => {
+                if results {
+                    self.push_temp_of(t == wasmparser::ValType::V128);
+                }
+            }
+            BlockType::FuncType(i) => {
+                let env = self.env;
+                let ft = &env.types[i as usize];
+                let types = if results { ft.results() } else { ft.params() };
+                for t in types {
+                    self.push_temp_of(*t == ValType::V128);
+                }
             }
         }
     }
@@ -391,6 +559,7 @@ impl Translator<'_, '_> {
         let height = self.height() - num_params;
         self.ctrl.push(Ctrl {
             kind,
+            ty: bt,
             height,
             num_params,
             num_results,
@@ -520,7 +689,7 @@ impl Translator<'_, '_> {
     /// op is taken back and the branch will compare and jump in one op.
     fn pop_cond(&mut self) -> Cond {
         let top = self.height() - 1;
-        if let (Some(at), Operand::Temp) = (self.fusable, self.stack[top as usize]) {
+        if let (Some(at), Operand::Temp) = (self.fusable, self.stack[top as usize].kind) {
             debug_assert_eq!(at, self.ops.len() - 1);
             let fused = match self.ops[at] {
                 Op::I32Eqz { src, .. } => Some(Cond::Eqz(src)),
@@ -575,29 +744,34 @@ impl Translator<'_, '_> {
         (CONST_MARK + k) as Slot
     }
 
-    /// Copies the top `n` operands into positions `dest..dest + n`.
+    /// Copies the top `n` operands into positions `dest..dest + n`. The
+    /// destinations start where position `dest` starts and are laid out
+    /// by the widths of the values copied; they never lie above their
+    /// sources, so ascending copies are safe.
     fn copy_to(&mut self, dest: u32, n: u32) {
         let src_base = self.height() - n;
+        let mut dst_start = self.start_of(dest);
         for i in 0..n {
             let src_pos = src_base + i;
-            if src_pos == dest + i && self.stack[src_pos as usize] == Operand::Temp {
-                continue;
+            let e = self.stack[src_pos as usize];
+            if !(src_pos == dest + i && e.kind == Operand::Temp) {
+                let src = self.slot_of(src_pos);
+                self.emit_copy(Self::temp_at(dst_start), src, e.wide);
             }
-            let src = self.slot_of(src_pos);
-            let dst = self.temp_slot(dest + i);
-            self.emit(Op::Copy { dst, src });
+            dst_start += 1 + u32::from(e.wide);
         }
     }
 
     fn needs_copy(&self, dest: u32, n: u32) -> bool {
         let src_base = self.height() - n;
         (0..n).any(|i| {
-            src_base + i != dest + i || self.stack[(src_base + i) as usize] != Operand::Temp
+            src_base + i != dest + i || self.stack[(src_base + i) as usize].kind != Operand::Temp
         })
     }
 
     /// Emits the return sequence for the function's results on the stack top.
     fn emit_return(&mut self) {
+        // `num_results` counts slots; a lone `v128` takes the general path.
         let n = self.num_results;
         match n {
             0 => {
@@ -610,12 +784,18 @@ impl Translator<'_, '_> {
             _ => {
                 // Copies without marking entries `Temp`: this may be a branch
                 // path, and the fall-through must keep its own view.
-                let base = self.height() - n;
+                let mut base = self.height();
+                let mut slots = 0;
+                while slots < n {
+                    base -= 1;
+                    slots += 1 + u32::from(self.stack[base as usize].wide);
+                }
                 for pos in base..self.height() {
-                    if self.stack[pos as usize] != Operand::Temp {
+                    let e = self.stack[pos as usize];
+                    if e.kind != Operand::Temp {
                         let src = self.slot_of(pos);
                         let dst = self.temp_slot(pos);
-                        self.emit(Op::Copy { dst, src });
+                        self.emit_copy(dst, src, e.wide);
                     }
                 }
                 let src = self.temp_slot(base);
@@ -713,9 +893,7 @@ impl Translator<'_, '_> {
             reachable = true;
         }
         self.stack.truncate(c.height as usize);
-        for _ in 0..c.num_results {
-            self.push_temp();
-        }
+        self.push_block_values(c.ty, true);
         self.unreachable = !reachable;
         self.fusable = None;
         if reachable {
@@ -825,9 +1003,9 @@ impl Translator<'_, '_> {
                 table_index,
             } => {
                 let index = self.pop_slot();
-                let ft = &self.env.types[type_index as usize];
-                let (np, nr) = (ft.params().len() as u32, ft.results().len() as u32);
-                let base_pos = self.height() - np;
+                let env = self.env;
+                let ft = &env.types[type_index as usize];
+                let base_pos = self.height() - ft.params().len() as u32;
                 for pos in base_pos..self.height() {
                     self.materialize(pos);
                 }
@@ -841,7 +1019,7 @@ impl Translator<'_, '_> {
                     a: table_index,
                     b: 0,
                 });
-                self.finish_call(np, nr);
+                self.finish_call(ft);
             }
             O::Drop => {
                 self.stack.pop();
@@ -850,33 +1028,46 @@ impl Translator<'_, '_> {
             O::Select | O::TypedSelect { .. } => {
                 let cond = self.pop_slot();
                 let b = self.pop_slot();
-                let a = self.pop_slot();
-                let dst = self.push_temp();
-                self.emit_result(Op::Select { dst, cond, a, b });
+                let (a, wide) = self.pop_entry();
+                let dst = self.push_temp_of(wide);
+                if wide {
+                    self.emit_v128_select(dst, cond, a, b);
+                } else {
+                    self.emit_result(Op::Select { dst, cond, a, b });
+                }
             }
             O::TypedSelectMulti { .. } => {
                 return Err(Error::unsupported("multi-value select"));
             }
             O::LocalGet { local_index } => {
-                self.stack.push(Operand::Local(local_index));
-                self.max_height = self.max_height.max(self.height());
+                let wide = self.locals[local_index as usize].wide;
+                self.push(Operand::Local(local_index), wide);
                 self.fusable = None;
             }
             O::LocalSet { local_index } => self.local_set(local_index, false),
             O::LocalTee { local_index } => self.local_set(local_index, true),
             O::GlobalGet { global_index } => {
-                let dst = self.push_temp();
-                self.emit_result(Op::GlobalGet {
-                    dst,
-                    global: global_index,
-                });
+                if self.env.globals[global_index as usize].content == ValType::V128 {
+                    let dst = self.push_temp_of(true);
+                    self.emit_v128_global(dst, global_index, false);
+                } else {
+                    let dst = self.push_temp();
+                    self.emit_result(Op::GlobalGet {
+                        dst,
+                        global: global_index,
+                    });
+                }
             }
             O::GlobalSet { global_index } => {
-                let src = self.pop_slot();
-                self.emit(Op::GlobalSet {
-                    src,
-                    global: global_index,
-                });
+                let (src, wide) = self.pop_entry();
+                if wide {
+                    self.emit_v128_global(src, global_index, true);
+                } else {
+                    self.emit(Op::GlobalSet {
+                        src,
+                        global: global_index,
+                    });
+                }
             }
             O::I32Load { memarg } => load!(self, memarg, I32Load),
             O::I64Load { memarg } => load!(self, memarg, I64Load),
@@ -1160,11 +1351,15 @@ impl Translator<'_, '_> {
             // of them into every build (about 10 KiB of flash); the offset
             // identifies it.
             _ => {
+                #[cfg(feature = "simd")]
+                if self.simd_op(&op) {
+                    return Ok(());
+                }
                 return Err(Error::unsupported(format!(
                     "the operator at offset {:#x} is not supported by the interpreter \
-                     (it belongs to a proposal beyond WebAssembly 2.0, or is SIMD)",
+                     (it belongs to a proposal beyond WebAssembly 2.0)",
                     self.offset
-                )))
+                )));
             }
         }
         Ok(())
@@ -1186,24 +1381,22 @@ impl Translator<'_, '_> {
         let c = &mut self.ctrl[idx];
         c.kind = CtrlKind::Else;
         let else_fixup = c.else_fixup.take();
-        let (height, np) = (c.height, c.num_params);
+        let (height, bt) = (c.height, c.ty);
         if let Some(at) = else_fixup {
             let here = self.ops.len();
             self.patch(at, here);
         }
         self.stack.truncate(height as usize);
-        for _ in 0..np {
-            self.push_temp();
-        }
+        self.push_block_values(bt, false);
         self.unreachable = false;
         self.fusable = None;
         self.start_block(false);
     }
 
     fn call(&mut self, function_index: u32) {
-        let ft = &self.env.types[self.env.func_types[function_index as usize] as usize];
-        let (np, nr) = (ft.params().len() as u32, ft.results().len() as u32);
-        let base_pos = self.height() - np;
+        let env = self.env;
+        let ft = &env.types[env.func_types[function_index as usize] as usize];
+        let base_pos = self.height() - ft.params().len() as u32;
         for pos in base_pos..self.height() {
             self.materialize(pos);
         }
@@ -1219,14 +1412,15 @@ impl Translator<'_, '_> {
                 func: function_index - self.env.num_imported_funcs,
             });
         }
-        self.finish_call(np, nr);
+        self.finish_call(ft);
     }
 
-    fn finish_call(&mut self, np: u32, nr: u32) {
-        let new_len = self.stack.len() - np as usize;
+    /// Replaces the call's arguments with its results.
+    fn finish_call(&mut self, ft: &FuncType) {
+        let new_len = self.stack.len() - ft.params().len();
         self.stack.truncate(new_len);
-        for _ in 0..nr {
-            self.push_temp();
+        for t in ft.results() {
+            self.push_temp_of(*t == ValType::V128);
         }
         self.fusable = None;
     }
@@ -1234,27 +1428,30 @@ impl Translator<'_, '_> {
     fn local_set(&mut self, l: u32, tee: bool) {
         let top = self.height() - 1;
         let top_slot = self.temp_slot(top);
+        let local = self.locals[l as usize];
         if let Some(at) = self.fusable {
-            let others_read_l = self.stack[..top as usize].contains(&Operand::Local(l));
-            if !others_read_l && self.stack[top as usize] == Operand::Temp {
+            let others_read_l = self.stack[..top as usize]
+                .iter()
+                .any(|e| e.kind == Operand::Local(l));
+            if !others_read_l && self.stack[top as usize].kind == Operand::Temp {
                 // Retarget the producer's result straight into the local.
                 let mut first = true;
                 self.ops[at].for_each_slot_mut(|s| {
                     if first {
                         debug_assert_eq!(*s, top_slot);
-                        *s = l as Slot;
+                        *s = local.slot as Slot;
                         first = false;
                     }
                 });
                 self.stack.pop();
                 if tee {
-                    self.stack.push(Operand::Local(l));
+                    self.push(Operand::Local(l), local.wide);
                 }
                 self.fusable = None;
                 return;
             }
         }
-        if self.stack[top as usize] == Operand::Local(l) {
+        if self.stack[top as usize].kind == Operand::Local(l) {
             // `local.get l; local.set l` (or tee) changes nothing.
             if !tee {
                 self.stack.pop();
@@ -1264,10 +1461,7 @@ impl Translator<'_, '_> {
         }
         self.preserve_local(l, true);
         let src = self.slot_of(top);
-        self.emit(Op::Copy {
-            dst: l as Slot,
-            src,
-        });
+        self.emit_copy(local.slot as Slot, src, local.wide);
         if !tee {
             self.stack.pop();
         }

@@ -10,6 +10,8 @@ pub(crate) enum ConstOp {
     I64(i64),
     F32(u32),
     F64(u64),
+    #[cfg(feature = "simd")]
+    V128(u128),
     RefNull,
     RefFunc(u32),
     GlobalGet(u32),
@@ -46,6 +48,8 @@ impl ConstExpr {
                 O::I64Const { value } => ConstOp::I64(value),
                 O::F32Const { value } => ConstOp::F32(value.bits()),
                 O::F64Const { value } => ConstOp::F64(value.bits()),
+                #[cfg(feature = "simd")]
+                O::V128Const { value } => ConstOp::V128(value.i128() as u128),
                 O::RefNull { .. } => ConstOp::RefNull,
                 O::RefFunc { function_index } => ConstOp::RefFunc(function_index),
                 O::GlobalGet { global_index } => ConstOp::GlobalGet(global_index),
@@ -66,20 +70,22 @@ impl ConstExpr {
         Ok(ConstExpr { ops })
     }
 
-    /// Evaluates to the untyped slot encoding. `global` reads a global's
-    /// slot, `func` turns a function index into its funcref encoding.
-    pub(crate) fn eval(&self, global: impl Fn(u32) -> u64, func: impl Fn(u32) -> u64) -> u64 {
-        // Validation bounds the depth; a small fixed stack covers real
-        // expressions and the Vec fallback covers the rest.
-        let mut stack: Vec<u64> = Vec::with_capacity(4);
+    /// Evaluates to the untyped slot encoding, widened to hold a `v128`
+    /// (scalars and references in the low 64 bits). `global` reads a
+    /// global's cell, `func` turns a function index into its funcref
+    /// encoding.
+    pub(crate) fn eval(&self, global: impl Fn(u32) -> u128, func: impl Fn(u32) -> u64) -> u128 {
+        let mut stack: Vec<u128> = Vec::with_capacity(4);
         for op in &self.ops {
             let v = match *op {
-                ConstOp::I32(v) => v as u32 as u64,
-                ConstOp::I64(v) => v as u64,
-                ConstOp::F32(v) => v as u64,
-                ConstOp::F64(v) => v,
+                ConstOp::I32(v) => v as u32 as u128,
+                ConstOp::I64(v) => v as u64 as u128,
+                ConstOp::F32(v) => v as u128,
+                ConstOp::F64(v) => v as u128,
+                #[cfg(feature = "simd")]
+                ConstOp::V128(v) => v,
                 ConstOp::RefNull => 0,
-                ConstOp::RefFunc(i) => func(i),
+                ConstOp::RefFunc(i) => func(i) as u128,
                 ConstOp::GlobalGet(i) => global(i),
                 ConstOp::I32Add | ConstOp::I32Sub | ConstOp::I32Mul => {
                     let b = stack.pop().unwrap_or(0) as u32;
@@ -88,16 +94,16 @@ impl ConstExpr {
                         ConstOp::I32Add => a.wrapping_add(b),
                         ConstOp::I32Sub => a.wrapping_sub(b),
                         _ => a.wrapping_mul(b),
-                    }) as u64
+                    }) as u128
                 }
                 ConstOp::I64Add | ConstOp::I64Sub | ConstOp::I64Mul => {
-                    let b = stack.pop().unwrap_or(0);
-                    let a = stack.pop().unwrap_or(0);
-                    match op {
+                    let b = stack.pop().unwrap_or(0) as u64;
+                    let a = stack.pop().unwrap_or(0) as u64;
+                    (match op {
                         ConstOp::I64Add => a.wrapping_add(b),
                         ConstOp::I64Sub => a.wrapping_sub(b),
                         _ => a.wrapping_mul(b),
-                    }
+                    }) as u128
                 }
             };
             stack.push(v);

@@ -138,6 +138,7 @@ impl ModuleInner {
         let env = ModuleEnv {
             types: &self.types,
             func_types: &self.func_types,
+            globals: &self.globals,
             num_imported_funcs: self.num_imported_funcs,
             consume_fuel: config.consume_fuel,
             interruptible: config.interruptible,

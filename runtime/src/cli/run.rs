@@ -89,6 +89,14 @@ fn parse_arg(text: &str, ty: ValType) -> Result<Val, String> {
         }),
         ValType::F32 => Val::F32(text.parse::<f32>().map_err(|e| bad(&e))?.to_bits()),
         ValType::F64 => Val::F64(text.parse::<f64>().map_err(|e| bad(&e))?.to_bits()),
+        ValType::V128 => {
+            let digits = text.strip_prefix("0x").unwrap_or(text);
+            Val::V128(
+                u128::from_str_radix(digits, 16)
+                    .map_err(|e| bad(&e))?
+                    .into(),
+            )
+        }
         other => return Err(format!("cannot pass a {other} from the command line")),
     })
 }
@@ -99,6 +107,7 @@ fn show(v: &Val) -> String {
         Val::I64(x) => x.to_string(),
         Val::F32(b) => f32::from_bits(*b).to_string(),
         Val::F64(b) => f64::from_bits(*b).to_string(),
+        Val::V128(v) => format!("{:#034x}", v.as_u128()),
         Val::FuncRef(None) | Val::ExternRef(None) => "null".to_string(),
         Val::FuncRef(Some(_)) => "funcref".to_string(),
         Val::ExternRef(Some(_)) => "externref".to_string(),

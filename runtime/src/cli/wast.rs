@@ -12,7 +12,7 @@
 use crate::{
     Config, Engine, Error, ErrorKind, Extern, ExternRef, Func, Global, GlobalType, Instance,
     Linker, Memory, MemoryType, Module, Mutability, RefType, Store, Table, TableType, TrapCode,
-    Val,
+    Val, V128,
 };
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -20,7 +20,7 @@ use std::fmt::Write as _;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::Once;
-use wast::core::{AbstractHeapType, HeapType, NanPattern, WastArgCore, WastRetCore};
+use wast::core::{AbstractHeapType, HeapType, NanPattern, V128Pattern, WastArgCore, WastRetCore};
 use wast::lexer::Lexer;
 use wast::parser::{self, ParseBuffer};
 use wast::token::{Id, Span, F32, F64};
@@ -406,6 +406,7 @@ impl<'t> Runner<'t> {
             WastArgCore::I64(v) => Val::I64(*v),
             WastArgCore::F32(v) => Val::F32(v.bits),
             WastArgCore::F64(v) => Val::F64(v.bits),
+            WastArgCore::V128(v) => Val::V128(V128::from_le_bytes(v.to_le_bytes())),
             WastArgCore::RefNull(HeapType::Abstract {
                 ty: AbstractHeapType::Func,
                 ..
@@ -514,6 +515,7 @@ impl<'t> Runner<'t> {
             (Val::I64(a), WastRetCore::I64(e)) => a == e,
             (Val::F32(a), WastRetCore::F32(e)) => f32_matches(*a, e),
             (Val::F64(a), WastRetCore::F64(e)) => f64_matches(*a, e),
+            (Val::V128(a), WastRetCore::V128(e)) => v128_matches(a.as_u128(), e),
             (Val::FuncRef(a), WastRetCore::RefNull(ty)) => {
                 a.is_none()
                     && ty
@@ -674,6 +676,35 @@ fn define_spectest(linker: &mut Linker<()>, store: &mut Store<()>) -> Result<(),
 // ---------------------------------------------------------------------------
 // Matching and describing values
 
+/// Lane by lane: integer lanes exactly, float lanes by their NaN pattern.
+fn v128_matches(actual: u128, expected: &V128Pattern) -> bool {
+    let lane =
+        |i: usize, bits: u32| (actual >> (i as u32 * bits)) as u64 & (u64::MAX >> (64 - bits));
+    match expected {
+        V128Pattern::I8x16(v) => v
+            .iter()
+            .enumerate()
+            .all(|(i, x)| lane(i, 8) == *x as u8 as u64),
+        V128Pattern::I16x8(v) => v
+            .iter()
+            .enumerate()
+            .all(|(i, x)| lane(i, 16) == *x as u16 as u64),
+        V128Pattern::I32x4(v) => v
+            .iter()
+            .enumerate()
+            .all(|(i, x)| lane(i, 32) == *x as u32 as u64),
+        V128Pattern::I64x2(v) => v.iter().enumerate().all(|(i, x)| lane(i, 64) == *x as u64),
+        V128Pattern::F32x4(v) => v
+            .iter()
+            .enumerate()
+            .all(|(i, p)| f32_matches(lane(i, 32) as u32, p)),
+        V128Pattern::F64x2(v) => v
+            .iter()
+            .enumerate()
+            .all(|(i, p)| f64_matches(lane(i, 64), p)),
+    }
+}
+
 fn f32_matches(actual: u32, expected: &NanPattern<F32>) -> bool {
     const EXP: u32 = 0x7f80_0000;
     const QUIET: u32 = 0x0040_0000;
@@ -714,6 +745,7 @@ fn clone_ret<'a>(r: &WastRetCore<'a>) -> WastRetCore<'a> {
             NanPattern::ArithmeticNan => NanPattern::ArithmeticNan,
             NanPattern::Value(v) => NanPattern::Value(F64 { bits: v.bits }),
         }),
+        WastRetCore::V128(p) => WastRetCore::V128(p.clone()),
         WastRetCore::RefNull(t) => WastRetCore::RefNull(*t),
         WastRetCore::RefExtern(n) => WastRetCore::RefExtern(*n),
         WastRetCore::RefFunc(i) => WastRetCore::RefFunc(*i),
@@ -737,6 +769,7 @@ fn show_val(v: &Val, store: &Store<()>) -> String {
         Val::I64(x) => format!("i64 {x} ({:#x})", *x as u64),
         Val::F32(b) => show_f32(*b),
         Val::F64(b) => show_f64(*b),
+        Val::V128(v) => format!("v128 {:#034x}", v.as_u128()),
         Val::FuncRef(None) => "ref.null func".to_string(),
         Val::FuncRef(Some(f)) => format!("ref.func {:?}", f.ty(store)),
         Val::ExternRef(None) => "ref.null extern".to_string(),
@@ -765,7 +798,7 @@ fn show_arg(a: &WastArgCore<'_>) -> String {
         WastArgCore::I64(v) => format!("i64 {v}"),
         WastArgCore::F32(v) => show_f32(v.bits),
         WastArgCore::F64(v) => show_f64(v.bits),
-        WastArgCore::V128(v) => format!("v128 {v:?}"),
+        WastArgCore::V128(v) => format!("v128 {:#034x}", u128::from_le_bytes(v.to_le_bytes())),
         WastArgCore::RefNull(t) => format!("ref.null {}", show_heap(t)),
         WastArgCore::RefExtern(n) => format!("ref.extern {n}"),
         WastArgCore::RefHost(n) => format!("ref.host {n}"),

@@ -15,10 +15,7 @@ pub struct Skip {
 }
 
 /// Every expected failure.
-pub const SKIPPED: &[Skip] = &[Skip {
-    pattern: "simd_*",
-    reason: "SIMD (v128) is not implemented yet; see the SIMD issue",
-}];
+pub const SKIPPED: &[Skip] = &[];
 
 const TWO_MEMORIES: &str =
     "a module with two memories: multiple memories (WebAssembly 3.0) are not implemented";
