@@ -506,6 +506,29 @@ fn bench(
         .collect()
 }
 
+/// How many wasm instructions one call of `run` executes, counted by
+/// wasmbed's fuel meter (which charges one unit per instruction except
+/// `nop`, `drop`, `block`, `loop`, `end` and `else`). Untimed.
+fn count_wasm_ops(loaded: &Loaded) -> Result<u64, String> {
+    let mut config = wasmbed::Config::new();
+    config.consume_fuel(true);
+    let engine = wasmbed::Engine::new(&config);
+    let module = wasmbed::Module::from_binary(&engine, &loaded.wasm).map_err(|e| e.to_string())?;
+    let mut store = wasmbed::Store::new(&engine, ());
+    store.set_fuel(u64::MAX).map_err(|e| e.to_string())?;
+    let instance = wasmbed::Linker::<()>::new(&engine)
+        .instantiate(&mut store, &module)
+        .map_err(|e| e.to_string())?;
+    let run = instance
+        .get_typed_func::<(), i64, _>(&store, "run")
+        .map_err(|e| e.to_string())?;
+    let checksum = run.call(&mut store, ()).map_err(|e| e.to_string())?;
+    if checksum != loaded.expected {
+        return Err(format!("wrong checksum {checksum} while counting"));
+    }
+    Ok(u64::MAX - store.get_fuel().map_err(|e| e.to_string())?)
+}
+
 /// `--child RUNTIME WORKLOAD`: one checked iteration, then print the peak
 /// RSS. `RUNTIME` may be `none`: load the workload only (the baseline).
 fn child(runtime: &str, workload: &str) -> ExitCode {
@@ -647,6 +670,8 @@ fn ratio(x: Duration, base: Option<Duration>) -> String {
 struct Measured {
     workload: &'static Workload,
     size: Option<usize>,
+    /// wasm instructions executed by one `run` (see `count_wasm_ops`).
+    ops: Option<u64>,
     rows: Vec<(Runtime, Row)>,
 }
 
@@ -668,8 +693,8 @@ fn rss_cell(rss: &Option<Result<u64, String>>) -> String {
     }
 }
 
-const TABLE_HEADER: &str = "| workload | kind | runtime | compile ms | compile MB/s | instantiate us | execute ms | exec / wasmi | exec / cranelift | peak RSS MiB |
-| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+const TABLE_HEADER: &str = "| workload | kind | runtime | compile ms | compile MB/s | instantiate us | execute ms | ns / wasm op | exec / wasmi | exec / cranelift | peak RSS MiB |
+| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 ";
 
 /// The main table, then the failures' reasons.
@@ -679,9 +704,15 @@ fn table(measured: &[Measured]) -> String {
     for m in measured {
         let wasmi = m.execute_of(Runtime::Wasmi);
         let cranelift = m.execute_of(Runtime::Cranelift);
-        let name = match m.size {
-            Some(size) => format!("{} ({} KB)", m.workload.name, size.div_ceil(1000)),
-            None => m.workload.name.to_string(),
+        let name = match (m.size, m.ops) {
+            (Some(size), Some(ops)) => format!(
+                "{} ({} KB, {:.1}M ops)",
+                m.workload.name,
+                size.div_ceil(1000),
+                ops as f64 / 1e6
+            ),
+            (Some(size), None) => format!("{} ({} KB)", m.workload.name, size.div_ceil(1000)),
+            _ => m.workload.name.to_string(),
         };
         for (rt, row) in &m.rows {
             let rss = rss_cell(&row.rss);
@@ -696,13 +727,17 @@ fn table(measured: &[Measured]) -> String {
                 Ok(s) => {
                     let _ = writeln!(
                         out,
-                        "| {name} | {} | {} | {} | {:.1} | {} | {} | {} | {} | {rss} |",
+                        "| {name} | {} | {} | {} | {:.1} | {} | {} | {} | {} | {} | {rss} |",
                         m.workload.kind,
                         rt.name(),
                         millis(s.compile),
                         mbps(m.size.unwrap_or(0), s.compile),
                         micros(s.instantiate),
                         millis(s.execute),
+                        m.ops.map_or_else(
+                            || "n/a".to_string(),
+                            |ops| format!("{:.2}", s.execute.as_secs_f64() * 1e9 / ops as f64)
+                        ),
                         ratio(s.execute, wasmi),
                         ratio(s.execute, cranelift),
                     );
@@ -710,7 +745,7 @@ fn table(measured: &[Measured]) -> String {
                 Err(e) => {
                     let _ = writeln!(
                         out,
-                        "| {name} | {} | {} | FAILED | | | | | | {rss} |",
+                        "| {name} | {} | {} | FAILED | | | | | | | {rss} |",
                         m.workload.kind,
                         rt.name()
                     );
@@ -870,6 +905,8 @@ const TABLE_FOOTER: &str = "
 - compile = module from binary: decode, validate and translate (interpreters)
   or generate machine code (wasmtime); MB/s = module size (10^6 bytes) / compile time.
 - instantiate = instantiation into a fresh store; execute = one call of `run`.
+- ops = wasm instructions one `run` executes, counted by wasmbed's fuel meter
+  (all but nop, drop, block, loop, end, else); ns / wasm op = execute / ops.
 - exec / wasmi and exec / cranelift = this runtime's execute time divided by
   wasmi's and by wasmtime-cranelift's on the same workload: below 1 is faster.
 - peak RSS = VmHWM of a child process that compiles, instantiates and runs the
@@ -918,12 +955,15 @@ fn main() -> ExitCode {
     let mut failures = 0;
     for &workload in &selected {
         eprint!("{:<9} ", workload.name);
-        let (size, results) = match load(workload) {
+        let (size, ops, results) = match load(workload) {
             Ok(loaded) => (
                 Some(loaded.wasm.len()),
+                count_wasm_ops(&loaded)
+                    .map_err(|e| eprintln!("counting wasm ops of {}: {e}", workload.name))
+                    .ok(),
                 bench(&engines, &loaded, options.runs),
             ),
-            Err(e) => (None, vec![Err(e); engines.len()]),
+            Err(e) => (None, None, vec![Err(e); engines.len()]),
         };
         let rows = options
             .runtimes
@@ -939,6 +979,7 @@ fn main() -> ExitCode {
         let m = Measured {
             workload,
             size,
+            ops,
             rows,
         };
         for (rt, row) in &m.rows {
