@@ -6,611 +6,798 @@
 //! already-loaded bytes), and no traps (lane indices are masked, shift counts
 //! wrap, float-to-int conversions saturate). Scalar helpers come from
 //! [`super::num`] so that scalar and vector operators agree bit for bit.
-use super::num;
+//!
+//! [`portable`] defines every operator in plain Rust. On x86_64 (SSE2) and
+//! aarch64 (NEON), whose baselines guarantee a 128-bit vector unit, the
+//! operators listed in `for_each_accelerated!` come instead from the `x86`
+//! or `arm` module, written with `core::arch` intrinsics; the tests check
+//! that each of them agrees with its portable version.
 
 /// A 128-bit vector value; lane `i` of every shape is little-endian.
 pub(crate) type V128 = u128;
 
-// ---------------------------------------------------------------------------
-// Lane views: `u128` <-> `[T; N]`, written so LLVM sees plain byte moves.
+#[cfg(all(target_arch = "aarch64", target_endian = "little"))]
+mod arm;
+#[cfg(target_arch = "x86_64")]
+mod x86;
 
-macro_rules! lanes {
-    ($($get:ident, $put:ident: $t:ty, $n:literal;)*) => {$(
-        #[inline(always)]
-        fn $get(v: V128) -> [$t; $n] {
-            const W: usize = 16 / $n;
-            let b = v.to_le_bytes();
-            core::array::from_fn(|i| {
-                let mut c = [0u8; W];
-                c.copy_from_slice(&b[i * W..i * W + W]);
-                <$t>::from_le_bytes(c)
-            })
+// Every operator of `portable`, except those that `for_each_accelerated!`
+// imports by name from the target's module: a named import shadows a glob.
+pub(crate) use portable::*;
+
+/// Calls `$m!` with the name of this target's accelerated module and its
+/// operators, grouped by signature: `vv` is `(V128, V128) -> V128`, `v` is
+/// `V128 -> V128` (the `_f32`/`_f64` forms have float lanes, whose NaN
+/// results the tests compare by NaN-ness only), `shift` is
+/// `(V128, i32) -> V128`, `test` is `V128 -> i32`, `select` is
+/// `(V128, V128, V128) -> V128` and `shuffle` is `(V128, V128, [u8; 16])`.
+#[cfg(target_arch = "x86_64")]
+macro_rules! for_each_accelerated {
+    ($m:ident) => {
+        $m! { x86;
+            vv: [
+                i8x16_add, i16x8_add, i32x4_add, i64x2_add,
+                i8x16_sub, i16x8_sub, i32x4_sub, i64x2_sub,
+                i8x16_add_sat_s, i8x16_add_sat_u, i16x8_add_sat_s, i16x8_add_sat_u,
+                i8x16_sub_sat_s, i8x16_sub_sat_u, i16x8_sub_sat_s, i16x8_sub_sat_u,
+                i8x16_min_s, i8x16_min_u, i16x8_min_s, i16x8_min_u, i32x4_min_s, i32x4_min_u,
+                i8x16_max_s, i8x16_max_u, i16x8_max_s, i16x8_max_u, i32x4_max_s, i32x4_max_u,
+                i8x16_avgr_u, i16x8_avgr_u,
+                i16x8_mul, i32x4_mul, i16x8_q15mulr_sat_s, i32x4_dot_i16x8_s,
+                i8x16_eq, i8x16_ne, i8x16_lt_s, i8x16_lt_u, i8x16_gt_s, i8x16_gt_u,
+                i8x16_le_s, i8x16_le_u, i8x16_ge_s, i8x16_ge_u,
+                i16x8_eq, i16x8_ne, i16x8_lt_s, i16x8_lt_u, i16x8_gt_s, i16x8_gt_u,
+                i16x8_le_s, i16x8_le_u, i16x8_ge_s, i16x8_ge_u,
+                i32x4_eq, i32x4_ne, i32x4_lt_s, i32x4_lt_u, i32x4_gt_s, i32x4_gt_u,
+                i32x4_le_s, i32x4_le_u, i32x4_ge_s, i32x4_ge_u,
+                i8x16_narrow_i16x8_s, i8x16_narrow_i16x8_u,
+                i16x8_narrow_i32x4_s, i16x8_narrow_i32x4_u,
+                i16x8_extmul_low_i8x16_s, i16x8_extmul_high_i8x16_s,
+                i16x8_extmul_low_i8x16_u, i16x8_extmul_high_i8x16_u,
+                i32x4_extmul_low_i16x8_s, i32x4_extmul_high_i16x8_s,
+                i32x4_extmul_low_i16x8_u, i32x4_extmul_high_i16x8_u,
+                i64x2_extmul_low_i32x4_u, i64x2_extmul_high_i32x4_u,
+                v128_and, v128_andnot, v128_or, v128_xor,
+                f32x4_pmin, f32x4_pmax, f64x2_pmin, f64x2_pmax,
+            ]
+            vv_f32: [f32x4_min, f32x4_max]
+            vv_f64: [f64x2_min, f64x2_max]
+            v: [
+                i8x16_abs, i16x8_abs, i32x4_abs, i64x2_abs,
+                i8x16_neg, i16x8_neg, i32x4_neg, i64x2_neg,
+                i8x16_popcnt, v128_not,
+                i16x8_extend_low_i8x16_s, i16x8_extend_high_i8x16_s,
+                i16x8_extend_low_i8x16_u, i16x8_extend_high_i8x16_u,
+                i32x4_extend_low_i16x8_s, i32x4_extend_high_i16x8_s,
+                i32x4_extend_low_i16x8_u, i32x4_extend_high_i16x8_u,
+                i64x2_extend_low_i32x4_s, i64x2_extend_high_i32x4_s,
+                i64x2_extend_low_i32x4_u, i64x2_extend_high_i32x4_u,
+                i16x8_extadd_pairwise_i8x16_s, i16x8_extadd_pairwise_i8x16_u,
+                i32x4_extadd_pairwise_i16x8_s, i32x4_extadd_pairwise_i16x8_u,
+                i32x4_trunc_sat_f32x4_s, f32x4_convert_i32x4_s,
+            ]
+            v_f32: [f32x4_demote_f64x2_zero]
+            v_f64: [f64x2_convert_low_i32x4_s]
+            shift: [
+                i8x16_shl, i16x8_shl, i32x4_shl, i64x2_shl,
+                i8x16_shr_s, i16x8_shr_s, i32x4_shr_s, i64x2_shr_s,
+                i8x16_shr_u, i16x8_shr_u, i32x4_shr_u, i64x2_shr_u,
+            ]
+            test: [
+                i8x16_all_true, i16x8_all_true, i32x4_all_true,
+                i8x16_bitmask, i16x8_bitmask, i32x4_bitmask, i64x2_bitmask,
+            ]
+            select: [v128_bitselect]
         }
+    };
+}
 
-        #[inline(always)]
-        fn $put(l: [$t; $n]) -> V128 {
-            const W: usize = 16 / $n;
-            let mut b = [0u8; 16];
-            for (d, x) in b.chunks_exact_mut(W).zip(l) {
-                d.copy_from_slice(&x.to_le_bytes());
+#[cfg(all(target_arch = "aarch64", target_endian = "little"))]
+macro_rules! for_each_accelerated {
+    ($m:ident) => {
+        $m! { arm;
+            vv: [
+                i8x16_add, i16x8_add, i32x4_add, i64x2_add,
+                i8x16_sub, i16x8_sub, i32x4_sub, i64x2_sub,
+                i8x16_add_sat_s, i8x16_add_sat_u, i16x8_add_sat_s, i16x8_add_sat_u,
+                i8x16_sub_sat_s, i8x16_sub_sat_u, i16x8_sub_sat_s, i16x8_sub_sat_u,
+                i8x16_min_s, i8x16_min_u, i16x8_min_s, i16x8_min_u, i32x4_min_s, i32x4_min_u,
+                i8x16_max_s, i8x16_max_u, i16x8_max_s, i16x8_max_u, i32x4_max_s, i32x4_max_u,
+                i8x16_avgr_u, i16x8_avgr_u,
+                i16x8_mul, i32x4_mul, i16x8_q15mulr_sat_s, i32x4_dot_i16x8_s,
+                i8x16_eq, i8x16_ne, i8x16_lt_s, i8x16_lt_u, i8x16_gt_s, i8x16_gt_u,
+                i8x16_le_s, i8x16_le_u, i8x16_ge_s, i8x16_ge_u,
+                i16x8_eq, i16x8_ne, i16x8_lt_s, i16x8_lt_u, i16x8_gt_s, i16x8_gt_u,
+                i16x8_le_s, i16x8_le_u, i16x8_ge_s, i16x8_ge_u,
+                i32x4_eq, i32x4_ne, i32x4_lt_s, i32x4_lt_u, i32x4_gt_s, i32x4_gt_u,
+                i32x4_le_s, i32x4_le_u, i32x4_ge_s, i32x4_ge_u,
+                i64x2_eq, i64x2_ne, i64x2_lt_s, i64x2_gt_s, i64x2_le_s, i64x2_ge_s,
+                f32x4_eq, f32x4_ne, f32x4_lt, f32x4_gt, f32x4_le, f32x4_ge,
+                f64x2_eq, f64x2_ne, f64x2_lt, f64x2_gt, f64x2_le, f64x2_ge,
+                i8x16_narrow_i16x8_s, i8x16_narrow_i16x8_u,
+                i16x8_narrow_i32x4_s, i16x8_narrow_i32x4_u,
+                i16x8_extmul_low_i8x16_s, i16x8_extmul_high_i8x16_s,
+                i16x8_extmul_low_i8x16_u, i16x8_extmul_high_i8x16_u,
+                i32x4_extmul_low_i16x8_s, i32x4_extmul_high_i16x8_s,
+                i32x4_extmul_low_i16x8_u, i32x4_extmul_high_i16x8_u,
+                i64x2_extmul_low_i32x4_s, i64x2_extmul_high_i32x4_s,
+                i64x2_extmul_low_i32x4_u, i64x2_extmul_high_i32x4_u,
+                v128_and, v128_andnot, v128_or, v128_xor,
+                f32x4_pmin, f32x4_pmax, f64x2_pmin, f64x2_pmax,
+                i8x16_swizzle,
+            ]
+            vv_f32: [f32x4_min, f32x4_max]
+            vv_f64: [f64x2_min, f64x2_max]
+            v: [
+                i8x16_abs, i16x8_abs, i32x4_abs, i64x2_abs,
+                i8x16_neg, i16x8_neg, i32x4_neg, i64x2_neg,
+                i8x16_popcnt, v128_not,
+                i16x8_extend_low_i8x16_s, i16x8_extend_high_i8x16_s,
+                i16x8_extend_low_i8x16_u, i16x8_extend_high_i8x16_u,
+                i32x4_extend_low_i16x8_s, i32x4_extend_high_i16x8_s,
+                i32x4_extend_low_i16x8_u, i32x4_extend_high_i16x8_u,
+                i64x2_extend_low_i32x4_s, i64x2_extend_high_i32x4_s,
+                i64x2_extend_low_i32x4_u, i64x2_extend_high_i32x4_u,
+                i16x8_extadd_pairwise_i8x16_s, i16x8_extadd_pairwise_i8x16_u,
+                i32x4_extadd_pairwise_i16x8_s, i32x4_extadd_pairwise_i16x8_u,
+                i32x4_trunc_sat_f32x4_s, i32x4_trunc_sat_f32x4_u,
+                f32x4_convert_i32x4_s, f32x4_convert_i32x4_u,
+                i32x4_trunc_sat_f64x2_s_zero, i32x4_trunc_sat_f64x2_u_zero,
+            ]
+            v_f32: [
+                f32x4_sqrt, f32x4_ceil, f32x4_floor, f32x4_trunc, f32x4_nearest,
+                f32x4_demote_f64x2_zero,
+            ]
+            v_f64: [
+                f64x2_sqrt, f64x2_ceil, f64x2_floor, f64x2_trunc, f64x2_nearest,
+                f64x2_promote_low_f32x4, f64x2_convert_low_i32x4_s, f64x2_convert_low_i32x4_u,
+            ]
+            shift: [
+                i8x16_shl, i16x8_shl, i32x4_shl, i64x2_shl,
+                i8x16_shr_s, i16x8_shr_s, i32x4_shr_s, i64x2_shr_s,
+                i8x16_shr_u, i16x8_shr_u, i32x4_shr_u, i64x2_shr_u,
+            ]
+            test: [
+                v128_any_true,
+                i8x16_all_true, i16x8_all_true, i32x4_all_true, i64x2_all_true,
+                i8x16_bitmask, i16x8_bitmask, i32x4_bitmask, i64x2_bitmask,
+            ]
+            select: [v128_bitselect]
+            shuffle: [i8x16_shuffle]
+        }
+    };
+}
+
+/// Imports the accelerated operators, shadowing the glob of `portable`.
+#[cfg(any(
+    target_arch = "x86_64",
+    all(target_arch = "aarch64", target_endian = "little")
+))]
+macro_rules! import {
+    ($arch:ident; $($kind:ident: [$($op:ident),* $(,)?])*) => {
+        pub(crate) use $arch::{$($($op,)*)*};
+    };
+}
+
+#[cfg(any(
+    target_arch = "x86_64",
+    all(target_arch = "aarch64", target_endian = "little")
+))]
+for_each_accelerated!(import);
+
+/// The plain-Rust definitions of all operators.
+// On x86_64 and aarch64 the portable versions of the accelerated operators
+// are used only by the tests that compare the two.
+#[cfg_attr(any(target_arch = "x86_64", target_arch = "aarch64"), allow(dead_code))]
+mod portable {
+    use super::V128;
+    use crate::interp::num;
+
+    // -----------------------------------------------------------------------
+    // Lane views: `u128` <-> `[T; N]`, written so LLVM sees plain byte moves.
+
+    macro_rules! lanes {
+        ($($get:ident, $put:ident: $t:ty, $n:literal;)*) => {$(
+            #[inline(always)]
+            pub(super) fn $get(v: V128) -> [$t; $n] {
+                const W: usize = 16 / $n;
+                let b = v.to_le_bytes();
+                core::array::from_fn(|i| {
+                    let mut c = [0u8; W];
+                    c.copy_from_slice(&b[i * W..i * W + W]);
+                    <$t>::from_le_bytes(c)
+                })
             }
-            u128::from_le_bytes(b)
-        }
-    )*};
-}
 
-lanes! {
-    i8s, put_i8s: i8, 16;
-    u8s, put_u8s: u8, 16;
-    i16s, put_i16s: i16, 8;
-    u16s, put_u16s: u16, 8;
-    i32s, put_i32s: i32, 4;
-    u32s, put_u32s: u32, 4;
-    i64s, put_i64s: i64, 2;
-    u64s, put_u64s: u64, 2;
-    f32s, put_f32s: f32, 4;
-    f64s, put_f64s: f64, 2;
-}
-
-/// Lane-wise `f(a[i], b[i])`.
-#[inline(always)]
-fn zip<T: Copy, U, const N: usize>(a: [T; N], b: [T; N], f: impl Fn(T, T) -> U) -> [U; N] {
-    core::array::from_fn(|i| f(a[i], b[i]))
-}
-
-/// All-ones when `c`, else zero: the lane result of a comparison.
-#[inline(always)]
-fn mask<T: core::ops::Not<Output = T> + Default>(c: bool) -> T {
-    if c {
-        !T::default()
-    } else {
-        T::default()
+            #[inline(always)]
+            pub(super) fn $put(l: [$t; $n]) -> V128 {
+                const W: usize = 16 / $n;
+                let mut b = [0u8; 16];
+                for (d, x) in b.chunks_exact_mut(W).zip(l) {
+                    d.copy_from_slice(&x.to_le_bytes());
+                }
+                u128::from_le_bytes(b)
+            }
+        )*};
     }
-}
 
-// ---------------------------------------------------------------------------
-// Whole-vector bitwise operators.
+    lanes! {
+        i8s, put_i8s: i8, 16;
+        u8s, put_u8s: u8, 16;
+        i16s, put_i16s: i16, 8;
+        u16s, put_u16s: u16, 8;
+        i32s, put_i32s: i32, 4;
+        u32s, put_u32s: u32, 4;
+        i64s, put_i64s: i64, 2;
+        u64s, put_u64s: u64, 2;
+        f32s, put_f32s: f32, 4;
+        f64s, put_f64s: f64, 2;
+    }
 
-/// `v128.not`.
-#[inline]
-pub(crate) fn v128_not(a: V128) -> V128 {
-    !a
-}
+    /// Lane-wise `f(a[i], b[i])`.
+    #[inline(always)]
+    pub(super) fn zip<T: Copy, U, const N: usize>(
+        a: [T; N],
+        b: [T; N],
+        f: impl Fn(T, T) -> U,
+    ) -> [U; N] {
+        core::array::from_fn(|i| f(a[i], b[i]))
+    }
 
-/// `v128.and`.
-#[inline]
-pub(crate) fn v128_and(a: V128, b: V128) -> V128 {
-    a & b
-}
-
-/// `v128.andnot`: `a & !b`.
-#[inline]
-pub(crate) fn v128_andnot(a: V128, b: V128) -> V128 {
-    a & !b
-}
-
-/// `v128.or`.
-#[inline]
-pub(crate) fn v128_or(a: V128, b: V128) -> V128 {
-    a | b
-}
-
-/// `v128.xor`.
-#[inline]
-pub(crate) fn v128_xor(a: V128, b: V128) -> V128 {
-    a ^ b
-}
-
-/// `v128.bitselect`: bits of `a` where `c` is set, of `b` elsewhere.
-#[inline]
-pub(crate) fn v128_bitselect(a: V128, b: V128, c: V128) -> V128 {
-    (a & c) | (b & !c)
-}
-
-/// `v128.any_true`: 1 if any bit is set.
-#[inline]
-pub(crate) fn v128_any_true(a: V128) -> i32 {
-    (a != 0) as i32
-}
-
-// ---------------------------------------------------------------------------
-// Lane-wise unary and binary operators.
-
-macro_rules! unop {
-    ($($name:ident: $get:ident -> $put:ident, |$x:ident| $e:expr;)*) => {$(
-        #[inline]
-        pub(crate) fn $name(v: V128) -> V128 {
-            $put($get(v).map(|$x| $e))
+    /// All-ones when `c`, else zero: the lane result of a comparison.
+    #[inline(always)]
+    fn mask<T: core::ops::Not<Output = T> + Default>(c: bool) -> T {
+        if c {
+            !T::default()
+        } else {
+            T::default()
         }
-    )*};
-}
+    }
 
-macro_rules! binop {
-    ($($name:ident: $get:ident -> $put:ident, |$a:ident, $b:ident| $e:expr;)*) => {$(
-        #[inline]
-        pub(crate) fn $name(a: V128, b: V128) -> V128 {
-            $put(zip($get(a), $get(b), |$a, $b| $e))
-        }
-    )*};
-}
+    // -----------------------------------------------------------------------
+    // Whole-vector bitwise operators.
 
-unop! {
-    i8x16_abs: i8s -> put_i8s, |x| x.wrapping_abs();
-    i16x8_abs: i16s -> put_i16s, |x| x.wrapping_abs();
-    i32x4_abs: i32s -> put_i32s, |x| x.wrapping_abs();
-    i64x2_abs: i64s -> put_i64s, |x| x.wrapping_abs();
-    i8x16_neg: i8s -> put_i8s, |x| x.wrapping_neg();
-    i16x8_neg: i16s -> put_i16s, |x| x.wrapping_neg();
-    i32x4_neg: i32s -> put_i32s, |x| x.wrapping_neg();
-    i64x2_neg: i64s -> put_i64s, |x| x.wrapping_neg();
-    i8x16_popcnt: u8s -> put_u8s, |x| x.count_ones() as u8;
+    /// `v128.not`.
+    #[inline]
+    pub(crate) fn v128_not(a: V128) -> V128 {
+        !a
+    }
 
-    // abs/neg are sign-bit operations: NaN payloads pass through untouched.
-    f32x4_abs: u32s -> put_u32s, |x| x & 0x7fff_ffff;
-    f64x2_abs: u64s -> put_u64s, |x| x & 0x7fff_ffff_ffff_ffff;
-    f32x4_neg: u32s -> put_u32s, |x| x ^ 0x8000_0000;
-    f64x2_neg: u64s -> put_u64s, |x| x ^ 0x8000_0000_0000_0000;
-    f32x4_sqrt: f32s -> put_f32s, |x| num::f32_sqrt(x);
-    f64x2_sqrt: f64s -> put_f64s, |x| num::f64_sqrt(x);
-    f32x4_ceil: f32s -> put_f32s, |x| num::f32_ceil(x);
-    f64x2_ceil: f64s -> put_f64s, |x| num::f64_ceil(x);
-    f32x4_floor: f32s -> put_f32s, |x| num::f32_floor(x);
-    f64x2_floor: f64s -> put_f64s, |x| num::f64_floor(x);
-    f32x4_trunc: f32s -> put_f32s, |x| num::f32_trunc(x);
-    f64x2_trunc: f64s -> put_f64s, |x| num::f64_trunc(x);
-    f32x4_nearest: f32s -> put_f32s, |x| num::f32_nearest(x);
-    f64x2_nearest: f64s -> put_f64s, |x| num::f64_nearest(x);
+    /// `v128.and`.
+    #[inline]
+    pub(crate) fn v128_and(a: V128, b: V128) -> V128 {
+        a & b
+    }
 
-    // `as` saturates and maps NaN to 0, exactly `trunc_sat`.
-    i32x4_trunc_sat_f32x4_s: f32s -> put_i32s, |x| x as i32;
-    i32x4_trunc_sat_f32x4_u: f32s -> put_u32s, |x| x as u32;
-    f32x4_convert_i32x4_s: i32s -> put_f32s, |x| x as f32;
-    f32x4_convert_i32x4_u: u32s -> put_f32s, |x| x as f32;
-}
+    /// `v128.andnot`: `a & !b`.
+    #[inline]
+    pub(crate) fn v128_andnot(a: V128, b: V128) -> V128 {
+        a & !b
+    }
 
-binop! {
-    i64x2_add: i64s -> put_i64s, |a, b| a.wrapping_add(b);
-    i64x2_sub: i64s -> put_i64s, |a, b| a.wrapping_sub(b);
-    i16x8_mul: i16s -> put_i16s, |a, b| a.wrapping_mul(b);
-    i32x4_mul: i32s -> put_i32s, |a, b| a.wrapping_mul(b);
-    i64x2_mul: i64s -> put_i64s, |a, b| a.wrapping_mul(b);
+    /// `v128.or`.
+    #[inline]
+    pub(crate) fn v128_or(a: V128, b: V128) -> V128 {
+        a | b
+    }
 
-    i8x16_add_sat_s: i8s -> put_i8s, |a, b| a.saturating_add(b);
-    i8x16_add_sat_u: u8s -> put_u8s, |a, b| a.saturating_add(b);
-    i16x8_add_sat_s: i16s -> put_i16s, |a, b| a.saturating_add(b);
-    i16x8_add_sat_u: u16s -> put_u16s, |a, b| a.saturating_add(b);
-    i8x16_sub_sat_s: i8s -> put_i8s, |a, b| a.saturating_sub(b);
-    i8x16_sub_sat_u: u8s -> put_u8s, |a, b| a.saturating_sub(b);
-    i16x8_sub_sat_s: i16s -> put_i16s, |a, b| a.saturating_sub(b);
-    i16x8_sub_sat_u: u16s -> put_u16s, |a, b| a.saturating_sub(b);
+    /// `v128.xor`.
+    #[inline]
+    pub(crate) fn v128_xor(a: V128, b: V128) -> V128 {
+        a ^ b
+    }
 
-    i8x16_min_s: i8s -> put_i8s, |a, b| a.min(b);
-    i8x16_min_u: u8s -> put_u8s, |a, b| a.min(b);
-    i16x8_min_s: i16s -> put_i16s, |a, b| a.min(b);
-    i16x8_min_u: u16s -> put_u16s, |a, b| a.min(b);
-    i32x4_min_s: i32s -> put_i32s, |a, b| a.min(b);
-    i32x4_min_u: u32s -> put_u32s, |a, b| a.min(b);
-    i8x16_max_s: i8s -> put_i8s, |a, b| a.max(b);
-    i8x16_max_u: u8s -> put_u8s, |a, b| a.max(b);
-    i16x8_max_s: i16s -> put_i16s, |a, b| a.max(b);
-    i16x8_max_u: u16s -> put_u16s, |a, b| a.max(b);
-    i32x4_max_s: i32s -> put_i32s, |a, b| a.max(b);
-    i32x4_max_u: u32s -> put_u32s, |a, b| a.max(b);
+    /// `v128.bitselect`: bits of `a` where `c` is set, of `b` elsewhere.
+    #[inline]
+    pub(crate) fn v128_bitselect(a: V128, b: V128, c: V128) -> V128 {
+        (a & c) | (b & !c)
+    }
 
-    // Rounding average, widened so `a + b + 1` cannot overflow.
-    i8x16_avgr_u: u8s -> put_u8s, |a, b| ((a as u16 + b as u16 + 1) >> 1) as u8;
-    i16x8_avgr_u: u16s -> put_u16s, |a, b| ((a as u32 + b as u32 + 1) >> 1) as u16;
+    /// `v128.any_true`: 1 if any bit is set.
+    #[inline]
+    pub(crate) fn v128_any_true(a: V128) -> i32 {
+        (a != 0) as i32
+    }
 
-    i16x8_q15mulr_sat_s: i16s -> put_i16s,
-        |a, b| ((a as i32 * b as i32 + 0x4000) >> 15).clamp(i16::MIN as i32, i16::MAX as i32) as i16;
+    // -----------------------------------------------------------------------
+    // Lane-wise unary and binary operators.
 
-    f32x4_add: f32s -> put_f32s, |a, b| a + b;
-    f64x2_add: f64s -> put_f64s, |a, b| a + b;
-    f32x4_sub: f32s -> put_f32s, |a, b| a - b;
-    f64x2_sub: f64s -> put_f64s, |a, b| a - b;
-    f32x4_mul: f32s -> put_f32s, |a, b| a * b;
-    f64x2_mul: f64s -> put_f64s, |a, b| a * b;
-    f32x4_div: f32s -> put_f32s, |a, b| a / b;
-    f64x2_div: f64s -> put_f64s, |a, b| a / b;
-    f32x4_min: f32s -> put_f32s, |a, b| num::f32_min(a, b);
-    f64x2_min: f64s -> put_f64s, |a, b| num::f64_min(a, b);
-    f32x4_max: f32s -> put_f32s, |a, b| num::f32_max(a, b);
-    f64x2_max: f64s -> put_f64s, |a, b| num::f64_max(a, b);
-    // Pseudo-min/max are plain comparisons returning an operand unchanged.
-    f32x4_pmin: u32s -> put_u32s,
-        |a, b| if f32::from_bits(b) < f32::from_bits(a) { b } else { a };
-    f64x2_pmin: u64s -> put_u64s,
-        |a, b| if f64::from_bits(b) < f64::from_bits(a) { b } else { a };
-    f32x4_pmax: u32s -> put_u32s,
-        |a, b| if f32::from_bits(a) < f32::from_bits(b) { b } else { a };
-    f64x2_pmax: u64s -> put_u64s,
-        |a, b| if f64::from_bits(a) < f64::from_bits(b) { b } else { a };
+    macro_rules! unop {
+        ($($name:ident: $get:ident -> $put:ident, |$x:ident| $e:expr;)*) => {$(
+            #[inline]
+            pub(crate) fn $name(v: V128) -> V128 {
+                $put($get(v).map(|$x| $e))
+            }
+        )*};
+    }
 
-    // Comparisons: all-ones lanes for true, zero for false.
-    i8x16_eq: u8s -> put_u8s, |a, b| mask(a == b);
-    i8x16_ne: u8s -> put_u8s, |a, b| mask(a != b);
-    i8x16_lt_s: i8s -> put_i8s, |a, b| mask(a < b);
-    i8x16_lt_u: u8s -> put_u8s, |a, b| mask(a < b);
-    i8x16_gt_s: i8s -> put_i8s, |a, b| mask(a > b);
-    i8x16_gt_u: u8s -> put_u8s, |a, b| mask(a > b);
-    i8x16_le_s: i8s -> put_i8s, |a, b| mask(a <= b);
-    i8x16_le_u: u8s -> put_u8s, |a, b| mask(a <= b);
-    i8x16_ge_s: i8s -> put_i8s, |a, b| mask(a >= b);
-    i8x16_ge_u: u8s -> put_u8s, |a, b| mask(a >= b);
-    i16x8_eq: u16s -> put_u16s, |a, b| mask(a == b);
-    i16x8_ne: u16s -> put_u16s, |a, b| mask(a != b);
-    i16x8_lt_s: i16s -> put_i16s, |a, b| mask(a < b);
-    i16x8_lt_u: u16s -> put_u16s, |a, b| mask(a < b);
-    i16x8_gt_s: i16s -> put_i16s, |a, b| mask(a > b);
-    i16x8_gt_u: u16s -> put_u16s, |a, b| mask(a > b);
-    i16x8_le_s: i16s -> put_i16s, |a, b| mask(a <= b);
-    i16x8_le_u: u16s -> put_u16s, |a, b| mask(a <= b);
-    i16x8_ge_s: i16s -> put_i16s, |a, b| mask(a >= b);
-    i16x8_ge_u: u16s -> put_u16s, |a, b| mask(a >= b);
-    i32x4_eq: u32s -> put_u32s, |a, b| mask(a == b);
-    i32x4_ne: u32s -> put_u32s, |a, b| mask(a != b);
-    i32x4_lt_s: i32s -> put_i32s, |a, b| mask(a < b);
-    i32x4_lt_u: u32s -> put_u32s, |a, b| mask(a < b);
-    i32x4_gt_s: i32s -> put_i32s, |a, b| mask(a > b);
-    i32x4_gt_u: u32s -> put_u32s, |a, b| mask(a > b);
-    i32x4_le_s: i32s -> put_i32s, |a, b| mask(a <= b);
-    i32x4_le_u: u32s -> put_u32s, |a, b| mask(a <= b);
-    i32x4_ge_s: i32s -> put_i32s, |a, b| mask(a >= b);
-    i32x4_ge_u: u32s -> put_u32s, |a, b| mask(a >= b);
-    i64x2_eq: u64s -> put_u64s, |a, b| mask(a == b);
-    i64x2_ne: u64s -> put_u64s, |a, b| mask(a != b);
-    i64x2_lt_s: i64s -> put_i64s, |a, b| mask(a < b);
-    i64x2_gt_s: i64s -> put_i64s, |a, b| mask(a > b);
-    i64x2_le_s: i64s -> put_i64s, |a, b| mask(a <= b);
-    i64x2_ge_s: i64s -> put_i64s, |a, b| mask(a >= b);
-}
+    macro_rules! binop {
+        ($($name:ident: $get:ident -> $put:ident, |$a:ident, $b:ident| $e:expr;)*) => {$(
+            #[inline]
+            pub(crate) fn $name(a: V128, b: V128) -> V128 {
+                $put(zip($get(a), $get(b), |$a, $b| $e))
+            }
+        )*};
+    }
 
-macro_rules! fcmp {
-    ($($name:ident: $get:ident -> $put:ident, |$a:ident, $b:ident| $e:expr;)*) => {$(
-        #[inline]
-        pub(crate) fn $name(a: V128, b: V128) -> V128 {
-            $put(zip($get(a), $get(b), |$a, $b| mask($e)))
-        }
-    )*};
-}
+    unop! {
+        i8x16_abs: i8s -> put_i8s, |x| x.wrapping_abs();
+        i16x8_abs: i16s -> put_i16s, |x| x.wrapping_abs();
+        i32x4_abs: i32s -> put_i32s, |x| x.wrapping_abs();
+        i64x2_abs: i64s -> put_i64s, |x| x.wrapping_abs();
+        i8x16_neg: i8s -> put_i8s, |x| x.wrapping_neg();
+        i16x8_neg: i16s -> put_i16s, |x| x.wrapping_neg();
+        i32x4_neg: i32s -> put_i32s, |x| x.wrapping_neg();
+        i64x2_neg: i64s -> put_i64s, |x| x.wrapping_neg();
+        i8x16_popcnt: u8s -> put_u8s, |x| x.count_ones() as u8;
 
-// IEEE comparisons: NaN compares false, except `ne`.
-fcmp! {
-    f32x4_eq: f32s -> put_u32s, |a, b| a == b;
-    f32x4_ne: f32s -> put_u32s, |a, b| a != b;
-    f32x4_lt: f32s -> put_u32s, |a, b| a < b;
-    f32x4_gt: f32s -> put_u32s, |a, b| a > b;
-    f32x4_le: f32s -> put_u32s, |a, b| a <= b;
-    f32x4_ge: f32s -> put_u32s, |a, b| a >= b;
-    f64x2_eq: f64s -> put_u64s, |a, b| a == b;
-    f64x2_ne: f64s -> put_u64s, |a, b| a != b;
-    f64x2_lt: f64s -> put_u64s, |a, b| a < b;
-    f64x2_gt: f64s -> put_u64s, |a, b| a > b;
-    f64x2_le: f64s -> put_u64s, |a, b| a <= b;
-    f64x2_ge: f64s -> put_u64s, |a, b| a >= b;
-}
+        // abs/neg are sign-bit operations: NaN payloads pass through untouched.
+        f32x4_abs: u32s -> put_u32s, |x| x & 0x7fff_ffff;
+        f64x2_abs: u64s -> put_u64s, |x| x & 0x7fff_ffff_ffff_ffff;
+        f32x4_neg: u32s -> put_u32s, |x| x ^ 0x8000_0000;
+        f64x2_neg: u64s -> put_u64s, |x| x ^ 0x8000_0000_0000_0000;
+        f32x4_sqrt: f32s -> put_f32s, |x| num::f32_sqrt(x);
+        f64x2_sqrt: f64s -> put_f64s, |x| num::f64_sqrt(x);
+        f32x4_ceil: f32s -> put_f32s, |x| num::f32_ceil(x);
+        f64x2_ceil: f64s -> put_f64s, |x| num::f64_ceil(x);
+        f32x4_floor: f32s -> put_f32s, |x| num::f32_floor(x);
+        f64x2_floor: f64s -> put_f64s, |x| num::f64_floor(x);
+        f32x4_trunc: f32s -> put_f32s, |x| num::f32_trunc(x);
+        f64x2_trunc: f64s -> put_f64s, |x| num::f64_trunc(x);
+        f32x4_nearest: f32s -> put_f32s, |x| num::f32_nearest(x);
+        f64x2_nearest: f64s -> put_f64s, |x| num::f64_nearest(x);
 
-/// Wrapping add/sub of narrow lanes on the whole `u128` (SWAR): the lanes'
-/// top bits are set aside so no carry or borrow crosses a lane boundary.
-/// Splitting into lanes instead costs ~50 scalar instructions on x86-64,
-/// where a `u128` lives in two general registers.
-macro_rules! swar_add_sub {
-    ($($add:ident, $sub:ident: $bits:literal;)*) => {$(
-        #[inline]
-        pub(crate) fn $add(a: V128, b: V128) -> V128 {
-            const H: u128 = ones($bits) << ($bits - 1);
-            ((a & !H) + (b & !H)) ^ ((a ^ b) & H)
-        }
+        // `as` saturates and maps NaN to 0, exactly `trunc_sat`.
+        i32x4_trunc_sat_f32x4_s: f32s -> put_i32s, |x| x as i32;
+        i32x4_trunc_sat_f32x4_u: f32s -> put_u32s, |x| x as u32;
+        f32x4_convert_i32x4_s: i32s -> put_f32s, |x| x as f32;
+        f32x4_convert_i32x4_u: u32s -> put_f32s, |x| x as f32;
+    }
 
-        #[inline]
-        pub(crate) fn $sub(a: V128, b: V128) -> V128 {
-            const H: u128 = ones($bits) << ($bits - 1);
-            ((a | H) - (b & !H)) ^ ((a ^ !b) & H)
-        }
-    )*};
-}
+    binop! {
+        i64x2_add: i64s -> put_i64s, |a, b| a.wrapping_add(b);
+        i64x2_sub: i64s -> put_i64s, |a, b| a.wrapping_sub(b);
+        i16x8_mul: i16s -> put_i16s, |a, b| a.wrapping_mul(b);
+        i32x4_mul: i32s -> put_i32s, |a, b| a.wrapping_mul(b);
+        i64x2_mul: i64s -> put_i64s, |a, b| a.wrapping_mul(b);
 
-swar_add_sub! {
-    i8x16_add, i8x16_sub: 8;
-    i16x8_add, i16x8_sub: 16;
-    i32x4_add, i32x4_sub: 32;
-}
+        i8x16_add_sat_s: i8s -> put_i8s, |a, b| a.saturating_add(b);
+        i8x16_add_sat_u: u8s -> put_u8s, |a, b| a.saturating_add(b);
+        i16x8_add_sat_s: i16s -> put_i16s, |a, b| a.saturating_add(b);
+        i16x8_add_sat_u: u16s -> put_u16s, |a, b| a.saturating_add(b);
+        i8x16_sub_sat_s: i8s -> put_i8s, |a, b| a.saturating_sub(b);
+        i8x16_sub_sat_u: u8s -> put_u8s, |a, b| a.saturating_sub(b);
+        i16x8_sub_sat_s: i16s -> put_i16s, |a, b| a.saturating_sub(b);
+        i16x8_sub_sat_u: u16s -> put_u16s, |a, b| a.saturating_sub(b);
 
-// ---------------------------------------------------------------------------
-// Shifts: the count is taken modulo the lane width.
+        i8x16_min_s: i8s -> put_i8s, |a, b| a.min(b);
+        i8x16_min_u: u8s -> put_u8s, |a, b| a.min(b);
+        i16x8_min_s: i16s -> put_i16s, |a, b| a.min(b);
+        i16x8_min_u: u16s -> put_u16s, |a, b| a.min(b);
+        i32x4_min_s: i32s -> put_i32s, |a, b| a.min(b);
+        i32x4_min_u: u32s -> put_u32s, |a, b| a.min(b);
+        i8x16_max_s: i8s -> put_i8s, |a, b| a.max(b);
+        i8x16_max_u: u8s -> put_u8s, |a, b| a.max(b);
+        i16x8_max_s: i16s -> put_i16s, |a, b| a.max(b);
+        i16x8_max_u: u16s -> put_u16s, |a, b| a.max(b);
+        i32x4_max_s: i32s -> put_i32s, |a, b| a.max(b);
+        i32x4_max_u: u32s -> put_u32s, |a, b| a.max(b);
 
-macro_rules! shift {
-    ($($name:ident: $get:ident -> $put:ident, $op:ident;)*) => {$(
-        #[inline]
-        pub(crate) fn $name(v: V128, n: i32) -> V128 {
-            // `wrapping_sh*` masks the count by the lane width.
-            $put($get(v).map(|x| x.$op(n as u32)))
-        }
-    )*};
-}
+        // Rounding average, widened so `a + b + 1` cannot overflow.
+        i8x16_avgr_u: u8s -> put_u8s, |a, b| ((a as u16 + b as u16 + 1) >> 1) as u8;
+        i16x8_avgr_u: u16s -> put_u16s, |a, b| ((a as u32 + b as u32 + 1) >> 1) as u16;
 
-shift! {
-    i8x16_shl: u8s -> put_u8s, wrapping_shl;
-    i16x8_shl: u16s -> put_u16s, wrapping_shl;
-    i32x4_shl: u32s -> put_u32s, wrapping_shl;
-    i64x2_shl: u64s -> put_u64s, wrapping_shl;
-    i8x16_shr_s: i8s -> put_i8s, wrapping_shr;
-    i16x8_shr_s: i16s -> put_i16s, wrapping_shr;
-    i32x4_shr_s: i32s -> put_i32s, wrapping_shr;
-    i64x2_shr_s: i64s -> put_i64s, wrapping_shr;
-    i8x16_shr_u: u8s -> put_u8s, wrapping_shr;
-    i16x8_shr_u: u16s -> put_u16s, wrapping_shr;
-    i32x4_shr_u: u32s -> put_u32s, wrapping_shr;
-    i64x2_shr_u: u64s -> put_u64s, wrapping_shr;
-}
+        i16x8_q15mulr_sat_s: i16s -> put_i16s,
+            |a, b| ((a as i32 * b as i32 + 0x4000) >> 15).clamp(i16::MIN as i32, i16::MAX as i32) as i16;
 
-// ---------------------------------------------------------------------------
-// Reductions.
+        f32x4_add: f32s -> put_f32s, |a, b| a + b;
+        f64x2_add: f64s -> put_f64s, |a, b| a + b;
+        f32x4_sub: f32s -> put_f32s, |a, b| a - b;
+        f64x2_sub: f64s -> put_f64s, |a, b| a - b;
+        f32x4_mul: f32s -> put_f32s, |a, b| a * b;
+        f64x2_mul: f64s -> put_f64s, |a, b| a * b;
+        f32x4_div: f32s -> put_f32s, |a, b| a / b;
+        f64x2_div: f64s -> put_f64s, |a, b| a / b;
+        f32x4_min: f32s -> put_f32s, |a, b| num::f32_min(a, b);
+        f64x2_min: f64s -> put_f64s, |a, b| num::f64_min(a, b);
+        f32x4_max: f32s -> put_f32s, |a, b| num::f32_max(a, b);
+        f64x2_max: f64s -> put_f64s, |a, b| num::f64_max(a, b);
+        // Pseudo-min/max are plain comparisons returning an operand unchanged.
+        f32x4_pmin: u32s -> put_u32s,
+            |a, b| if f32::from_bits(b) < f32::from_bits(a) { b } else { a };
+        f64x2_pmin: u64s -> put_u64s,
+            |a, b| if f64::from_bits(b) < f64::from_bits(a) { b } else { a };
+        f32x4_pmax: u32s -> put_u32s,
+            |a, b| if f32::from_bits(a) < f32::from_bits(b) { b } else { a };
+        f64x2_pmax: u64s -> put_u64s,
+            |a, b| if f64::from_bits(a) < f64::from_bits(b) { b } else { a };
 
-macro_rules! reduce {
-    ($($all:ident, $bitmask:ident: $get:ident, $t:ty;)*) => {$(
-        /// 1 if every lane is non-zero.
-        #[inline]
-        pub(crate) fn $all(v: V128) -> i32 {
-            $get(v).iter().all(|&x| x != 0) as i32
-        }
+        // Comparisons: all-ones lanes for true, zero for false.
+        i8x16_eq: u8s -> put_u8s, |a, b| mask(a == b);
+        i8x16_ne: u8s -> put_u8s, |a, b| mask(a != b);
+        i8x16_lt_s: i8s -> put_i8s, |a, b| mask(a < b);
+        i8x16_lt_u: u8s -> put_u8s, |a, b| mask(a < b);
+        i8x16_gt_s: i8s -> put_i8s, |a, b| mask(a > b);
+        i8x16_gt_u: u8s -> put_u8s, |a, b| mask(a > b);
+        i8x16_le_s: i8s -> put_i8s, |a, b| mask(a <= b);
+        i8x16_le_u: u8s -> put_u8s, |a, b| mask(a <= b);
+        i8x16_ge_s: i8s -> put_i8s, |a, b| mask(a >= b);
+        i8x16_ge_u: u8s -> put_u8s, |a, b| mask(a >= b);
+        i16x8_eq: u16s -> put_u16s, |a, b| mask(a == b);
+        i16x8_ne: u16s -> put_u16s, |a, b| mask(a != b);
+        i16x8_lt_s: i16s -> put_i16s, |a, b| mask(a < b);
+        i16x8_lt_u: u16s -> put_u16s, |a, b| mask(a < b);
+        i16x8_gt_s: i16s -> put_i16s, |a, b| mask(a > b);
+        i16x8_gt_u: u16s -> put_u16s, |a, b| mask(a > b);
+        i16x8_le_s: i16s -> put_i16s, |a, b| mask(a <= b);
+        i16x8_le_u: u16s -> put_u16s, |a, b| mask(a <= b);
+        i16x8_ge_s: i16s -> put_i16s, |a, b| mask(a >= b);
+        i16x8_ge_u: u16s -> put_u16s, |a, b| mask(a >= b);
+        i32x4_eq: u32s -> put_u32s, |a, b| mask(a == b);
+        i32x4_ne: u32s -> put_u32s, |a, b| mask(a != b);
+        i32x4_lt_s: i32s -> put_i32s, |a, b| mask(a < b);
+        i32x4_lt_u: u32s -> put_u32s, |a, b| mask(a < b);
+        i32x4_gt_s: i32s -> put_i32s, |a, b| mask(a > b);
+        i32x4_gt_u: u32s -> put_u32s, |a, b| mask(a > b);
+        i32x4_le_s: i32s -> put_i32s, |a, b| mask(a <= b);
+        i32x4_le_u: u32s -> put_u32s, |a, b| mask(a <= b);
+        i32x4_ge_s: i32s -> put_i32s, |a, b| mask(a >= b);
+        i32x4_ge_u: u32s -> put_u32s, |a, b| mask(a >= b);
+        i64x2_eq: u64s -> put_u64s, |a, b| mask(a == b);
+        i64x2_ne: u64s -> put_u64s, |a, b| mask(a != b);
+        i64x2_lt_s: i64s -> put_i64s, |a, b| mask(a < b);
+        i64x2_gt_s: i64s -> put_i64s, |a, b| mask(a > b);
+        i64x2_le_s: i64s -> put_i64s, |a, b| mask(a <= b);
+        i64x2_ge_s: i64s -> put_i64s, |a, b| mask(a >= b);
+    }
 
-        /// Bit `i` of the result is the top bit of lane `i`.
-        #[inline]
-        pub(crate) fn $bitmask(v: V128) -> i32 {
-            $get(v)
-                .iter()
-                .enumerate()
-                .fold(0, |m, (i, &x)| m | (((x >> (<$t>::BITS - 1)) as i32) << i))
-        }
-    )*};
-}
+    macro_rules! fcmp {
+        ($($name:ident: $get:ident -> $put:ident, |$a:ident, $b:ident| $e:expr;)*) => {$(
+            #[inline]
+            pub(crate) fn $name(a: V128, b: V128) -> V128 {
+                $put(zip($get(a), $get(b), |$a, $b| mask($e)))
+            }
+        )*};
+    }
 
-reduce! {
-    i8x16_all_true, i8x16_bitmask: u8s, u8;
-    i16x8_all_true, i16x8_bitmask: u16s, u16;
-    i32x4_all_true, i32x4_bitmask: u32s, u32;
-    i64x2_all_true, i64x2_bitmask: u64s, u64;
-}
+    // IEEE comparisons: NaN compares false, except `ne`.
+    fcmp! {
+        f32x4_eq: f32s -> put_u32s, |a, b| a == b;
+        f32x4_ne: f32s -> put_u32s, |a, b| a != b;
+        f32x4_lt: f32s -> put_u32s, |a, b| a < b;
+        f32x4_gt: f32s -> put_u32s, |a, b| a > b;
+        f32x4_le: f32s -> put_u32s, |a, b| a <= b;
+        f32x4_ge: f32s -> put_u32s, |a, b| a >= b;
+        f64x2_eq: f64s -> put_u64s, |a, b| a == b;
+        f64x2_ne: f64s -> put_u64s, |a, b| a != b;
+        f64x2_lt: f64s -> put_u64s, |a, b| a < b;
+        f64x2_gt: f64s -> put_u64s, |a, b| a > b;
+        f64x2_le: f64s -> put_u64s, |a, b| a <= b;
+        f64x2_ge: f64s -> put_u64s, |a, b| a >= b;
+    }
 
-// ---------------------------------------------------------------------------
-// Width-changing operators: narrow, extend, extmul, extadd, dot, and the
-// float <-> int and f32 <-> f64 conversions.
+    /// Wrapping add/sub of narrow lanes on the whole `u128` (SWAR): the lanes'
+    /// top bits are set aside so no carry or borrow crosses a lane boundary.
+    /// Splitting into lanes instead costs ~50 scalar instructions on x86-64,
+    /// where a `u128` lives in two general registers.
+    macro_rules! swar_add_sub {
+        ($($add:ident, $sub:ident: $bits:literal;)*) => {$(
+            #[inline]
+            pub(crate) fn $add(a: V128, b: V128) -> V128 {
+                const H: u128 = ones($bits) << ($bits - 1);
+                ((a & !H) + (b & !H)) ^ ((a ^ b) & H)
+            }
 
-/// Saturating narrow: `a` fills the low half of the result, `b` the high.
-macro_rules! narrow {
-    ($($name:ident: $get:ident -> $put:ident, $t:ty, $n:literal;)*) => {$(
-        #[inline]
-        pub(crate) fn $name(a: V128, b: V128) -> V128 {
-            let (a, b) = ($get(a), $get(b));
-            let sat = |x: i32| x.clamp(<$t>::MIN as i32, <$t>::MAX as i32) as $t;
-            $put(core::array::from_fn(|i| sat(if i < $n { a[i] } else { b[i - $n] } as i32)))
-        }
-    )*};
-}
+            #[inline]
+            pub(crate) fn $sub(a: V128, b: V128) -> V128 {
+                const H: u128 = ones($bits) << ($bits - 1);
+                ((a | H) - (b & !H)) ^ ((a ^ !b) & H)
+            }
+        )*};
+    }
 
-narrow! {
-    i8x16_narrow_i16x8_s: i16s -> put_i8s, i8, 8;
-    i8x16_narrow_i16x8_u: i16s -> put_u8s, u8, 8;
-    i16x8_narrow_i32x4_s: i32s -> put_i16s, i16, 4;
-    i16x8_narrow_i32x4_u: i32s -> put_u16s, u16, 4;
-}
+    swar_add_sub! {
+        i8x16_add, i8x16_sub: 8;
+        i16x8_add, i16x8_sub: 16;
+        i32x4_add, i32x4_sub: 32;
+    }
 
-/// Widens the low (`off` 0) or high half of the lanes.
-macro_rules! extend {
-    ($($name:ident: $get:ident -> $put:ident, $t:ty, $off:literal;)*) => {$(
-        #[inline]
-        pub(crate) fn $name(v: V128) -> V128 {
-            let v = $get(v);
-            $put(core::array::from_fn(|i| v[i + $off] as $t))
-        }
-    )*};
-}
+    // -----------------------------------------------------------------------
+    // Shifts: the count is taken modulo the lane width.
 
-extend! {
-    i16x8_extend_low_i8x16_s: i8s -> put_i16s, i16, 0;
-    i16x8_extend_high_i8x16_s: i8s -> put_i16s, i16, 8;
-    i16x8_extend_low_i8x16_u: u8s -> put_u16s, u16, 0;
-    i16x8_extend_high_i8x16_u: u8s -> put_u16s, u16, 8;
-    i32x4_extend_low_i16x8_s: i16s -> put_i32s, i32, 0;
-    i32x4_extend_high_i16x8_s: i16s -> put_i32s, i32, 4;
-    i32x4_extend_low_i16x8_u: u16s -> put_u32s, u32, 0;
-    i32x4_extend_high_i16x8_u: u16s -> put_u32s, u32, 4;
-    i64x2_extend_low_i32x4_s: i32s -> put_i64s, i64, 0;
-    i64x2_extend_high_i32x4_s: i32s -> put_i64s, i64, 2;
-    i64x2_extend_low_i32x4_u: u32s -> put_u64s, u64, 0;
-    i64x2_extend_high_i32x4_u: u32s -> put_u64s, u64, 2;
-    f64x2_convert_low_i32x4_s: i32s -> put_f64s, f64, 0;
-    f64x2_convert_low_i32x4_u: u32s -> put_f64s, f64, 0;
-    // Rust's `as` between floats rounds to nearest and quiets NaN, as the
-    // scalar `f32.demote_f64` / `f64.promote_f32` handlers do.
-    f64x2_promote_low_f32x4: f32s -> put_f64s, f64, 0;
-}
+    macro_rules! shift {
+        ($($name:ident: $get:ident -> $put:ident, $op:ident;)*) => {$(
+            #[inline]
+            pub(crate) fn $name(v: V128, n: i32) -> V128 {
+                // `wrapping_sh*` masks the count by the lane width.
+                $put($get(v).map(|x| x.$op(n as u32)))
+            }
+        )*};
+    }
 
-/// Widening multiply of the low (`off` 0) or high half of the lanes. The
-/// products always fit the doubled width, so plain `*` cannot overflow.
-macro_rules! extmul {
-    ($($name:ident: $get:ident -> $put:ident, $t:ty, $off:literal;)*) => {$(
-        #[inline]
-        pub(crate) fn $name(a: V128, b: V128) -> V128 {
-            let (a, b) = ($get(a), $get(b));
-            $put(core::array::from_fn(|i| a[i + $off] as $t * b[i + $off] as $t))
-        }
-    )*};
-}
+    shift! {
+        i8x16_shl: u8s -> put_u8s, wrapping_shl;
+        i16x8_shl: u16s -> put_u16s, wrapping_shl;
+        i32x4_shl: u32s -> put_u32s, wrapping_shl;
+        i64x2_shl: u64s -> put_u64s, wrapping_shl;
+        i8x16_shr_s: i8s -> put_i8s, wrapping_shr;
+        i16x8_shr_s: i16s -> put_i16s, wrapping_shr;
+        i32x4_shr_s: i32s -> put_i32s, wrapping_shr;
+        i64x2_shr_s: i64s -> put_i64s, wrapping_shr;
+        i8x16_shr_u: u8s -> put_u8s, wrapping_shr;
+        i16x8_shr_u: u16s -> put_u16s, wrapping_shr;
+        i32x4_shr_u: u32s -> put_u32s, wrapping_shr;
+        i64x2_shr_u: u64s -> put_u64s, wrapping_shr;
+    }
 
-extmul! {
-    i16x8_extmul_low_i8x16_s: i8s -> put_i16s, i16, 0;
-    i16x8_extmul_high_i8x16_s: i8s -> put_i16s, i16, 8;
-    i16x8_extmul_low_i8x16_u: u8s -> put_u16s, u16, 0;
-    i16x8_extmul_high_i8x16_u: u8s -> put_u16s, u16, 8;
-    i32x4_extmul_low_i16x8_s: i16s -> put_i32s, i32, 0;
-    i32x4_extmul_high_i16x8_s: i16s -> put_i32s, i32, 4;
-    i32x4_extmul_low_i16x8_u: u16s -> put_u32s, u32, 0;
-    i32x4_extmul_high_i16x8_u: u16s -> put_u32s, u32, 4;
-    i64x2_extmul_low_i32x4_s: i32s -> put_i64s, i64, 0;
-    i64x2_extmul_high_i32x4_s: i32s -> put_i64s, i64, 2;
-    i64x2_extmul_low_i32x4_u: u32s -> put_u64s, u64, 0;
-    i64x2_extmul_high_i32x4_u: u32s -> put_u64s, u64, 2;
-}
+    // -----------------------------------------------------------------------
+    // Reductions.
 
-/// Adds adjacent lane pairs after widening; the sums cannot overflow.
-macro_rules! extadd_pairwise {
-    ($($name:ident: $get:ident -> $put:ident, $t:ty;)*) => {$(
-        #[inline]
-        pub(crate) fn $name(v: V128) -> V128 {
-            let v = $get(v);
-            $put(core::array::from_fn(|i| v[2 * i] as $t + v[2 * i + 1] as $t))
-        }
-    )*};
-}
+    macro_rules! reduce {
+        ($($all:ident, $bitmask:ident: $get:ident, $t:ty;)*) => {$(
+            /// 1 if every lane is non-zero.
+            #[inline]
+            pub(crate) fn $all(v: V128) -> i32 {
+                $get(v).iter().all(|&x| x != 0) as i32
+            }
 
-extadd_pairwise! {
-    i16x8_extadd_pairwise_i8x16_s: i8s -> put_i16s, i16;
-    i16x8_extadd_pairwise_i8x16_u: u8s -> put_u16s, u16;
-    i32x4_extadd_pairwise_i16x8_s: i16s -> put_i32s, i32;
-    i32x4_extadd_pairwise_i16x8_u: u16s -> put_u32s, u32;
-}
+            /// Bit `i` of the result is the top bit of lane `i`.
+            #[inline]
+            pub(crate) fn $bitmask(v: V128) -> i32 {
+                $get(v)
+                    .iter()
+                    .enumerate()
+                    .fold(0, |m, (i, &x)| m | (((x >> (<$t>::BITS - 1)) as i32) << i))
+            }
+        )*};
+    }
 
-/// `i32x4.dot_i16x8_s`: products of adjacent signed lanes, summed with
-/// wrapping (only `i16::MIN * i16::MIN` twice overflows).
-#[inline]
-pub(crate) fn i32x4_dot_i16x8_s(a: V128, b: V128) -> V128 {
-    let (a, b) = (i16s(a), i16s(b));
-    put_i32s(core::array::from_fn(|i| {
-        let lo = a[2 * i] as i32 * b[2 * i] as i32;
-        let hi = a[2 * i + 1] as i32 * b[2 * i + 1] as i32;
-        lo.wrapping_add(hi)
-    }))
-}
+    reduce! {
+        i8x16_all_true, i8x16_bitmask: u8s, u8;
+        i16x8_all_true, i16x8_bitmask: u16s, u16;
+        i32x4_all_true, i32x4_bitmask: u32s, u32;
+        i64x2_all_true, i64x2_bitmask: u64s, u64;
+    }
 
-/// Converts the two f64 lanes into lanes 0 and 1; lanes 2 and 3 are zero.
-macro_rules! from_f64x2_zero {
-    ($($name:ident: $put:ident, |$x:ident| $e:expr;)*) => {$(
-        #[inline]
-        pub(crate) fn $name(v: V128) -> V128 {
-            let [a, b] = f64s(v).map(|$x| $e);
-            $put([a, b, Default::default(), Default::default()])
-        }
-    )*};
-}
+    // -----------------------------------------------------------------------
+    // Width-changing operators: narrow, extend, extmul, extadd, dot, and the
+    // float <-> int and f32 <-> f64 conversions.
 
-from_f64x2_zero! {
-    i32x4_trunc_sat_f64x2_s_zero: put_i32s, |x| x as i32;
-    i32x4_trunc_sat_f64x2_u_zero: put_u32s, |x| x as u32;
-    f32x4_demote_f64x2_zero: put_f32s, |x| x as f32;
-}
+    /// Saturating narrow: `a` fills the low half of the result, `b` the high.
+    macro_rules! narrow {
+        ($($name:ident: $get:ident -> $put:ident, $t:ty, $n:literal;)*) => {$(
+            #[inline]
+            pub(crate) fn $name(a: V128, b: V128) -> V128 {
+                let (a, b) = ($get(a), $get(b));
+                let sat = |x: i32| x.clamp(<$t>::MIN as i32, <$t>::MAX as i32) as $t;
+                $put(core::array::from_fn(|i| sat(if i < $n { a[i] } else { b[i - $n] } as i32)))
+            }
+        )*};
+    }
 
-// ---------------------------------------------------------------------------
-// Byte permutations.
+    narrow! {
+        i8x16_narrow_i16x8_s: i16s -> put_i8s, i8, 8;
+        i8x16_narrow_i16x8_u: i16s -> put_u8s, u8, 8;
+        i16x8_narrow_i32x4_s: i32s -> put_i16s, i16, 4;
+        i16x8_narrow_i32x4_u: i32s -> put_u16s, u16, 4;
+    }
 
-/// `i8x16.swizzle`: lane `i` is `a[b[i]]`, or 0 when `b[i] >= 16`.
-#[inline]
-pub(crate) fn i8x16_swizzle(a: V128, b: V128) -> V128 {
-    let (a, b) = (u8s(a), u8s(b));
-    put_u8s(b.map(|j| a.get(j as usize).copied().unwrap_or(0)))
-}
+    /// Widens the low (`off` 0) or high half of the lanes.
+    macro_rules! extend {
+        ($($name:ident: $get:ident -> $put:ident, $t:ty, $off:literal;)*) => {$(
+            #[inline]
+            pub(crate) fn $name(v: V128) -> V128 {
+                let v = $get(v);
+                $put(core::array::from_fn(|i| v[i + $off] as $t))
+            }
+        )*};
+    }
 
-/// `i8x16.shuffle`: lane indices 0..16 pick from `a`, 16..32 from `b`.
-#[inline]
-pub(crate) fn i8x16_shuffle(a: V128, b: V128, lanes: [u8; 16]) -> V128 {
-    let mut ab = [0u8; 32];
-    ab[..16].copy_from_slice(&a.to_le_bytes());
-    ab[16..].copy_from_slice(&b.to_le_bytes());
-    put_u8s(lanes.map(|j| ab[(j & 31) as usize]))
-}
+    extend! {
+        i16x8_extend_low_i8x16_s: i8s -> put_i16s, i16, 0;
+        i16x8_extend_high_i8x16_s: i8s -> put_i16s, i16, 8;
+        i16x8_extend_low_i8x16_u: u8s -> put_u16s, u16, 0;
+        i16x8_extend_high_i8x16_u: u8s -> put_u16s, u16, 8;
+        i32x4_extend_low_i16x8_s: i16s -> put_i32s, i32, 0;
+        i32x4_extend_high_i16x8_s: i16s -> put_i32s, i32, 4;
+        i32x4_extend_low_i16x8_u: u16s -> put_u32s, u32, 0;
+        i32x4_extend_high_i16x8_u: u16s -> put_u32s, u32, 4;
+        i64x2_extend_low_i32x4_s: i32s -> put_i64s, i64, 0;
+        i64x2_extend_high_i32x4_s: i32s -> put_i64s, i64, 2;
+        i64x2_extend_low_i32x4_u: u32s -> put_u64s, u64, 0;
+        i64x2_extend_high_i32x4_u: u32s -> put_u64s, u64, 2;
+        f64x2_convert_low_i32x4_s: i32s -> put_f64s, f64, 0;
+        f64x2_convert_low_i32x4_u: u32s -> put_f64s, f64, 0;
+        // Rust's `as` between floats rounds to nearest and quiets NaN, as the
+        // scalar `f32.demote_f64` / `f64.promote_f32` handlers do.
+        f64x2_promote_low_f32x4: f32s -> put_f64s, f64, 0;
+    }
 
-// ---------------------------------------------------------------------------
-// Splat, extract_lane, replace_lane. Float lanes move as bits, so NaN
-// payloads are preserved.
+    /// Widening multiply of the low (`off` 0) or high half of the lanes. The
+    /// products always fit the doubled width, so plain `*` cannot overflow.
+    macro_rules! extmul {
+        ($($name:ident: $get:ident -> $put:ident, $t:ty, $off:literal;)*) => {$(
+            #[inline]
+            pub(crate) fn $name(a: V128, b: V128) -> V128 {
+                let (a, b) = ($get(a), $get(b));
+                $put(core::array::from_fn(|i| a[i + $off] as $t * b[i + $off] as $t))
+            }
+        )*};
+    }
 
-/// `u128` with bit 0 of every `bits`-wide lane set: `x * ones` splats `x`.
-const fn ones(bits: u32) -> u128 {
-    u128::MAX / (u128::MAX >> (128 - bits))
-}
+    extmul! {
+        i16x8_extmul_low_i8x16_s: i8s -> put_i16s, i16, 0;
+        i16x8_extmul_high_i8x16_s: i8s -> put_i16s, i16, 8;
+        i16x8_extmul_low_i8x16_u: u8s -> put_u16s, u16, 0;
+        i16x8_extmul_high_i8x16_u: u8s -> put_u16s, u16, 8;
+        i32x4_extmul_low_i16x8_s: i16s -> put_i32s, i32, 0;
+        i32x4_extmul_high_i16x8_s: i16s -> put_i32s, i32, 4;
+        i32x4_extmul_low_i16x8_u: u16s -> put_u32s, u32, 0;
+        i32x4_extmul_high_i16x8_u: u16s -> put_u32s, u32, 4;
+        i64x2_extmul_low_i32x4_s: i32s -> put_i64s, i64, 0;
+        i64x2_extmul_high_i32x4_s: i32s -> put_i64s, i64, 2;
+        i64x2_extmul_low_i32x4_u: u32s -> put_u64s, u64, 0;
+        i64x2_extmul_high_i32x4_u: u32s -> put_u64s, u64, 2;
+    }
 
-/// `i8x16.splat`.
-#[inline]
-pub(crate) fn i8x16_splat(x: i32) -> V128 {
-    x as u8 as u128 * ones(8)
-}
+    /// Adds adjacent lane pairs after widening; the sums cannot overflow.
+    macro_rules! extadd_pairwise {
+        ($($name:ident: $get:ident -> $put:ident, $t:ty;)*) => {$(
+            #[inline]
+            pub(crate) fn $name(v: V128) -> V128 {
+                let v = $get(v);
+                $put(core::array::from_fn(|i| v[2 * i] as $t + v[2 * i + 1] as $t))
+            }
+        )*};
+    }
 
-/// `i16x8.splat`.
-#[inline]
-pub(crate) fn i16x8_splat(x: i32) -> V128 {
-    x as u16 as u128 * ones(16)
-}
+    extadd_pairwise! {
+        i16x8_extadd_pairwise_i8x16_s: i8s -> put_i16s, i16;
+        i16x8_extadd_pairwise_i8x16_u: u8s -> put_u16s, u16;
+        i32x4_extadd_pairwise_i16x8_s: i16s -> put_i32s, i32;
+        i32x4_extadd_pairwise_i16x8_u: u16s -> put_u32s, u32;
+    }
 
-/// `i32x4.splat`.
-#[inline]
-pub(crate) fn i32x4_splat(x: i32) -> V128 {
-    x as u32 as u128 * ones(32)
-}
+    /// `i32x4.dot_i16x8_s`: products of adjacent signed lanes, summed with
+    /// wrapping (only `i16::MIN * i16::MIN` twice overflows).
+    #[inline]
+    pub(crate) fn i32x4_dot_i16x8_s(a: V128, b: V128) -> V128 {
+        let (a, b) = (i16s(a), i16s(b));
+        put_i32s(core::array::from_fn(|i| {
+            let lo = a[2 * i] as i32 * b[2 * i] as i32;
+            let hi = a[2 * i + 1] as i32 * b[2 * i + 1] as i32;
+            lo.wrapping_add(hi)
+        }))
+    }
 
-/// `i64x2.splat`.
-#[inline]
-pub(crate) fn i64x2_splat(x: i64) -> V128 {
-    x as u64 as u128 * ones(64)
-}
+    /// Converts the two f64 lanes into lanes 0 and 1; lanes 2 and 3 are zero.
+    macro_rules! from_f64x2_zero {
+        ($($name:ident: $put:ident, |$x:ident| $e:expr;)*) => {$(
+            #[inline]
+            pub(crate) fn $name(v: V128) -> V128 {
+                let [a, b] = f64s(v).map(|$x| $e);
+                $put([a, b, Default::default(), Default::default()])
+            }
+        )*};
+    }
 
-/// `f32x4.splat`.
-#[inline]
-pub(crate) fn f32x4_splat(x: f32) -> V128 {
-    x.to_bits() as u128 * ones(32)
-}
+    from_f64x2_zero! {
+        i32x4_trunc_sat_f64x2_s_zero: put_i32s, |x| x as i32;
+        i32x4_trunc_sat_f64x2_u_zero: put_u32s, |x| x as u32;
+        f32x4_demote_f64x2_zero: put_f32s, |x| x as f32;
+    }
 
-/// `f64x2.splat`.
-#[inline]
-pub(crate) fn f64x2_splat(x: f64) -> V128 {
-    x.to_bits() as u128 * ones(64)
-}
+    // -----------------------------------------------------------------------
+    // Byte permutations.
 
-/// Lane `lane % count` read as bits of type `$u`, or overwritten with them.
-macro_rules! lane_access {
-    ($($extract:ident -> $r:ty = |$bits:ident: $u:ty| $from:expr,
-       $replace:ident($x:ident: $xt:ty) = $to:expr;)*) => {$(
-        #[inline]
-        pub(crate) fn $extract(v: V128, lane: u8) -> $r {
-            const W: u32 = <$u>::BITS;
-            let $bits = (v >> (lane as u32 % (128 / W) * W)) as $u;
-            $from
-        }
+    /// `i8x16.swizzle`: lane `i` is `a[b[i]]`, or 0 when `b[i] >= 16`.
+    #[inline]
+    pub(crate) fn i8x16_swizzle(a: V128, b: V128) -> V128 {
+        let (a, b) = (u8s(a), u8s(b));
+        put_u8s(b.map(|j| a.get(j as usize).copied().unwrap_or(0)))
+    }
 
-        #[inline]
-        pub(crate) fn $replace(v: V128, lane: u8, $x: $xt) -> V128 {
-            const W: u32 = <$u>::BITS;
-            let shift = lane as u32 % (128 / W) * W;
-            let bits: $u = $to;
-            (v & !((<$u>::MAX as u128) << shift)) | ((bits as u128) << shift)
-        }
-    )*};
-}
+    /// `i8x16.shuffle`: lane indices 0..16 pick from `a`, 16..32 from `b`.
+    #[inline]
+    pub(crate) fn i8x16_shuffle(a: V128, b: V128, lanes: [u8; 16]) -> V128 {
+        let mut ab = [0u8; 32];
+        ab[..16].copy_from_slice(&a.to_le_bytes());
+        ab[16..].copy_from_slice(&b.to_le_bytes());
+        put_u8s(lanes.map(|j| ab[(j & 31) as usize]))
+    }
 
-lane_access! {
-    i8x16_extract_lane_s -> i32 = |b: u8| b as i8 as i32,
-        i8x16_replace_lane(x: i32) = x as u8;
-    i16x8_extract_lane_s -> i32 = |b: u16| b as i16 as i32,
-        i16x8_replace_lane(x: i32) = x as u16;
-    i32x4_extract_lane -> i32 = |b: u32| b as i32,
-        i32x4_replace_lane(x: i32) = x as u32;
-    i64x2_extract_lane -> i64 = |b: u64| b as i64,
-        i64x2_replace_lane(x: i64) = x as u64;
-    f32x4_extract_lane -> f32 = |b: u32| f32::from_bits(b),
-        f32x4_replace_lane(x: f32) = x.to_bits();
-    f64x2_extract_lane -> f64 = |b: u64| f64::from_bits(b),
-        f64x2_replace_lane(x: f64) = x.to_bits();
-}
+    // -----------------------------------------------------------------------
+    // Splat, extract_lane, replace_lane. Float lanes move as bits, so NaN
+    // payloads are preserved.
 
-/// `i8x16.extract_lane_u`.
-#[inline]
-pub(crate) fn i8x16_extract_lane_u(v: V128, lane: u8) -> i32 {
-    (v >> ((lane & 15) as u32 * 8)) as u8 as i32
-}
+    /// `u128` with bit 0 of every `bits`-wide lane set: `x * ones` splats `x`.
+    const fn ones(bits: u32) -> u128 {
+        u128::MAX / (u128::MAX >> (128 - bits))
+    }
 
-/// `i16x8.extract_lane_u`.
-#[inline]
-pub(crate) fn i16x8_extract_lane_u(v: V128, lane: u8) -> i32 {
-    (v >> ((lane & 7) as u32 * 16)) as u16 as i32
+    /// `i8x16.splat`.
+    #[inline]
+    pub(crate) fn i8x16_splat(x: i32) -> V128 {
+        x as u8 as u128 * ones(8)
+    }
+
+    /// `i16x8.splat`.
+    #[inline]
+    pub(crate) fn i16x8_splat(x: i32) -> V128 {
+        x as u16 as u128 * ones(16)
+    }
+
+    /// `i32x4.splat`.
+    #[inline]
+    pub(crate) fn i32x4_splat(x: i32) -> V128 {
+        x as u32 as u128 * ones(32)
+    }
+
+    /// `i64x2.splat`.
+    #[inline]
+    pub(crate) fn i64x2_splat(x: i64) -> V128 {
+        x as u64 as u128 * ones(64)
+    }
+
+    /// `f32x4.splat`.
+    #[inline]
+    pub(crate) fn f32x4_splat(x: f32) -> V128 {
+        x.to_bits() as u128 * ones(32)
+    }
+
+    /// `f64x2.splat`.
+    #[inline]
+    pub(crate) fn f64x2_splat(x: f64) -> V128 {
+        x.to_bits() as u128 * ones(64)
+    }
+
+    /// Lane `lane % count` read as bits of type `$u`, or overwritten with them.
+    macro_rules! lane_access {
+        ($($extract:ident -> $r:ty = |$bits:ident: $u:ty| $from:expr,
+           $replace:ident($x:ident: $xt:ty) = $to:expr;)*) => {$(
+            #[inline]
+            pub(crate) fn $extract(v: V128, lane: u8) -> $r {
+                const W: u32 = <$u>::BITS;
+                let $bits = (v >> (lane as u32 % (128 / W) * W)) as $u;
+                $from
+            }
+
+            #[inline]
+            pub(crate) fn $replace(v: V128, lane: u8, $x: $xt) -> V128 {
+                const W: u32 = <$u>::BITS;
+                let shift = lane as u32 % (128 / W) * W;
+                let bits: $u = $to;
+                (v & !((<$u>::MAX as u128) << shift)) | ((bits as u128) << shift)
+            }
+        )*};
+    }
+
+    lane_access! {
+        i8x16_extract_lane_s -> i32 = |b: u8| b as i8 as i32,
+            i8x16_replace_lane(x: i32) = x as u8;
+        i16x8_extract_lane_s -> i32 = |b: u16| b as i16 as i32,
+            i16x8_replace_lane(x: i32) = x as u16;
+        i32x4_extract_lane -> i32 = |b: u32| b as i32,
+            i32x4_replace_lane(x: i32) = x as u32;
+        i64x2_extract_lane -> i64 = |b: u64| b as i64,
+            i64x2_replace_lane(x: i64) = x as u64;
+        f32x4_extract_lane -> f32 = |b: u32| f32::from_bits(b),
+            f32x4_replace_lane(x: f32) = x.to_bits();
+        f64x2_extract_lane -> f64 = |b: u64| f64::from_bits(b),
+            f64x2_replace_lane(x: f64) = x.to_bits();
+    }
+
+    /// `i8x16.extract_lane_u`.
+    #[inline]
+    pub(crate) fn i8x16_extract_lane_u(v: V128, lane: u8) -> i32 {
+        (v >> ((lane & 15) as u32 * 8)) as u8 as i32
+    }
+
+    /// `i16x8.extract_lane_u`.
+    #[inline]
+    pub(crate) fn i16x8_extract_lane_u(v: V128, lane: u8) -> i32 {
+        (v >> ((lane & 7) as u32 * 16)) as u16 as i32
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -1214,5 +1401,305 @@ mod tests {
             bits64(f64x2_abs(vf64([-0.0, f64::from_bits(NAN64 | 1 << 63)]))),
             [0, NAN64]
         );
+    }
+}
+
+/// Each accelerated operator against its portable version, on pseudo-random
+/// and edge-case inputs.
+#[cfg(all(
+    test,
+    any(
+        target_arch = "x86_64",
+        all(target_arch = "aarch64", target_endian = "little")
+    )
+))]
+mod accelerated_matches_portable {
+    macro_rules! tests {
+        ($arch:ident; $($kind:ident: [$($op:ident),* $(,)?])*) => {$($(
+            #[test]
+            fn $op() {
+                check::$kind(stringify!($op), super::$arch::$op, super::portable::$op);
+            }
+        )*)*};
+    }
+
+    for_each_accelerated!(tests);
+
+    mod check {
+        use super::super::V128;
+
+        const N: usize = 4000;
+
+        /// Edge values of every lane width; the 32- and 64-bit ones include
+        /// float specials: ±0, ±inf, halves, integer limits, and NaNs with
+        /// payloads, signalling and quiet, of both signs.
+        const E8: &[u64] = &[
+            0, 1, 2, 0x3f, 0x40, 0x7e, 0x7f, 0x80, 0x81, 0xc0, 0xfe, 0xff,
+        ];
+        const E16: &[u64] = &[
+            0, 1, 0x7f, 0x80, 0xff, 0x100, 0x3fff, 0x4000, 0x7ffe, 0x7fff, 0x8000, 0x8001, 0xc000,
+            0xff7f, 0xff80, 0xfffe, 0xffff,
+        ];
+        const E32: &[u64] = &[
+            0,
+            1,
+            0x7fff,
+            0x8000,
+            0xffff,
+            0x1_0000,
+            0x7fff_ffff,
+            0x8000_0000,
+            0x8000_0001,
+            0xffff_7fff,
+            0xffff_8000,
+            0xffff_ffff,
+            0x3f80_0000,
+            0xbf80_0000,
+            0x3f00_0000,
+            0xbf00_0000,
+            0x3fc0_0000,
+            0x4020_0000,
+            0xc020_0000,
+            0x4b00_0001,
+            0x4aff_ffff,
+            0xcb00_0001,
+            0x7f7f_ffff,
+            0xff7f_ffff,
+            0x0080_0000,
+            0x0000_0001,
+            0x8000_0001,
+            0x4f00_0000,
+            0xcf00_0000,
+            0x4eff_ffff,
+            0xcf00_0001,
+            0x4f80_0000,
+            0x4f7f_ffff,
+            0x7f80_0000,
+            0xff80_0000,
+            0x7fc0_0000,
+            0xffc0_0000,
+            0x7fa0_0001,
+            0xffbf_ffff,
+            0x7fc1_2345,
+            0x7f80_0001,
+        ];
+        const E64: &[u64] = &[
+            0,
+            1,
+            0x7fff_ffff,
+            0x8000_0000,
+            0xffff_ffff,
+            0x1_0000_0000,
+            0x7fff_ffff_ffff_ffff,
+            0x8000_0000_0000_0000,
+            0xffff_ffff_ffff_ffff,
+            0xffff_ffff_8000_0000,
+            0x8000_0000,
+            0x3ff0_0000_0000_0000,
+            0xbfe0_0000_0000_0000,
+            0x4004_0000_0000_0000,
+            0x4330_0000_0000_0001,
+            0x41df_ffff_ffe0_0000,
+            0x41ef_ffff_fffe_6666,
+            0xc1e0_0000_001c_cccd,
+            0x7e37_e43c_8800_759c,
+            0x3690_0000_0000_0000,
+            0x47ef_ffff_f000_0000,
+            0x47ef_ffff_e000_0000,
+            0x7ff0_0000_0000_0000,
+            0xfff0_0000_0000_0000,
+            0x7ff8_0000_0000_0000,
+            0xfff8_0000_0000_0000,
+            0x7ff4_0000_0000_0001,
+            0xfff0_0000_dead_beef,
+            0x7ff8_0000_dead_beef,
+        ];
+
+        /// xorshift64, with vectors built from random bits or edge lanes.
+        struct Rng(u64);
+
+        impl Rng {
+            fn new(name: &str) -> Self {
+                Rng(name.bytes().fold(0x9e37_79b9_7f4a_7c15, |h, b| {
+                    (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+                }) | 1)
+            }
+
+            fn next(&mut self) -> u64 {
+                self.0 ^= self.0 << 13;
+                self.0 ^= self.0 >> 7;
+                self.0 ^= self.0 << 17;
+                self.0
+            }
+
+            fn lanes(&mut self, edges: &[u64], bits: u32) -> V128 {
+                (0..128 / bits).fold(0, |v, i| {
+                    let x = edges[self.next() as usize % edges.len()];
+                    v | (x as u128) << (i * bits)
+                })
+            }
+
+            fn v128(&mut self) -> V128 {
+                match self.next() % 7 {
+                    0 | 1 => (self.next() as u128) << 64 | self.next() as u128,
+                    2 => self.lanes(E8, 8),
+                    3 => self.lanes(E16, 16),
+                    4 | 5 => self.lanes(E32, 32),
+                    _ => self.lanes(E64, 64),
+                }
+            }
+
+            /// A second operand: often equal to `a`, or `a` with one lane
+            /// changed, so that equal lanes are common.
+            fn other(&mut self, a: V128) -> V128 {
+                match self.next() % 8 {
+                    0 => a,
+                    1 => a ^ (self.v128() & (0xff << (self.next() % 16 * 8))),
+                    _ => self.v128(),
+                }
+            }
+        }
+
+        /// Results must be equal, except that float lanes (of `bits` bits)
+        /// that are NaN in both need only agree on being quiet.
+        fn same(bits: u32, x: V128, y: V128) -> bool {
+            if bits == 0 {
+                return x == y;
+            }
+            let m = u128::MAX >> (128 - bits);
+            (0..128 / bits).all(|i| {
+                let (a, b) = ((x >> (i * bits)) & m, (y >> (i * bits)) & m);
+                let (nan_a, nan_b, q) = match bits {
+                    32 => (
+                        f32::from_bits(a as u32).is_nan(),
+                        f32::from_bits(b as u32).is_nan(),
+                        1u128 << 22,
+                    ),
+                    _ => (
+                        f64::from_bits(a as u64).is_nan(),
+                        f64::from_bits(b as u64).is_nan(),
+                        1u128 << 51,
+                    ),
+                };
+                if nan_a && nan_b {
+                    a & q == b & q || a & q != 0
+                } else {
+                    a == b
+                }
+            })
+        }
+
+        fn binary(bits: u32, name: &str, f: fn(V128, V128) -> V128, g: fn(V128, V128) -> V128) {
+            let mut rng = Rng::new(name);
+            for _ in 0..N {
+                let a = rng.v128();
+                let b = rng.other(a);
+                let (x, y) = (f(a, b), g(a, b));
+                assert!(
+                    same(bits, x, y),
+                    "{name}({a:#034x}, {b:#034x}) = {x:#034x}, portable {y:#034x}"
+                );
+            }
+        }
+
+        fn unary(bits: u32, name: &str, f: fn(V128) -> V128, g: fn(V128) -> V128) {
+            let mut rng = Rng::new(name);
+            for _ in 0..N {
+                let a = rng.v128();
+                let (x, y) = (f(a), g(a));
+                assert!(
+                    same(bits, x, y),
+                    "{name}({a:#034x}) = {x:#034x}, portable {y:#034x}"
+                );
+            }
+        }
+
+        pub(super) fn vv(name: &str, f: fn(V128, V128) -> V128, g: fn(V128, V128) -> V128) {
+            binary(0, name, f, g)
+        }
+
+        pub(super) fn vv_f32(name: &str, f: fn(V128, V128) -> V128, g: fn(V128, V128) -> V128) {
+            binary(32, name, f, g)
+        }
+
+        pub(super) fn vv_f64(name: &str, f: fn(V128, V128) -> V128, g: fn(V128, V128) -> V128) {
+            binary(64, name, f, g)
+        }
+
+        pub(super) fn v(name: &str, f: fn(V128) -> V128, g: fn(V128) -> V128) {
+            unary(0, name, f, g)
+        }
+
+        pub(super) fn v_f32(name: &str, f: fn(V128) -> V128, g: fn(V128) -> V128) {
+            unary(32, name, f, g)
+        }
+
+        pub(super) fn v_f64(name: &str, f: fn(V128) -> V128, g: fn(V128) -> V128) {
+            unary(64, name, f, g)
+        }
+
+        pub(super) fn shift(name: &str, f: fn(V128, i32) -> V128, g: fn(V128, i32) -> V128) {
+            let mut rng = Rng::new(name);
+            let random: [i32; 200] = core::array::from_fn(|_| rng.next() as i32);
+            let counts = (-70..=70).chain([i32::MIN, i32::MIN + 1, i32::MAX, 0x100, 0x107]);
+            for n in counts.chain(random) {
+                for _ in 0..30 {
+                    let a = rng.v128();
+                    let (x, y) = (f(a, n), g(a, n));
+                    assert_eq!(
+                        x, y,
+                        "{name}({a:#034x}, {n}) = {x:#034x}, portable {y:#034x}"
+                    );
+                }
+            }
+        }
+
+        pub(super) fn test(name: &str, f: fn(V128) -> i32, g: fn(V128) -> i32) {
+            let mut rng = Rng::new(name);
+            let special = [0, u128::MAX, 1, 1 << 127, 1 << 63, 1 << 64];
+            for i in 0..special.len() + N {
+                let a = special.get(i).copied().unwrap_or_else(|| rng.v128());
+                // Also with a byte cleared, or every byte set, so that both
+                // answers of `all_true` are common.
+                let byte = 0xffu128 << (rng.next() % 16 * 8);
+                for a in [a, a & !byte, a | (u128::MAX / 0xff)] {
+                    let (x, y) = (f(a), g(a));
+                    assert_eq!(x, y, "{name}({a:#034x}) = {x}, portable {y}");
+                }
+            }
+        }
+
+        pub(super) fn select(
+            name: &str,
+            f: fn(V128, V128, V128) -> V128,
+            g: fn(V128, V128, V128) -> V128,
+        ) {
+            let mut rng = Rng::new(name);
+            for _ in 0..N {
+                let (a, b, c) = (rng.v128(), rng.v128(), rng.v128());
+                assert_eq!(f(a, b, c), g(a, b, c), "{name}({a:#x}, {b:#x}, {c:#x})");
+            }
+        }
+
+        #[allow(dead_code)] // only aarch64 accelerates `i8x16.shuffle`
+        pub(super) fn shuffle(
+            name: &str,
+            f: fn(V128, V128, [u8; 16]) -> V128,
+            g: fn(V128, V128, [u8; 16]) -> V128,
+        ) {
+            let mut rng = Rng::new(name);
+            for i in 0..N {
+                let (a, b) = (rng.v128(), rng.v128());
+                let mut lanes = rng.v128().to_le_bytes();
+                if i % 2 == 0 {
+                    lanes.iter_mut().for_each(|l| *l &= 31);
+                }
+                assert_eq!(
+                    f(a, b, lanes),
+                    g(a, b, lanes),
+                    "{name}({a:#x}, {b:#x}, {lanes:?})"
+                );
+            }
+        }
     }
 }
