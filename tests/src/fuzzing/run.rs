@@ -1,0 +1,193 @@
+//! `instantiate_run`: generated modules instantiated with dummy imports and
+//! every exported function called under fuel.
+use super::smith::{generate, SmithPurpose};
+use arbitrary::Unstructured;
+use std::sync::OnceLock;
+use wasmbed::{
+    Config, Engine, Error, Extern, ExternType, Func, Global, Instance, Memory, Module, RefType,
+    Store, Table, TrapCode, Val, ValType,
+};
+
+/// Engine fuel per call (and for instantiation, which runs the start
+/// function).
+pub(crate) const FUEL: u64 = 200_000;
+
+/// What one case did, for the smoke test's statistics.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RunOutcome {
+    /// The module instantiated.
+    pub instantiated: bool,
+    /// Exported functions called.
+    pub calls: usize,
+    /// Calls (or the instantiation) that trapped.
+    pub traps: usize,
+}
+
+/// The eight engine variants a case can pick: lazy or eager translation,
+/// the alloc-only default memories or the host platform's guard-paged
+/// ones, and with or without interruption checks. All consume fuel.
+fn engine(variant: u8) -> &'static Engine {
+    static ENGINES: OnceLock<Vec<Engine>> = OnceLock::new();
+    let engines = ENGINES.get_or_init(|| {
+        (0..8u8)
+            .map(|v| {
+                let mut config = if v & 2 != 0 {
+                    wasmbed::host_config()
+                } else {
+                    Config::new()
+                };
+                config
+                    .consume_fuel(true)
+                    .lazy_translation(v & 1 == 0)
+                    .interruptible(v & 4 != 0)
+                    // Deep enough for real programs, shallow enough that a
+                    // runaway recursion ends quickly.
+                    .max_call_depth(10_000);
+                Engine::new(&config)
+            })
+            .collect()
+    });
+    &engines[usize::from(variant & 7)]
+}
+
+/// Generates a module from `u` and runs [`check_instantiate_run_module`].
+pub fn check_instantiate_run(u: &mut Unstructured<'_>) -> arbitrary::Result<RunOutcome> {
+    let bytes = generate(u, SmithPurpose::Run)?;
+    let variant = u.arbitrary()?;
+    Ok(check_instantiate_run_module(&bytes, variant, u))
+}
+
+/// A value of type `ty` for an argument, from `u` (zero once it runs dry).
+pub(crate) fn arbitrary_val(u: &mut Unstructured<'_>, ty: ValType) -> Option<Val> {
+    Some(match ty {
+        ValType::I32 => Val::I32(u.arbitrary().unwrap_or(0)),
+        ValType::I64 => Val::I64(u.arbitrary().unwrap_or(0)),
+        ValType::F32 => Val::F32(u.arbitrary().unwrap_or(0)),
+        ValType::F64 => Val::F64(u.arbitrary().unwrap_or(0)),
+        ValType::V128 => Val::V128(u.arbitrary::<u128>().unwrap_or(0).into()),
+        other => return Val::default_for(other),
+    })
+}
+
+/// A dummy for every import of `module`, in import order: functions that
+/// return zeros, and fresh globals, tables and memories of the required
+/// types holding zeros and nulls. (Given by position, not through a
+/// `Linker`: generated modules may import one name twice with two types.)
+pub(crate) fn dummy_imports(store: &mut Store<()>, module: &Module) -> Vec<(String, Extern)> {
+    let mut items = Vec::new();
+    for (n, import) in module.imports().enumerate() {
+        let item: Extern = match import.ty {
+            ExternType::Func(ty) => {
+                let result_types: Vec<ValType> = ty.results().to_vec();
+                Func::new(&mut *store, ty, move |_, _, results| {
+                    for (r, t) in results.iter_mut().zip(&result_types) {
+                        *r = Val::default_for(*t).unwrap_or(Val::I32(0));
+                    }
+                    Ok(())
+                })
+                .into()
+            }
+            ExternType::Global(ty) => {
+                let init = Val::default_for(ty.content).expect("a global's default value");
+                Global::new(&mut *store, ty, init)
+                    .expect("create a dummy global")
+                    .into()
+            }
+            ExternType::Table(ty) => {
+                let init = match ty.element {
+                    RefType::FuncRef => Val::FuncRef(None),
+                    RefType::ExternRef => Val::ExternRef(None),
+                };
+                Table::new(&mut *store, ty, init)
+                    .expect("create a dummy table")
+                    .into()
+            }
+            ExternType::Memory(ty) => Memory::new(&mut *store, ty)
+                .expect("create a dummy memory")
+                .into(),
+        };
+        items.push((
+            format!("import {n:03} {}::{}", import.module, import.name),
+            item,
+        ));
+    }
+    items
+}
+
+/// `Ok`, or an error that must be a trap: anything else is a finding.
+fn trap_of(result: Result<(), Error>, what: &str) -> Option<TrapCode> {
+    match result {
+        Ok(()) => None,
+        Err(e) => match e.trap_code() {
+            Some(code) => Some(code),
+            None => panic!("{what} failed with an error that is not a trap: {e}"),
+        },
+    }
+}
+
+/// Validates, instantiates and runs one binary module on the engine
+/// variant `variant` (see [`engine`]), with arguments drawn from `u`. A
+/// module `wasm-smith` generated must validate; running it may only return
+/// results or trap. Panics on a finding.
+pub fn check_instantiate_run_module(
+    bytes: &[u8],
+    variant: u8,
+    u: &mut Unstructured<'_>,
+) -> RunOutcome {
+    let engine = engine(variant);
+    let module = match Module::from_binary(engine, bytes) {
+        Ok(m) => m,
+        Err(e) => panic!("a generated module does not validate: {e}"),
+    };
+    let mut store = Store::new(engine, ());
+    store.set_fuel(FUEL).unwrap();
+    let imports: Vec<Extern> = dummy_imports(&mut store, &module)
+        .into_iter()
+        .map(|(_, item)| item)
+        .collect();
+    let mut outcome = RunOutcome::default();
+    let instance = match Instance::new(&mut store, &module, &imports) {
+        Ok(i) => i,
+        Err(e) => {
+            trap_of(Err(e), "instantiation");
+            outcome.traps += 1;
+            return outcome;
+        }
+    };
+    outcome.instantiated = true;
+    for (_, ext) in instance.exports(&store) {
+        let Some(func) = ext.into_func() else {
+            continue;
+        };
+        let ty = func.ty(&store);
+        let Some(params) = ty
+            .params()
+            .iter()
+            .map(|t| arbitrary_val(u, *t))
+            .collect::<Option<Vec<Val>>>()
+        else {
+            continue;
+        };
+        let Some(mut results) = ty
+            .results()
+            .iter()
+            .map(|t| Val::default_for(*t))
+            .collect::<Option<Vec<Val>>>()
+        else {
+            continue;
+        };
+        store.set_fuel(FUEL).unwrap();
+        let result = func.call(&mut store, &params, &mut results);
+        outcome.calls += 1;
+        match trap_of(result, "a call") {
+            None => {
+                for (r, t) in results.iter().zip(ty.results()) {
+                    assert_eq!(r.ty(), *t, "a result of the wrong type");
+                }
+            }
+            Some(TrapCode::Interrupt) => panic!("interrupted without an interrupt"),
+            Some(_) => outcome.traps += 1,
+        }
+    }
+    outcome
+}
