@@ -511,7 +511,7 @@ fn bench(
 /// `nop`, `drop`, `block`, `loop`, `end` and `else`). Untimed.
 fn count_wasm_ops(loaded: &Loaded) -> Result<u64, String> {
     let mut config = wasmbed::Config::new();
-    config.consume_fuel(true);
+    config.consume_fuel(true).lazy_translation(false);
     let engine = wasmbed::Engine::new(&config);
     let module = wasmbed::Module::from_binary(&engine, &loaded.wasm).map_err(|e| e.to_string())?;
     let mut store = wasmbed::Store::new(&engine, ());
