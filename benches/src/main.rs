@@ -26,7 +26,7 @@
 //!
 //! ```text
 //! benches/run.sh [ARGS]    (builds the workloads, then runs this with ARGS)
-//! wasmbed-benches [FILTER] [--runs N] [--runtime NAME]... [--no-rss]
+//! wasmbed-benches [FILTER] [--runs N] [--runtime NAME]... [--no-rss] [--no-count]
 //! ```
 
 use std::fmt::Write as _;
@@ -589,15 +589,20 @@ struct Options {
     runs: usize,
     runtimes: Vec<Runtime>,
     rss: bool,
+    count: bool,
 }
 
-const USAGE: &str = "usage: wasmbed-benches [FILTER] [--runs N] [--runtime NAME]... [--no-rss]
+const USAGE: &str =
+    "usage: wasmbed-benches [FILTER] [--runs N] [--runtime NAME]... [--no-rss] [--no-count]
   FILTER        only workloads whose name contains FILTER
   --runs N      timed iterations per workload and runtime (default 7; median reported)
   --runtime R   benchmark runtime R (repeatable; default: wasmbed, wasmi,
                 wasmtime-cranelift, wasmtime-winch). Also: wasmbed-lazy,
                 wasmbed+fuel, wasmbed+deadline, wasmi+fuel; `all` for every one
   --no-rss      skip the per-process peak-RSS runs
+  --no-count    skip counting executed wasm ops (an extra wasmbed run with
+                fuel metering); with --no-rss, only the selected runtimes run,
+                which is what a profile wants
 An unfiltered run of the default runtimes also writes benches/RESULTS.md.";
 
 fn parse_args(args: &[String]) -> Result<Options, String> {
@@ -606,6 +611,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         runs: DEFAULT_RUNS,
         runtimes: Vec::new(),
         rss: true,
+        count: true,
     };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
@@ -629,6 +635,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
                 }
             }
             "--no-rss" => options.rss = false,
+            "--no-count" => options.count = false,
             _ if arg.starts_with('-') => return Err(format!("unknown option `{arg}`\n{USAGE}")),
             _ if options.filter.is_none() => options.filter = Some(arg.clone()),
             _ => return Err(format!("more than one filter given\n{USAGE}")),
@@ -958,9 +965,14 @@ fn main() -> ExitCode {
         let (size, ops, results) = match load(workload) {
             Ok(loaded) => (
                 Some(loaded.wasm.len()),
-                count_wasm_ops(&loaded)
-                    .map_err(|e| eprintln!("counting wasm ops of {}: {e}", workload.name))
-                    .ok(),
+                options
+                    .count
+                    .then(|| {
+                        count_wasm_ops(&loaded)
+                            .map_err(|e| eprintln!("counting wasm ops of {}: {e}", workload.name))
+                            .ok()
+                    })
+                    .flatten(),
                 bench(&engines, &loaded, options.runs),
             ),
             Err(e) => (None, None, vec![Err(e); engines.len()]),
@@ -1008,7 +1020,8 @@ fn main() -> ExitCode {
     doc.push_str(&summary(&measured, &options.runtimes));
     println!("{doc}");
 
-    if options.filter.is_none() && options.runtimes == Runtime::MAIN && options.rss {
+    if options.filter.is_none() && options.runtimes == Runtime::MAIN && options.rss && options.count
+    {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("RESULTS.md");
         match std::fs::write(&path, &doc) {
             Ok(()) => eprintln!("wrote {}", path.display()),
