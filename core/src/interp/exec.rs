@@ -427,8 +427,42 @@ macro_rules! effective {
     }};
 }
 
+/// Effective address check with a scaled index: `$n` bytes at
+/// `(addr << shift) + offset` (the shift wraps at 32 bits, as `i32.shl`).
+macro_rules! effective_scaled {
+    ($ctx:ident, $ip:ident, $fp:ident, $mem:ident, $len:ident, $addr:ident, $shift:ident, $offset:ident, $n:expr) => {{
+        let ea = (((get($fp, $addr) as u32) << ($shift & 31)) as u64) + $offset as u64;
+        if ea + $n > $len as u64 {
+            trap!($ctx, $ip, TrapCode::MemoryOutOfBounds);
+        }
+        $mem.add(ea as usize)
+    }};
+}
+
+/// Effective address check with a two-operand address: `$n` bytes at
+/// `(base + index) + offset` (the sum wraps at 32 bits, as `i32.add`).
+macro_rules! effective_added {
+    ($ctx:ident, $ip:ident, $fp:ident, $mem:ident, $len:ident, $base:ident, $index:ident, $offset:ident, $n:expr) => {{
+        let a = (get($fp, $base) as u32).wrapping_add(get($fp, $index) as u32);
+        let ea = a as u64 + $offset as u64;
+        if ea + $n > $len as u64 {
+            trap!($ctx, $ip, TrapCode::MemoryOutOfBounds);
+        }
+        $mem.add(ea as usize)
+    }};
+}
+
+/// Each load and its `Shl` (address `addr << shift`) and `Add` (address
+/// `base + index`) twins.
 macro_rules! loads {
-    ($($name:ident: $t:ty => |$v:ident| $conv:expr;)*) => {$(
+    ($($name:ident / $scaled:ident / $added:ident: $t:ty => |$v:ident| $conv:expr;)*) => {$(
+        handler!($added(ip, fp, mem, len, cd, ctx) {
+            fields!(ip, $added { dst, base, index, offset });
+            let p = effective_added!(ctx, ip, fp, mem, len, base, index, offset, core::mem::size_of::<$t>() as u64);
+            let $v = <$t>::from_le(ptr::read_unaligned(p as *const $t));
+            set(fp, dst, $conv);
+            dispatch!(ip.add(1), fp, mem, len, cd, ctx)
+        });
         handler!($name(ip, fp, mem, len, cd, ctx) {
             fields!(ip, $name { dst, addr, offset });
             let p = effective!(ctx, ip, fp, mem, len, addr, offset, core::mem::size_of::<$t>() as u64);
@@ -436,14 +470,34 @@ macro_rules! loads {
             set(fp, dst, $conv);
             dispatch!(ip.add(1), fp, mem, len, cd, ctx)
         });
+        handler!($scaled(ip, fp, mem, len, cd, ctx) {
+            fields!(ip, $scaled { dst, addr, shift, offset });
+            let p = effective_scaled!(ctx, ip, fp, mem, len, addr, shift, offset, core::mem::size_of::<$t>() as u64);
+            let $v = <$t>::from_le(ptr::read_unaligned(p as *const $t));
+            set(fp, dst, $conv);
+            dispatch!(ip.add(1), fp, mem, len, cd, ctx)
+        });
     )*};
 }
 
+/// Each store and its `Shl` and `Add` twins.
 macro_rules! stores {
-    ($($name:ident: $t:ty;)*) => {$(
+    ($($name:ident / $scaled:ident / $added:ident: $t:ty;)*) => {$(
+        handler!($added(ip, fp, mem, len, cd, ctx) {
+            fields!(ip, $added { base, index, value, offset });
+            let p = effective_added!(ctx, ip, fp, mem, len, base, index, offset, core::mem::size_of::<$t>() as u64);
+            ptr::write_unaligned(p as *mut $t, (get(fp, value) as $t).to_le());
+            dispatch!(ip.add(1), fp, mem, len, cd, ctx)
+        });
         handler!($name(ip, fp, mem, len, cd, ctx) {
             fields!(ip, $name { addr, value, offset });
             let p = effective!(ctx, ip, fp, mem, len, addr, offset, core::mem::size_of::<$t>() as u64);
+            ptr::write_unaligned(p as *mut $t, (get(fp, value) as $t).to_le());
+            dispatch!(ip.add(1), fp, mem, len, cd, ctx)
+        });
+        handler!($scaled(ip, fp, mem, len, cd, ctx) {
+            fields!(ip, $scaled { addr, value, shift, offset });
+            let p = effective_scaled!(ctx, ip, fp, mem, len, addr, shift, offset, core::mem::size_of::<$t>() as u64);
             ptr::write_unaligned(p as *mut $t, (get(fp, value) as $t).to_le());
             dispatch!(ip.add(1), fp, mem, len, cd, ctx)
         });
@@ -569,6 +623,13 @@ macro_rules! simd_stubs {
 }
 #[cfg(not(feature = "simd"))]
 for_each_simd_op!(simd_stubs);
+
+handler!(I32AddShl(ip, fp, mem, len, cd, ctx) {
+    fields!(ip, I32AddShl { dst, lhs, rhs, shift });
+    let v = (get(fp, lhs) as u32).wrapping_add((get(fp, rhs) as u32) << (shift & 31));
+    set(fp, dst, v as u64);
+    dispatch!(ip.add(1), fp, mem, len, cd, ctx)
+});
 
 // ---- control ----
 
@@ -799,32 +860,32 @@ handler!(RefFunc(ip, fp, mem, len, cd, ctx) {
 // ---- memory ----
 
 loads! {
-    I32Load: u32 => |v| v as u64;
-    I64Load: u64 => |v| v;
-    F32Load: u32 => |v| v as u64;
-    F64Load: u64 => |v| v;
-    I32Load8S: u8 => |v| v as i8 as i32 as u32 as u64;
-    I32Load8U: u8 => |v| v as u64;
-    I32Load16S: u16 => |v| v as i16 as i32 as u32 as u64;
-    I32Load16U: u16 => |v| v as u64;
-    I64Load8S: u8 => |v| v as i8 as i64 as u64;
-    I64Load8U: u8 => |v| v as u64;
-    I64Load16S: u16 => |v| v as i16 as i64 as u64;
-    I64Load16U: u16 => |v| v as u64;
-    I64Load32S: u32 => |v| v as i32 as i64 as u64;
-    I64Load32U: u32 => |v| v as u64;
+    I32Load / I32LoadShl / I32LoadAdd: u32 => |v| v as u64;
+    I64Load / I64LoadShl / I64LoadAdd: u64 => |v| v;
+    F32Load / F32LoadShl / F32LoadAdd: u32 => |v| v as u64;
+    F64Load / F64LoadShl / F64LoadAdd: u64 => |v| v;
+    I32Load8S / I32Load8SShl / I32Load8SAdd: u8 => |v| v as i8 as i32 as u32 as u64;
+    I32Load8U / I32Load8UShl / I32Load8UAdd: u8 => |v| v as u64;
+    I32Load16S / I32Load16SShl / I32Load16SAdd: u16 => |v| v as i16 as i32 as u32 as u64;
+    I32Load16U / I32Load16UShl / I32Load16UAdd: u16 => |v| v as u64;
+    I64Load8S / I64Load8SShl / I64Load8SAdd: u8 => |v| v as i8 as i64 as u64;
+    I64Load8U / I64Load8UShl / I64Load8UAdd: u8 => |v| v as u64;
+    I64Load16S / I64Load16SShl / I64Load16SAdd: u16 => |v| v as i16 as i64 as u64;
+    I64Load16U / I64Load16UShl / I64Load16UAdd: u16 => |v| v as u64;
+    I64Load32S / I64Load32SShl / I64Load32SAdd: u32 => |v| v as i32 as i64 as u64;
+    I64Load32U / I64Load32UShl / I64Load32UAdd: u32 => |v| v as u64;
 }
 
 stores! {
-    I32Store: u32;
-    I64Store: u64;
-    F32Store: u32;
-    F64Store: u64;
-    I32Store8: u8;
-    I32Store16: u16;
-    I64Store8: u8;
-    I64Store16: u16;
-    I64Store32: u32;
+    I32Store / I32StoreShl / I32StoreAdd: u32;
+    I64Store / I64StoreShl / I64StoreAdd: u64;
+    F32Store / F32StoreShl / F32StoreAdd: u32;
+    F64Store / F64StoreShl / F64StoreAdd: u64;
+    I32Store8 / I32Store8Shl / I32Store8Add: u8;
+    I32Store16 / I32Store16Shl / I32Store16Add: u16;
+    I64Store8 / I64Store8Shl / I64Store8Add: u8;
+    I64Store16 / I64Store16Shl / I64Store16Add: u16;
+    I64Store32 / I64Store32Shl / I64Store32Add: u32;
 }
 
 handler!(MemorySize(ip, fp, mem, len, cd, ctx) {

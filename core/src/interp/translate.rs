@@ -191,6 +191,11 @@ struct Translator<'a, 's> {
     /// jumps between it and here, so a following `local.set` may retarget
     /// its `dst`.
     fusable: Option<usize>,
+    /// The last emitted op and the stack position whose temp slot it
+    /// wrote, while nothing else has been emitted; lazy pushes (`local.get`,
+    /// constants) may have come after it. Lets an operator absorb the op
+    /// that computed one of its operands.
+    last_result: Option<(usize, u32)>,
 }
 
 fn too_large(func_index: u32) -> Error {
@@ -252,6 +257,7 @@ pub(crate) fn translate_function(
         unreachable: false,
         dead_depth: 0,
         fusable: None,
+        last_result: None,
         fuel_op: None,
         fuel_count: 0,
     };
@@ -325,27 +331,71 @@ macro_rules! binop {
     }};
 }
 
+/// A load; when the address was just computed by an `i32.add` (the `Add`
+/// twin) or by an `i32.shl` by a constant (the `Shl` twin), that op is
+/// folded in.
 macro_rules! load {
-    ($t:ident, $memarg:ident, $name:ident) => {{
-        let addr = $t.pop_slot();
-        let dst = $t.push_temp();
-        $t.emit_result(Op::$name {
-            dst,
-            addr,
-            offset: $memarg.offset as u32,
-        });
+    ($t:ident, $memarg:ident, $name:ident / $scaled:ident / $added:ident) => {{
+        let offset = $memarg.offset as u32;
+        let top = $t.height() - 1;
+        if let Some((base, index)) = $t.take_add(top) {
+            $t.stack.pop();
+            let dst = $t.push_temp();
+            $t.emit_result(Op::$added {
+                dst,
+                base,
+                index,
+                offset,
+            });
+        } else if let Some((x, shift)) = $t.take_const_shl(top) {
+            $t.stack.pop();
+            let dst = $t.push_temp();
+            $t.emit_result(Op::$scaled {
+                dst,
+                addr: x,
+                shift,
+                offset,
+            });
+        } else {
+            let addr = $t.pop_slot();
+            let dst = $t.push_temp();
+            $t.emit_result(Op::$name { dst, addr, offset });
+        }
     }};
 }
 
+/// A store, with the same folding of a constant shift into the address.
 macro_rules! store {
-    ($t:ident, $memarg:ident, $name:ident) => {{
-        let value = $t.pop_slot();
-        let addr = $t.pop_slot();
-        $t.emit(Op::$name {
-            addr,
-            value,
-            offset: $memarg.offset as u32,
-        });
+    ($t:ident, $memarg:ident, $name:ident / $scaled:ident / $added:ident) => {{
+        let offset = $memarg.offset as u32;
+        let top = $t.height() - 1;
+        if let Some((base, index)) = $t.take_add(top - 1) {
+            let value = $t.pop_slot();
+            $t.stack.pop();
+            $t.emit(Op::$added {
+                base,
+                index,
+                value,
+                offset,
+            });
+        } else if let Some((x, shift)) = $t.take_const_shl(top - 1) {
+            let value = $t.pop_slot();
+            $t.stack.pop();
+            $t.emit(Op::$scaled {
+                addr: x,
+                value,
+                shift,
+                offset,
+            });
+        } else {
+            let value = $t.pop_slot();
+            let addr = $t.pop_slot();
+            $t.emit(Op::$name {
+                addr,
+                value,
+                offset,
+            });
+        }
     }};
 }
 
@@ -380,16 +430,95 @@ impl Translator<'_, '_> {
     }
 
     fn emit(&mut self, op: Op) -> usize {
-        self.fusable = None;
+        self.barrier();
         self.ops.push(op);
         self.offsets.push(self.offset);
         self.ops.len() - 1
+    }
+
+    /// Nothing before this point may be fused with what comes after.
+    fn barrier(&mut self) {
+        self.fusable = None;
+        self.last_result = None;
     }
 
     /// Emits an op whose `dst` is the stack top's temp slot.
     fn emit_result(&mut self, op: Op) {
         let at = self.emit(op);
         self.fusable = Some(at);
+        self.last_result = Some((at, self.height() - 1));
+    }
+
+    /// The op that computed the `Temp` at stack position `pos`, if it is the
+    /// last op emitted (so nothing has read its result yet).
+    fn producer_of(&self, pos: u32) -> Option<Op> {
+        match self.last_result {
+            Some((at, p)) if p == pos && self.stack[pos as usize].kind == Operand::Temp => {
+                debug_assert_eq!(at, self.ops.len() - 1);
+                Some(self.ops[at])
+            }
+            _ => None,
+        }
+    }
+
+    /// Takes back the last emitted op (its result is being fused into the
+    /// op about to be emitted).
+    fn unemit_last(&mut self) {
+        self.ops.pop();
+        self.offsets.pop();
+        self.barrier();
+    }
+
+    /// The value of an encoded constant slot, if `slot` is one.
+    fn const_value(&self, slot: Slot) -> Option<u64> {
+        let v = slot as u32;
+        (CONST_MARK..TEMP_MARK)
+            .contains(&v)
+            .then(|| self.consts[(v - CONST_MARK) as usize])
+    }
+
+    /// When the `Temp` at `pos` is `x << k` for a constant `k`, computed by
+    /// the last op emitted, takes that op back and returns `x` and `k`: the
+    /// caller folds the shift into its own op. The entry stays on the stack.
+    fn take_const_shl(&mut self, pos: u32) -> Option<(Slot, u8)> {
+        let Some(Op::I32Shl { lhs: x, rhs: k, .. }) = self.producer_of(pos) else {
+            return None;
+        };
+        let k = self.const_value(k)?;
+        self.unemit_last();
+        Some((x, (k & 31) as u8))
+    }
+
+    /// When the `Temp` at `pos` was computed by an `i32.add` emitted last,
+    /// takes it back and returns its operands.
+    fn take_add(&mut self, pos: u32) -> Option<(Slot, Slot)> {
+        let Some(Op::I32Add { lhs, rhs, .. }) = self.producer_of(pos) else {
+            return None;
+        };
+        self.unemit_last();
+        Some((lhs, rhs))
+    }
+
+    /// `i32.add` where one operand is `x << k` with a constant `k` (array
+    /// indexing: `base + (i << 2)`): one op.
+    fn i32_add(&mut self) {
+        let top = self.height() - 1;
+        for (pos, shifted_is_rhs) in [(top, true), (top - 1, false)] {
+            if let Some((x, shift)) = self.take_const_shl(pos) {
+                let rhs = self.pop_slot();
+                let lhs = self.pop_slot();
+                let base = if shifted_is_rhs { lhs } else { rhs };
+                let dst = self.push_temp();
+                self.emit_result(Op::I32AddShl {
+                    dst,
+                    lhs: base,
+                    rhs: x,
+                    shift,
+                });
+                return;
+            }
+        }
+        binop!(self, I32Add);
     }
 
     /// A copy of one value, one or two slots wide.
@@ -452,6 +581,11 @@ impl Translator<'_, '_> {
     }
 
     fn push(&mut self, kind: Operand, wide: bool) {
+        if kind == Operand::Temp {
+            // A new temporary no op has written yet (block results): it
+            // must not look like the last op's result.
+            self.last_result = None;
+        }
         let start = self.start_of(self.height());
         let e = Entry { kind, start, wide };
         self.max_height = self.max_height.max(e.end());
@@ -555,7 +689,7 @@ impl Translator<'_, '_> {
     fn push_ctrl(&mut self, kind: CtrlKind, bt: BlockType) {
         let (num_params, num_results) = self.block_arity(bt);
         self.materialize_all();
-        self.fusable = None;
+        self.barrier();
         let height = self.height() - num_params;
         self.ctrl.push(Ctrl {
             kind,
@@ -727,7 +861,7 @@ impl Translator<'_, '_> {
                 self.ops.pop();
                 self.offsets.pop();
                 self.stack.pop();
-                self.fusable = None;
+                self.barrier();
                 return cond;
             }
         }
@@ -861,7 +995,7 @@ impl Translator<'_, '_> {
 
     fn set_unreachable(&mut self) {
         self.unreachable = true;
-        self.fusable = None;
+        self.barrier();
     }
 
     /// `end` of the innermost block (reachable or not).
@@ -895,7 +1029,7 @@ impl Translator<'_, '_> {
         self.stack.truncate(c.height as usize);
         self.push_block_values(c.ty, true);
         self.unreachable = !reachable;
-        self.fusable = None;
+        self.barrier();
         if reachable {
             self.start_block(false);
         }
@@ -954,7 +1088,7 @@ impl Translator<'_, '_> {
                 } else {
                     self.emit_br_if_direct(cond, relative_depth);
                 }
-                self.fusable = None;
+                self.barrier();
                 self.start_block(false);
             }
             O::BrTable { targets } => {
@@ -1023,7 +1157,7 @@ impl Translator<'_, '_> {
             }
             O::Drop => {
                 self.stack.pop();
-                self.fusable = None;
+                self.barrier();
             }
             O::Select | O::TypedSelect { .. } => {
                 let cond = self.pop_slot();
@@ -1069,29 +1203,51 @@ impl Translator<'_, '_> {
                     });
                 }
             }
-            O::I32Load { memarg } => load!(self, memarg, I32Load),
-            O::I64Load { memarg } => load!(self, memarg, I64Load),
-            O::F32Load { memarg } => load!(self, memarg, F32Load),
-            O::F64Load { memarg } => load!(self, memarg, F64Load),
-            O::I32Load8S { memarg } => load!(self, memarg, I32Load8S),
-            O::I32Load8U { memarg } => load!(self, memarg, I32Load8U),
-            O::I32Load16S { memarg } => load!(self, memarg, I32Load16S),
-            O::I32Load16U { memarg } => load!(self, memarg, I32Load16U),
-            O::I64Load8S { memarg } => load!(self, memarg, I64Load8S),
-            O::I64Load8U { memarg } => load!(self, memarg, I64Load8U),
-            O::I64Load16S { memarg } => load!(self, memarg, I64Load16S),
-            O::I64Load16U { memarg } => load!(self, memarg, I64Load16U),
-            O::I64Load32S { memarg } => load!(self, memarg, I64Load32S),
-            O::I64Load32U { memarg } => load!(self, memarg, I64Load32U),
-            O::I32Store { memarg } => store!(self, memarg, I32Store),
-            O::I64Store { memarg } => store!(self, memarg, I64Store),
-            O::F32Store { memarg } => store!(self, memarg, F32Store),
-            O::F64Store { memarg } => store!(self, memarg, F64Store),
-            O::I32Store8 { memarg } => store!(self, memarg, I32Store8),
-            O::I32Store16 { memarg } => store!(self, memarg, I32Store16),
-            O::I64Store8 { memarg } => store!(self, memarg, I64Store8),
-            O::I64Store16 { memarg } => store!(self, memarg, I64Store16),
-            O::I64Store32 { memarg } => store!(self, memarg, I64Store32),
+            O::I32Load { memarg } => load!(self, memarg, I32Load / I32LoadShl / I32LoadAdd),
+            O::I64Load { memarg } => load!(self, memarg, I64Load / I64LoadShl / I64LoadAdd),
+            O::F32Load { memarg } => load!(self, memarg, F32Load / F32LoadShl / F32LoadAdd),
+            O::F64Load { memarg } => load!(self, memarg, F64Load / F64LoadShl / F64LoadAdd),
+            O::I32Load8S { memarg } => load!(self, memarg, I32Load8S / I32Load8SShl / I32Load8SAdd),
+            O::I32Load8U { memarg } => load!(self, memarg, I32Load8U / I32Load8UShl / I32Load8UAdd),
+            O::I32Load16S { memarg } => {
+                load!(self, memarg, I32Load16S / I32Load16SShl / I32Load16SAdd)
+            }
+            O::I32Load16U { memarg } => {
+                load!(self, memarg, I32Load16U / I32Load16UShl / I32Load16UAdd)
+            }
+            O::I64Load8S { memarg } => load!(self, memarg, I64Load8S / I64Load8SShl / I64Load8SAdd),
+            O::I64Load8U { memarg } => load!(self, memarg, I64Load8U / I64Load8UShl / I64Load8UAdd),
+            O::I64Load16S { memarg } => {
+                load!(self, memarg, I64Load16S / I64Load16SShl / I64Load16SAdd)
+            }
+            O::I64Load16U { memarg } => {
+                load!(self, memarg, I64Load16U / I64Load16UShl / I64Load16UAdd)
+            }
+            O::I64Load32S { memarg } => {
+                load!(self, memarg, I64Load32S / I64Load32SShl / I64Load32SAdd)
+            }
+            O::I64Load32U { memarg } => {
+                load!(self, memarg, I64Load32U / I64Load32UShl / I64Load32UAdd)
+            }
+            O::I32Store { memarg } => store!(self, memarg, I32Store / I32StoreShl / I32StoreAdd),
+            O::I64Store { memarg } => store!(self, memarg, I64Store / I64StoreShl / I64StoreAdd),
+            O::F32Store { memarg } => store!(self, memarg, F32Store / F32StoreShl / F32StoreAdd),
+            O::F64Store { memarg } => store!(self, memarg, F64Store / F64StoreShl / F64StoreAdd),
+            O::I32Store8 { memarg } => {
+                store!(self, memarg, I32Store8 / I32Store8Shl / I32Store8Add)
+            }
+            O::I32Store16 { memarg } => {
+                store!(self, memarg, I32Store16 / I32Store16Shl / I32Store16Add)
+            }
+            O::I64Store8 { memarg } => {
+                store!(self, memarg, I64Store8 / I64Store8Shl / I64Store8Add)
+            }
+            O::I64Store16 { memarg } => {
+                store!(self, memarg, I64Store16 / I64Store16Shl / I64Store16Add)
+            }
+            O::I64Store32 { memarg } => {
+                store!(self, memarg, I64Store32 / I64Store32Shl / I64Store32Add)
+            }
             O::MemorySize { .. } => {
                 let dst = self.push_temp();
                 self.emit_result(Op::MemorySize { dst });
@@ -1246,7 +1402,7 @@ impl Translator<'_, '_> {
             O::I32Clz => unop!(self, I32Clz),
             O::I32Ctz => unop!(self, I32Ctz),
             O::I32Popcnt => unop!(self, I32Popcnt),
-            O::I32Add => binop!(self, I32Add),
+            O::I32Add => self.i32_add(),
             O::I32Sub => binop!(self, I32Sub),
             O::I32Mul => binop!(self, I32Mul),
             O::I32DivS => binop!(self, I32DivS),
@@ -1389,7 +1545,7 @@ impl Translator<'_, '_> {
         self.stack.truncate(height as usize);
         self.push_block_values(bt, false);
         self.unreachable = false;
-        self.fusable = None;
+        self.barrier();
         self.start_block(false);
     }
 
@@ -1422,7 +1578,7 @@ impl Translator<'_, '_> {
         for t in ft.results() {
             self.push_temp_of(*t == ValType::V128);
         }
-        self.fusable = None;
+        self.barrier();
     }
 
     fn local_set(&mut self, l: u32, tee: bool) {
@@ -1447,7 +1603,7 @@ impl Translator<'_, '_> {
                 if tee {
                     self.push(Operand::Local(l), local.wide);
                 }
-                self.fusable = None;
+                self.barrier();
                 return;
             }
         }
@@ -1456,7 +1612,7 @@ impl Translator<'_, '_> {
             if !tee {
                 self.stack.pop();
             }
-            self.fusable = None;
+            self.barrier();
             return;
         }
         self.preserve_local(l, true);
