@@ -118,6 +118,12 @@ pub fn check_differential(u: &mut Unstructured<'_>) -> arbitrary::Result<DiffOut
 /// Runs one binary module on wasmbed and on wasmi, with call arguments
 /// drawn from `u`, and panics on any difference.
 pub fn check_differential_module(bytes: &[u8], u: &mut Unstructured<'_>) -> DiffOutcome {
+    if uses_wasmi_broken_ops(bytes) {
+        return DiffOutcome {
+            cut_short: true,
+            ..DiffOutcome::default()
+        };
+    }
     let mut a = WasmbedSide::new(bytes);
     let mut b = WasmiSide::new(bytes);
     let mut outcome = DiffOutcome::default();
@@ -189,6 +195,35 @@ fn import_key<E>(before: &[(String, E)], kind: &str, module: &str, name: &str) -
         .filter(|(k, _)| k.rsplit_once(" #").is_some_and(|(k, _)| k == key))
         .count();
     format!("{key} #{n}")
+}
+
+/// wasmi 2.0.0 cannot run `v128.store{8,16,32,64}_lane` reliably: with
+/// some operand shapes its executor decodes an invalid op and hits an
+/// `unreachable_unchecked` (a panic with debug assertions, undefined
+/// behaviour without). Modules using them are left to `instantiate_run`.
+fn uses_wasmi_broken_ops(bytes: &[u8]) -> bool {
+    use wasmparser::{Operator, Parser, Payload};
+    for payload in Parser::new(0).parse_all(bytes) {
+        let Ok(Payload::CodeSectionEntry(body)) = payload else {
+            continue;
+        };
+        let Ok(mut ops) = body.get_operators_reader() else {
+            return true;
+        };
+        while !ops.eof() {
+            match ops.read() {
+                Ok(
+                    Operator::V128Store8Lane { .. }
+                    | Operator::V128Store16Lane { .. }
+                    | Operator::V128Store32Lane { .. }
+                    | Operator::V128Store64Lane { .. },
+                )
+                | Err(_) => return true,
+                Ok(_) => {}
+            }
+        }
+    }
+    false
 }
 
 fn cut_short(o: &Outcome) -> bool {
