@@ -550,6 +550,28 @@ sse2! {
         _mm_and_si128(r, _mm_castps_si128(_mm_cmpord_ps(x, x))).v()
     }
 
+    /// NaN and negative lanes clamped to 0 by `maxps` (which returns its
+    /// second operand for NaN); lanes at or above 2^31 converted after
+    /// subtracting 2^31, then that added back; lanes at or above 2^32 all
+    /// ones.
+    pub(crate) fn i32x4_trunc_sat_f32x4_u(v: V128) -> V128 {
+        let x = _mm_max_ps(Reg::of(v), _mm_setzero_ps());
+        let two31 = _mm_set1_ps(2147483648.0);
+        let lo = _mm_cvttps_epi32(x);
+        let hi = flip32(_mm_cvttps_epi32(_mm_sub_ps(x, two31)));
+        let r = select(_mm_castps_si128(_mm_cmpge_ps(x, two31)), hi, lo);
+        let over = _mm_cmpge_ps(x, _mm_set1_ps(4294967296.0));
+        _mm_or_si128(r, _mm_castps_si128(over)).v()
+    }
+
+    /// The high and low 16 bits convert exactly; their sum rounds once.
+    pub(crate) fn f32x4_convert_i32x4_u(v: V128) -> V128 {
+        let x = Reg::of(v);
+        let hi = _mm_cvtepi32_ps(_mm_srli_epi32::<16>(x));
+        let lo = _mm_cvtepi32_ps(_mm_and_si128(x, _mm_set1_epi32(0xffff)));
+        _mm_add_ps(_mm_mul_ps(hi, _mm_set1_ps(65536.0)), lo).v()
+    }
+
     pub(crate) fn f32x4_convert_i32x4_s(v: V128) -> V128 {
         _mm_cvtepi32_ps(Reg::of(v)).v()
     }
