@@ -154,8 +154,6 @@ binary! {
     i64x2_le_s = vcleq_s64;
     i64x2_ge_s = vcgeq_s64;
     v128_and = vandq_u8;
-    // `bic`: `a & !b`.
-    v128_andnot = vbicq_u8;
     v128_or = vorrq_u8;
     v128_xor = veorq_u8;
     f32x4_min = vminq_f32;
@@ -167,11 +165,6 @@ binary! {
     f32x4_gt = vcgtq_f32;
     f32x4_le = vcleq_f32;
     f32x4_ge = vcgeq_f32;
-    f64x2_eq = vceqq_f64;
-    f64x2_lt = vcltq_f64;
-    f64x2_gt = vcgtq_f64;
-    f64x2_le = vcleq_f64;
-    f64x2_ge = vcgeq_f64;
     // `tbl` yields 0 for indices past the table.
     i8x16_swizzle = vqtbl1q_u8;
 }
@@ -233,7 +226,6 @@ not_cmp! {
     i32x4_ne = vceqq_u32, uint32x4_t;
     i64x2_ne = vceqq_u64, uint64x2_t;
     f32x4_ne = vceqq_f32, float32x4_t;
-    f64x2_ne = vceqq_f64, float64x2_t;
 }
 
 /// Widening operators on the low halves, from `$f` on 64-bit vectors.
@@ -308,7 +300,6 @@ shifts! {
     i8x16_shl, i8x16_shr_s, i8x16_shr_u = vshlq_s8, vshlq_u8, vdupq_n_s8, i8;
     i16x8_shl, i16x8_shr_s, i16x8_shr_u = vshlq_s16, vshlq_u16, vdupq_n_s16, i16;
     i32x4_shl, i32x4_shr_s, i32x4_shr_u = vshlq_s32, vshlq_u32, vdupq_n_s32, i32;
-    i64x2_shl, i64x2_shr_s, i64x2_shr_u = vshlq_s64, vshlq_u64, vdupq_n_s64, i64;
 }
 
 /// Lane `i` of a `bits`-wide shape holds `i % 8`: shifting each lane's top
@@ -324,14 +315,6 @@ const fn lane_index(bits: u32) -> V128 {
 }
 
 neon! {
-    pub(crate) fn v128_bitselect(a: V128, b: V128, c: V128) -> V128 {
-        vbslq_u8(Reg::of(c), Reg::of(a), Reg::of(b)).v()
-    }
-
-    pub(crate) fn v128_any_true(a: V128) -> i32 {
-        (vmaxvq_u32(Reg::of(a)) != 0) as i32
-    }
-
     pub(crate) fn i8x16_all_true(a: V128) -> i32 {
         (vminvq_u8(Reg::of(a)) != 0) as i32
     }
@@ -344,11 +327,6 @@ neon! {
         (vminvq_u32(Reg::of(a)) != 0) as i32
     }
 
-    pub(crate) fn i64x2_all_true(a: V128) -> i32 {
-        let zero: uint64x2_t = vceqzq_u64(Reg::of(a));
-        (vmaxvq_u32(Reg::of(zero.v())) == 0) as i32
-    }
-
     pub(crate) fn i8x16_bitmask(a: V128) -> i32 {
         let bits = vshlq_u8(vshrq_n_u8::<7>(Reg::of(a)), Reg::of(lane_index(8)));
         let lo = vaddv_u8(vget_low_u8(bits)) as i32;
@@ -359,16 +337,6 @@ neon! {
     pub(crate) fn i16x8_bitmask(a: V128) -> i32 {
         let bits = vshlq_u16(vshrq_n_u16::<15>(Reg::of(a)), Reg::of(lane_index(16)));
         vaddvq_u16(bits) as i32
-    }
-
-    pub(crate) fn i32x4_bitmask(a: V128) -> i32 {
-        let bits = vshlq_u32(vshrq_n_u32::<31>(Reg::of(a)), Reg::of(lane_index(32)));
-        vaddvq_u32(bits) as i32
-    }
-
-    pub(crate) fn i64x2_bitmask(a: V128) -> i32 {
-        let bits = vshlq_u64(vshrq_n_u64::<63>(Reg::of(a)), Reg::of(lane_index(64)));
-        vaddvq_u64(bits) as i32
     }
 
     /// Products of the low and the high halves, added in adjacent pairs.
@@ -405,16 +373,6 @@ neon! {
         vbslq_f32(vcltq_f32(a, b), b, a).v()
     }
 
-    pub(crate) fn f64x2_pmin(a: V128, b: V128) -> V128 {
-        let (a, b): (float64x2_t, float64x2_t) = (Reg::of(a), Reg::of(b));
-        vbslq_f64(vcltq_f64(b, a), b, a).v()
-    }
-
-    pub(crate) fn f64x2_pmax(a: V128, b: V128) -> V128 {
-        let (a, b): (float64x2_t, float64x2_t) = (Reg::of(a), Reg::of(b));
-        vbslq_f64(vcltq_f64(a, b), b, a).v()
-    }
-
     pub(crate) fn f64x2_convert_low_i32x4_s(a: V128) -> V128 {
         vcvtq_f64_s64(vmovl_s32(vget_low_s32(Reg::of(a)))).v()
     }
@@ -426,17 +384,6 @@ neon! {
     /// Rounds to nearest and quiets NaNs; lanes 2 and 3 are zero.
     pub(crate) fn f32x4_demote_f64x2_zero(a: V128) -> V128 {
         vcombine_f32(vcvt_f32_f64(Reg::of(a)), vdup_n_f32(0.0)).v()
-    }
-
-    /// Saturated to 64 bits, then to 32; lanes 2 and 3 are zero.
-    pub(crate) fn i32x4_trunc_sat_f64x2_s_zero(a: V128) -> V128 {
-        let x = vqmovn_s64(vcvtq_s64_f64(Reg::of(a)));
-        vcombine_s32(x, vdup_n_s32(0)).v()
-    }
-
-    pub(crate) fn i32x4_trunc_sat_f64x2_u_zero(a: V128) -> V128 {
-        let x = vqmovn_u64(vcvtq_u64_f64(Reg::of(a)));
-        vcombine_u32(x, vdup_n_u32(0)).v()
     }
 
     /// `tbl` over both inputs; the indices are masked as in `portable`.
