@@ -5,7 +5,11 @@
 //! when optimising, and only on targets whose calling convention passes all
 //! five handler arguments in registers (x86-64, AArch64). Elsewhere, and in
 //! unoptimised builds, handlers return to a driver loop instead, so the host
-//! stack never grows with the number of executed ops.
+//! stack never grows with the number of executed ops. Sanitizer builds
+//! (`-Zsanitizer=...`, e.g. `cargo fuzz`) take the loop too: AddressSanitizer
+//! gives a handler with a local array a frame that must be torn down after
+//! the call, so the call is no longer a jump and a long run overflows the
+//! host stack (found by the `instantiate_run` fuzzer).
 use std::env;
 
 fn main() {
@@ -16,7 +20,12 @@ fn main() {
     let optimizing = matches!(opt.as_str(), "2" | "3" | "s" | "z");
     let tail_arch = matches!(arch.as_str(), "x86_64" | "aarch64");
     let forced_portable = env::var_os("WASMBED_PORTABLE_DISPATCH").is_some();
-    if optimizing && tail_arch && !forced_portable {
+    println!("cargo::rerun-if-env-changed=CARGO_ENCODED_RUSTFLAGS");
+    let sanitized = env::var("CARGO_ENCODED_RUSTFLAGS")
+        .unwrap_or_default()
+        .split('\x1f')
+        .any(|flag| flag.contains("sanitizer="));
+    if optimizing && tail_arch && !forced_portable && !sanitized {
         println!("cargo::rustc-cfg=wasmbed_tail_dispatch");
     }
 }

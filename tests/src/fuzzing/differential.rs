@@ -21,7 +21,7 @@ use std::sync::OnceLock;
 const ENGINE_FUEL: u64 = 50_000_000;
 
 /// What one differential case did.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DiffOutcome {
     /// Both engines instantiated the module.
     pub instantiated: bool,
@@ -29,8 +29,12 @@ pub struct DiffOutcome {
     pub compared: usize,
     /// Of those, calls that trapped (on both).
     pub traps: usize,
-    /// The case stopped early: engine fuel or stack exhaustion.
-    pub cut_short: bool,
+    /// Trap codes seen (on both engines, at instantiation or in calls), by
+    /// name, for the smoke test's coverage check.
+    pub trap_codes: std::collections::BTreeMap<String, usize>,
+    /// The case stopped early: engine fuel or stack exhaustion on either
+    /// engine (why, for statistics), or an op wasmi gets wrong.
+    pub cut_short: Option<&'static str>,
 }
 
 /// A value as both engines can report it. References compare by
@@ -111,8 +115,13 @@ impl fmt::Debug for State {
 
 /// Generates a module from `u` and runs [`check_differential_module`].
 pub fn check_differential(u: &mut Unstructured<'_>) -> arbitrary::Result<DiffOutcome> {
+    // Arguments come from their own stream: wasm-smith may use up `u`.
+    let args = super::seeded_bytes(u.arbitrary()?, 4096);
     let bytes = generate(u, SmithPurpose::Differential)?;
-    Ok(check_differential_module(&bytes, u))
+    Ok(check_differential_module(
+        &bytes,
+        &mut Unstructured::new(&args),
+    ))
 }
 
 /// Runs one binary module on wasmbed and on wasmi, with call arguments
@@ -120,7 +129,7 @@ pub fn check_differential(u: &mut Unstructured<'_>) -> arbitrary::Result<DiffOut
 pub fn check_differential_module(bytes: &[u8], u: &mut Unstructured<'_>) -> DiffOutcome {
     if uses_wasmi_broken_ops(bytes) {
         return DiffOutcome {
-            cut_short: true,
+            cut_short: Some("v128.store*_lane"),
             ..DiffOutcome::default()
         };
     }
@@ -128,8 +137,8 @@ pub fn check_differential_module(bytes: &[u8], u: &mut Unstructured<'_>) -> Diff
     let mut b = WasmiSide::new(bytes);
     let mut outcome = DiffOutcome::default();
     let (ia, ib) = (a.instantiate(), b.instantiate());
-    if cut_short(&ia) || cut_short(&ib) {
-        outcome.cut_short = true;
+    if let Some(why) = cut_short(&ia, &ib) {
+        outcome.cut_short = Some(why);
         return outcome;
     }
     assert_eq!(
@@ -150,8 +159,8 @@ pub fn check_differential_module(bytes: &[u8], u: &mut Unstructured<'_>) -> Diff
         };
         let ra = a.call(&name, &args);
         let rb = b.call(&name, &args);
-        if cut_short(&ra) || cut_short(&rb) {
-            outcome.cut_short = true;
+        if let Some(why) = cut_short(&ra, &rb) {
+            outcome.cut_short = Some(why);
             return outcome;
         }
         assert_eq!(
@@ -159,7 +168,10 @@ pub fn check_differential_module(bytes: &[u8], u: &mut Unstructured<'_>) -> Diff
             "call {name:?} with {args:?}: wasmbed (left) and wasmi (right) differ"
         );
         outcome.compared += 1;
-        outcome.traps += ra.is_err() as usize;
+        if let Err(trap) = &ra {
+            outcome.traps += 1;
+            *outcome.trap_codes.entry(format!("{trap:?}")).or_default() += 1;
+        }
     }
     let (sa, sb) = (a.state(), b.state());
     let names_a: Vec<&String> = sa.iter().map(|(n, _)| n).collect();
@@ -226,8 +238,15 @@ fn uses_wasmi_broken_ops(bytes: &[u8]) -> bool {
     false
 }
 
-fn cut_short(o: &Outcome) -> bool {
-    matches!(o, Err(Trap::OutOfFuel | Trap::StackOverflow))
+/// Why the rest of a case cannot be compared, if it cannot.
+fn cut_short(wasmbed: &Outcome, wasmi: &Outcome) -> Option<&'static str> {
+    match (wasmbed, wasmi) {
+        (Err(Trap::StackOverflow), _) => Some("wasmbed: stack overflow"),
+        (_, Err(Trap::StackOverflow)) => Some("wasmi: stack overflow"),
+        (Err(Trap::OutOfFuel), _) => Some("wasmbed: out of fuel"),
+        (_, Err(Trap::OutOfFuel)) => Some("wasmi: out of fuel"),
+        _ => None,
+    }
 }
 
 // ---------------------------------------------------------------- wasmbed
@@ -394,7 +413,12 @@ fn wasmi_engine() -> &'static wasmi::Engine {
     static ENGINE: OnceLock<wasmi::Engine> = OnceLock::new();
     ENGINE.get_or_init(|| {
         let mut config = wasmi::Config::default();
-        config.consume_fuel(true);
+        // Limits above what the termination budget allows, so neither
+        // engine runs out of stack before the budget traps.
+        config
+            .consume_fuel(true)
+            .set_max_recursion_depth(10_000)
+            .set_max_stack_height(4 << 20);
         wasmi::Engine::new(&config)
     })
 }

@@ -52,14 +52,101 @@ fn engine(variant: u8) -> &'static Engine {
 
 /// Generates a module from `u` and runs [`check_instantiate_run_module`].
 pub fn check_instantiate_run(u: &mut Unstructured<'_>) -> arbitrary::Result<RunOutcome> {
-    let bytes = generate(u, SmithPurpose::Run)?;
+    // Arguments come from their own stream: wasm-smith may use up `u`.
+    let args = super::seeded_bytes(u.arbitrary()?, 4096);
     let variant = u.arbitrary()?;
-    Ok(check_instantiate_run_module(&bytes, variant, u))
+    let bytes = generate(u, SmithPurpose::Run)?;
+    Ok(check_instantiate_run_module(
+        &bytes,
+        variant,
+        &mut Unstructured::new(&args),
+    ))
 }
+
+/// Edge values arguments are drawn from a third of the time: zeros, ones,
+/// extremes, memory-end addresses, and (as bits) NaNs, infinities, -0.0
+/// and the limits of float-to-int conversions.
+const I32_EDGES: &[i32] = &[
+    0,
+    1,
+    -1,
+    2,
+    i32::MIN,
+    i32::MAX,
+    31,
+    32,
+    65535,
+    65536,
+    65532,
+    65528,
+    131072,
+    -65536,
+];
+const I64_EDGES: &[i64] = &[
+    0,
+    1,
+    -1,
+    i64::MIN,
+    i64::MAX,
+    63,
+    64,
+    65536,
+    1 << 32,
+    -(1 << 32),
+];
+const F32_EDGES: &[f32] = &[
+    0.0,
+    -0.0,
+    1.0,
+    -1.0,
+    0.5,
+    -0.5,
+    1.5,
+    2.5,
+    f32::INFINITY,
+    f32::NEG_INFINITY,
+    f32::MAX,
+    f32::MIN,
+    f32::MIN_POSITIVE,
+    2147483648.0,
+    -2147483904.0,
+    4294967296.0,
+    9.223372e18,
+    1.8446744e19,
+    f32::NAN,
+];
+const F64_EDGES: &[f64] = &[
+    0.0,
+    -0.0,
+    1.0,
+    -1.0,
+    0.5,
+    -0.5,
+    1.5,
+    2.5,
+    f64::INFINITY,
+    f64::NEG_INFINITY,
+    f64::MAX,
+    f64::MIN,
+    f64::MIN_POSITIVE,
+    2147483647.9,
+    -2147483648.9,
+    4294967295.9,
+    9.223372036854775e18,
+    -9.223372036854777e18,
+    1.8446744073709552e19,
+    f64::NAN,
+];
 
 /// A value of type `ty` for an argument, from `u` (zero once it runs dry).
 pub(crate) fn arbitrary_val(u: &mut Unstructured<'_>, ty: ValType) -> Option<Val> {
+    let edge = u.ratio(1, 3).unwrap_or(false);
+    let pick = |u: &mut Unstructured<'_>, n: usize| u.choose_index(n).unwrap_or(0);
     Some(match ty {
+        ValType::I32 if edge => Val::I32(I32_EDGES[pick(u, I32_EDGES.len())]),
+        ValType::I64 if edge => Val::I64(I64_EDGES[pick(u, I64_EDGES.len())]),
+        ValType::F32 if edge => Val::F32(F32_EDGES[pick(u, F32_EDGES.len())].to_bits()),
+        ValType::F64 if edge => Val::F64(F64_EDGES[pick(u, F64_EDGES.len())].to_bits()),
         ValType::I32 => Val::I32(u.arbitrary().unwrap_or(0)),
         ValType::I64 => Val::I64(u.arbitrary().unwrap_or(0)),
         ValType::F32 => Val::F32(u.arbitrary().unwrap_or(0)),

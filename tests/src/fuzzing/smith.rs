@@ -67,8 +67,10 @@ pub fn smith_config(
         max_table_elements: 64,
         table_max_size_required: true,
         max_tables: 3,
-        max_funcs: u.int_in_range(1..=24)?,
-        min_funcs: 1,
+        // At least one function type, or wasm-smith makes no functions.
+        min_types: 1,
+        min_funcs: u.int_in_range(1..=8)?,
+        max_funcs: 24,
         max_instructions: u.int_in_range(8..=300)?,
         max_imports: 8,
         max_globals: 12,
