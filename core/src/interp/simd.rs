@@ -127,7 +127,7 @@ macro_rules! for_each_accelerated {
                 f32x4_pmin, f32x4_pmax,
                 i8x16_swizzle,
             ]
-            vv_f32: [f32x4_min, f32x4_max]
+            vv_f32: [f32x4_add, f32x4_sub, f32x4_mul, f32x4_div, f32x4_min, f32x4_max]
             vv_f64: [f64x2_min, f64x2_max]
             v: [
                 i8x16_abs, i16x8_abs, i32x4_abs, i64x2_abs,

@@ -156,6 +156,10 @@ binary! {
     v128_and = vandq_u8;
     v128_or = vorrq_u8;
     v128_xor = veorq_u8;
+    f32x4_add = vaddq_f32;
+    f32x4_sub = vsubq_f32;
+    f32x4_mul = vmulq_f32;
+    f32x4_div = vdivq_f32;
     f32x4_min = vminq_f32;
     f64x2_min = vminq_f64;
     f32x4_max = vmaxq_f32;
