@@ -21,7 +21,7 @@ pub use decode::check_decode;
 pub use differential::{check_differential, check_differential_module, DiffOutcome};
 pub use run::{check_instantiate_run, check_instantiate_run_module, RunOutcome};
 pub use smith::{generate, simd_supported, smith_config, SmithPurpose};
-pub use wasi_paths::check_wasi_paths;
+pub use wasi_paths::{check_wasi_paths, WasiOutcome};
 
 /// `len` deterministic pseudo-random bytes for case `case` (SplitMix64), to
 /// feed `arbitrary::Unstructured` in the stable smoke test.

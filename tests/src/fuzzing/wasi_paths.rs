@@ -77,6 +77,12 @@ fn engine_and_module() -> &'static (Engine, Module) {
 /// One path component of the alphabet; `host_root` is the absolute host
 /// path of the directory around the sandbox.
 fn component(u: &mut Unstructured<'_>, host_root: &str) -> arbitrary::Result<String> {
+    // Half the time a plain name, so that sequences build on what they
+    // created; the rest from the whole alphabet.
+    const PLAIN: &[&str] = &["sub", "a.txt", "new", "n2", "dir", "new.txt", "inside.txt"];
+    if u.ratio(1, 2)? {
+        return Ok(u.choose(PLAIN)?.to_string());
+    }
     const NAMES: &[&str] = &[
         "..",
         ".",
@@ -123,7 +129,11 @@ fn path(u: &mut Unstructured<'_>, host_root: &str) -> arbitrary::Result<Vec<u8>>
     if u.ratio(1, 6)? {
         p.push('/');
     }
-    let n = u.int_in_range(1..=5)?;
+    let n = if u.ratio(2, 3)? {
+        1
+    } else {
+        u.int_in_range(2..=5)?
+    };
     for i in 0..n {
         if i > 0 {
             p.push_str(if u.ratio(1, 8)? { "//" } else { "/" });
@@ -234,9 +244,18 @@ impl Drop for TempTree {
     }
 }
 
+/// What one case did, for the smoke test's statistics.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WasiOutcome {
+    /// WASI calls made.
+    pub calls: usize,
+    /// Of those, calls that succeeded (errno 0).
+    pub succeeded: usize,
+}
+
 /// Runs a sequence of WASI path operations drawn from `u`; panics if
 /// anything outside a preopen changed or a WASI call trapped.
-pub fn check_wasi_paths(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
+pub fn check_wasi_paths(u: &mut Unstructured<'_>) -> arbitrary::Result<WasiOutcome> {
     let (engine, module) = engine_and_module();
 
     // The host tree.
@@ -302,12 +321,15 @@ pub fn check_wasi_paths(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
     let memory = instance.get_memory(&store, "memory").unwrap();
 
     let mut fds: Vec<i32> = vec![3, 4];
+    let mut outcome = WasiOutcome::default();
     let ops = u.int_in_range(1..=24)?;
     for _ in 0..ops {
         if u.is_empty() {
             break;
         }
-        run_op(u, &mut store, instance, memory, &mut fds, &host_root)?;
+        let errno = run_op(u, &mut store, instance, memory, &mut fds, &host_root)?;
+        outcome.calls += 1;
+        outcome.succeeded += (errno == 0) as usize;
     }
     drop(store);
 
@@ -326,7 +348,7 @@ pub fn check_wasi_paths(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
         "something outside the memory preopen changed"
     );
     drop(tree);
-    Ok(())
+    Ok(outcome)
 }
 
 fn pick_fd(u: &mut Unstructured<'_>, fds: &[i32]) -> arbitrary::Result<i32> {
@@ -352,7 +374,7 @@ fn run_op(
     memory: Memory,
     fds: &mut Vec<i32>,
     host_root: &str,
-) -> arbitrary::Result<()> {
+) -> arbitrary::Result<i32> {
     let put = |store: &mut Store<WasiCtx>, at: usize, bytes: &[u8]| -> (i32, i32) {
         memory.data_mut(store)[at..at + bytes.len()].copy_from_slice(bytes);
         (at as i32, bytes.len() as i32)
@@ -519,7 +541,7 @@ fn run_op(
         let fd = memory.read_u32(&*store, OUT);
         fds.push(fd as i32);
     }
-    Ok(())
+    Ok(errno)
 }
 
 trait ReadU32 {
