@@ -594,7 +594,8 @@ struct Options {
 
 const USAGE: &str =
     "usage: wasmbed-benches [FILTER] [--runs N] [--runtime NAME]... [--no-rss] [--no-count]
-  FILTER        only workloads whose name contains FILTER
+  FILTER        only the workload named FILTER, or if none is, all whose
+                name contains FILTER
   --runs N      timed iterations per workload and runtime (default 7; median reported)
   --runtime R   benchmark runtime R (repeatable; default: wasmbed, wasmi,
                 wasmtime-cranelift, wasmtime-winch). Also: wasmbed-lazy,
@@ -938,13 +939,14 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // A filter naming a workload exactly selects only that one (`matmul`
+    // is not also `matmul-c`); otherwise every workload containing it.
     let selected: Vec<&'static Workload> = WORKLOADS
         .iter()
-        .filter(|w| {
-            options
-                .filter
-                .as_ref()
-                .is_none_or(|f| w.name.contains(f.as_str()))
+        .filter(|w| match &options.filter {
+            None => true,
+            Some(f) if WORKLOADS.iter().any(|w| w.name == f) => w.name == f,
+            Some(f) => w.name.contains(f.as_str()),
         })
         .collect();
     if selected.is_empty() {
