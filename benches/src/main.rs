@@ -125,6 +125,16 @@ const WORKLOADS: &[Workload] = &[
         source: Source::C,
     },
     Workload {
+        name: "simd-scalar",
+        kind: "simd",
+        source: Source::C,
+    },
+    Workload {
+        name: "simd-v128",
+        kind: "simd",
+        source: Source::C,
+    },
+    Workload {
         name: "large",
         kind: "size",
         source: Source::C,
