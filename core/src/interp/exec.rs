@@ -541,12 +541,26 @@ macro_rules! call_store_func {
         let ret: Ip = $ret;
         match (&*$ctx.inner).funcs[f as usize] {
             FuncEntity::Wasm { instance, def, .. } => {
-                let target = (&*$ctx.inner).instances[instance as usize].ptr();
-                let callee: *const CompiledFunc = match (&*target).module.inner.compiled(def) {
-                    Ok(f) => f,
-                    Err(e) => {
-                        $ctx.error = Some(e);
-                        return Done::Error;
+                // A callee of the running instance (the usual case for
+                // `call_indirect`) is found in its code cache, as `Call`
+                // finds its callees; only the first call of a function, or
+                // one into another instance, takes the general path.
+                let cached = if instance == $ctx.instance {
+                    (*$ctx.code.add(def as usize)).get()
+                } else {
+                    None
+                };
+                let callee: *const CompiledFunc = match cached {
+                    Some(f) => f,
+                    None => {
+                        let target = (&*$ctx.inner).instances[instance as usize].ptr();
+                        match (&*target).module.inner.compiled(def) {
+                            Ok(f) => f,
+                            Err(e) => {
+                                $ctx.error = Some(e);
+                                return Done::Error;
+                            }
+                        }
                     }
                 };
                 enter!($ip, $fp, $mem, $len, $cd, $ctx, callee, $base, instance, ret)
