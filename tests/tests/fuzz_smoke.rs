@@ -51,7 +51,7 @@ fn decode_validate() {
 
 #[test]
 fn instantiate_run() {
-    let outcomes = run_cases("instantiate_run", 3000, 8192, |bytes| {
+    let outcomes = run_cases("instantiate_run", 1500, 8192, |bytes| {
         fuzzing::check_instantiate_run(&mut Unstructured::new(bytes)).ok()
     });
     let ran: Vec<_> = outcomes.into_iter().flatten().collect();
@@ -67,7 +67,7 @@ fn instantiate_run() {
 
 #[test]
 fn differential() {
-    let outcomes = run_cases("differential", 3000, 8192, |bytes| {
+    let outcomes = run_cases("differential", 1500, 8192, |bytes| {
         fuzzing::check_differential(&mut Unstructured::new(bytes)).ok()
     });
     let ran: Vec<_> = outcomes.into_iter().flatten().collect();
