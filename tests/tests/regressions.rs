@@ -3,19 +3,13 @@
 //! `tests/regressions/` and the check it failed.
 use wasmbed::{Engine, Linker, Module, Store};
 
-/// instantiate_run, crash-6ac3fef7: long runs of v128 ops must not grow
-/// the host stack (see the `.wat`).
-#[test]
-fn simd_loop_runs_on_a_small_stack() {
+/// Runs export `spin(n)` of `wat` on a 256 KiB host thread.
+fn spin_on_small_stack(wat: &'static str, n: i32) -> i32 {
     let handle = std::thread::Builder::new()
         .stack_size(256 * 1024)
-        .spawn(|| {
+        .spawn(move || {
             let engine = Engine::default();
-            let module = Module::new(
-                &engine,
-                include_str!("regressions/simd_loop_flat_stack.wat"),
-            )
-            .unwrap();
+            let module = Module::new(&engine, wat).unwrap();
             let mut store = Store::new(&engine, ());
             let instance = Linker::new(&engine)
                 .instantiate(&mut store, &module)
@@ -23,9 +17,36 @@ fn simd_loop_runs_on_a_small_stack() {
             let spin = instance
                 .get_typed_func::<i32, i32, _>(&store, "spin")
                 .unwrap();
-            spin.call(&mut store, 1_000_000).unwrap()
+            spin.call(&mut store, n).unwrap()
         })
         .unwrap();
+    handle.join().unwrap()
+}
+
+/// instantiate_run, crash-6ac3fef7: long runs of v128 ops must not grow
+/// the host stack (see the `.wat`).
+#[test]
+fn simd_loop_runs_on_a_small_stack() {
     // wasmi computes the same.
-    assert_eq!(handle.join().unwrap(), 0);
+    assert_eq!(
+        spin_on_small_stack(
+            include_str!("regressions/simd_loop_flat_stack.wat"),
+            1_000_000
+        ),
+        0
+    );
+}
+
+/// fuzz_smoke instantiate_run (release): `memory.grow` in a loop must not
+/// grow the host stack (see the `.wat`).
+#[test]
+fn memory_grow_loop_runs_on_a_small_stack() {
+    // One successful grow (old size 1), then 999,999 failures (-1 each).
+    assert_eq!(
+        spin_on_small_stack(
+            include_str!("regressions/memory_grow_loop_flat_stack.wat"),
+            1_000_000
+        ),
+        1 - 999_999
+    );
 }

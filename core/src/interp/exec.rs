@@ -911,23 +911,37 @@ handler!(MemorySize(ip, fp, mem, len, cd, ctx) {
     dispatch!(ip.add(1), fp, mem, len, cd, ctx)
 });
 
+/// `memory.grow` of the current instance's memory 0: the old size in
+/// pages, or `u32::MAX`. Out of line so that the handler keeps no stack
+/// frame across its dispatch: inlined, the growth path made LLVM turn the
+/// handler's tail call into a call, and a guest growing memory in a loop
+/// overflowed the host stack (found by the `instantiate_run` fuzzer).
+#[inline(never)]
+fn memory_grow(ctx: &mut Ctx<'_>, delta: u32) -> u32 {
+    // SAFETY: `ctx.inst`, `ctx.inner` and `ctx.host` are valid (module
+    // invariants); the store is re-derived after the limiter ran.
+    unsafe {
+        let m = (&*ctx.inst).memories[0];
+        let allowed = delta == 0 || {
+            (&mut *ctx.inner).fuel = ctx.fuel;
+            let ok = (*ctx.host).memory_may_grow(m, delta);
+            ctx.inner = (*ctx.host).inner();
+            ok
+        };
+        let res = if allowed {
+            (*(&*ctx.inner).memories[m as usize].ptr()).grow(delta)
+        } else {
+            None
+        };
+        res.unwrap_or(u32::MAX)
+    }
+}
+
 handler!(MemoryGrow(ip, fp, mem, len, cd, ctx) {
     fields!(ip, MemoryGrow { dst, delta });
-    let m = (&*ctx.inst).memories[0];
-    let delta = get(fp, delta) as u32;
-    let allowed = delta == 0 || {
-        (&mut *ctx.inner).fuel = ctx.fuel;
-        let ok = (*ctx.host).memory_may_grow(m, delta);
-        ctx.inner = (*ctx.host).inner();
-        ok
-    };
-    let res = if allowed {
-        (*(&*ctx.inner).memories[m as usize].ptr()).grow(delta)
-    } else {
-        None
-    };
+    let res = memory_grow(ctx, get(fp, delta) as u32);
     (mem, len) = memory_of(ctx.inst);
-    set(fp, dst, res.unwrap_or(u32::MAX) as u64);
+    set(fp, dst, res as u64);
     dispatch!(ip.add(1), fp, mem, len, cd, ctx)
 });
 
