@@ -63,10 +63,33 @@ fn build() -> Option<PathBuf> {
     Some(out)
 }
 
+/// The command that starts a binary of this target: the runner cargo was
+/// given for it (`CARGO_TARGET_<TRIPLE>_RUNNER`, e.g. qemu when CI tests
+/// AArch64 on x86-64), else the binary itself.
+fn wasmbed_command() -> Command {
+    let arch = std::env::consts::ARCH.to_uppercase();
+    let os = std::env::consts::OS.to_uppercase();
+    let runner = std::env::vars().find_map(|(k, v)| {
+        (k.starts_with(&format!("CARGO_TARGET_{arch}_"))
+            && k.contains(&os)
+            && k.ends_with("_RUNNER"))
+        .then_some(v)
+    });
+    let bin = env!("CARGO_BIN_EXE_wasmbed");
+    match runner.as_deref().map(str::split_whitespace) {
+        Some(mut words) => {
+            let mut cmd = Command::new(words.next().unwrap_or(bin));
+            cmd.args(words).arg(bin);
+            cmd
+        }
+        None => Command::new(bin),
+    }
+}
+
 #[test]
 fn simd_c_program_runs_through_the_cli() {
     let Some(wasm) = build() else { return };
-    let output = Command::new(env!("CARGO_BIN_EXE_wasmbed"))
+    let output = wasmbed_command()
         .arg("run")
         .arg(&wasm)
         .output()
