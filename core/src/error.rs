@@ -108,6 +108,20 @@ impl Error {
         self.as_trap().map(|t| t.code())
     }
 
+    /// Carries a host panic's payload out of the executor (see
+    /// [`Error::take_panic`]).
+    #[cfg(feature = "std")]
+    pub(crate) fn from_panic(payload: Box<dyn Any + Send>) -> Error {
+        Error::host(HostPanic(spin::Mutex::new(Some(payload))))
+    }
+
+    /// The payload of a host panic this error carries, taken out once: the
+    /// call entry point resumes unwinding with it.
+    #[cfg(feature = "std")]
+    pub(crate) fn take_panic(&self) -> Option<Box<dyn Any + Send>> {
+        self.downcast_ref::<HostPanic>()?.0.lock().take()
+    }
+
     /// The host error of type `E`, if this error carries one.
     pub fn downcast_ref<E: Any>(&self) -> Option<&E> {
         match &*self.kind {
@@ -163,6 +177,28 @@ struct Message(String);
 impl fmt::Display for Message {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+/// A panic of a host function or resource limiter, caught where the
+/// executor called it and carried out as an error, so that no panic unwinds
+/// through interpreter frames; the entry point that the embedder called
+/// resumes it. The mutex only makes the payload (`Send`, not `Sync`)
+/// shareable as a `HostError`; it is taken once.
+#[cfg(feature = "std")]
+struct HostPanic(spin::Mutex<Option<Box<dyn Any + Send>>>);
+
+#[cfg(feature = "std")]
+impl fmt::Debug for HostPanic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("HostPanic")
+    }
+}
+
+#[cfg(feature = "std")]
+impl fmt::Display for HostPanic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a host function panicked")
     }
 }
 

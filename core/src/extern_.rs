@@ -167,7 +167,7 @@ impl Memory {
         let store = store.as_context_mut();
         store.inner.check_id(self.store);
         let d = u32::try_from(delta).unwrap_or(u32::MAX);
-        if !crate::interp::exec::Host::memory_may_grow(store, self.index, d) {
+        if !store.memory_may_grow_by(self.index, d) {
             return Err(Error::usage(alloc::format!(
                 "the store's resource limiter denied growing memory by {delta} pages"
             )));
@@ -321,7 +321,7 @@ impl Table {
         let store = store.as_context_mut();
         store.inner.check_id(self.store);
         let d = u32::try_from(delta).unwrap_or(u32::MAX);
-        if !crate::interp::exec::Host::table_may_grow(store, self.index, d) {
+        if !store.table_may_grow_by(self.index, d) {
             return Err(Error::usage(alloc::format!(
                 "the store's resource limiter denied growing the table by {delta}"
             )));

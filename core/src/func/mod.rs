@@ -92,16 +92,43 @@ impl<T> Host for Store<T> {
         slots: &mut [u64],
     ) -> Result<(), Error> {
         let f = self.host_funcs[host as usize].clone();
-        (f.call)(
-            Caller {
-                store: self,
-                instance: caller,
-            },
-            slots,
-        )
+        let caller = Caller {
+            store: self,
+            instance: caller,
+        };
+        catch_host_panic(|| (f.call)(caller, slots))?
     }
 
-    fn memory_may_grow(&mut self, index: u32, delta: u32) -> bool {
+    fn memory_may_grow(&mut self, index: u32, delta: u32) -> Result<bool, Error> {
+        catch_host_panic(|| self.memory_may_grow_by(index, delta))
+    }
+
+    fn table_may_grow(&mut self, index: u32, delta: u32) -> Result<bool, Error> {
+        catch_host_panic(|| self.table_may_grow_by(index, delta))
+    }
+}
+
+/// Runs host code called from the executor. With `std`, a panic is caught
+/// here and returned as an error that `exec::call_func` turns back into a
+/// panic once the store is consistent: unwinding through interpreter frames
+/// would skip the bookkeeping that keeps the store usable. Without `std`
+/// there is nothing to catch with (and bare-metal panics abort).
+#[inline]
+fn catch_host_panic<R>(f: impl FnOnce() -> R) -> Result<R, Error> {
+    #[cfg(feature = "std")]
+    {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(Error::from_panic)
+    }
+    #[cfg(not(feature = "std"))]
+    {
+        Ok(f())
+    }
+}
+
+impl<T> Store<T> {
+    /// Asks the limiter whether memory `index` (a store index) may grow by
+    /// `delta` pages.
+    pub(crate) fn memory_may_grow_by(&mut self, index: u32, delta: u32) -> bool {
         let m = self.inner.memories[index as usize].get();
         let current = m.vm.length;
         let page = m.ty.page_size() as usize;
@@ -110,7 +137,8 @@ impl<T> Host for Store<T> {
         self.memory_growing(current, desired, max)
     }
 
-    fn table_may_grow(&mut self, index: u32, delta: u32) -> bool {
+    /// Asks the limiter whether table `index` may grow by `delta`.
+    pub(crate) fn table_may_grow_by(&mut self, index: u32, delta: u32) -> bool {
         let t = self.inner.tables[index as usize].get();
         let current = t.elements.len() as u32;
         let max = t.ty.max;

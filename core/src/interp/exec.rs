@@ -56,10 +56,12 @@ pub(crate) trait Host {
     fn call_host(&mut self, host: u32, caller: Option<u32>, slots: &mut [u64])
         -> Result<(), Error>;
     /// Asks the store's resource limiter whether memory `index` (a store
-    /// index) may grow by `delta` pages.
-    fn memory_may_grow(&mut self, index: u32, delta: u32) -> bool;
+    /// index) may grow by `delta` pages. `Err` stops the run (the limiter
+    /// panicked: the panic travels out as an error and is resumed where
+    /// the embedder called in).
+    fn memory_may_grow(&mut self, index: u32, delta: u32) -> Result<bool, Error>;
     /// Asks the store's resource limiter whether table `index` may grow.
-    fn table_may_grow(&mut self, index: u32, delta: u32) -> bool;
+    fn table_may_grow(&mut self, index: u32, delta: u32) -> Result<bool, Error>;
 }
 
 /// A suspended caller.
@@ -75,7 +77,22 @@ struct Frame {
 
 /// Calls store function `func` with `slots` holding the params on entry and
 /// the results on return (`slots.len() >= max(params, results)`).
+///
+/// This is where the embedder's calls enter wasm, so it is also where a
+/// host panic caught during the run (see `Error::take_panic`) resumes
+/// unwinding on the host side: the store is consistent again by then.
 pub(crate) fn call_func(host: &mut dyn Host, func: u32, slots: &mut [u64]) -> Result<(), Error> {
+    let result = call_func_inner(host, func, slots);
+    #[cfg(feature = "std")]
+    if let Err(e) = &result {
+        if let Some(payload) = e.take_panic() {
+            std::panic::resume_unwind(payload);
+        }
+    }
+    result
+}
+
+fn call_func_inner(host: &mut dyn Host, func: u32, slots: &mut [u64]) -> Result<(), Error> {
     let inner = host.inner();
     let (instance, def) = match inner.funcs[func as usize] {
         FuncEntity::Host { host: h, .. } => return host.call_host(h, None, slots),
@@ -86,11 +103,30 @@ pub(crate) fn call_func(host: &mut dyn Host, func: u32, slots: &mut [u64]) -> Re
     }
     inner.call_nesting += 1;
     let stack = core::mem::take(&mut inner.stack);
-    let (stack, result) = run(host, stack, instance, def, slots);
+    // Without `std` a panicking host function cannot be caught; where the
+    // target unwinds anyway, this guard keeps the nesting count right so
+    // the store stays usable (the value stack is simply regrown).
+    let guard = NestingGuard(host as *mut dyn Host);
+    // SAFETY: `guard.0` comes from the live `&mut` above; this reborrow
+    // ends before the guard (or the code below) uses the pointer again.
+    let (stack, result) = run(unsafe { &mut *guard.0 }, stack, instance, def, slots);
+    core::mem::forget(guard);
     let inner = host.inner();
     inner.call_nesting -= 1;
     inner.stack = stack;
     result
+}
+
+/// Undoes `call_nesting += 1` if `run` unwinds.
+struct NestingGuard<'h>(*mut (dyn Host + 'h));
+
+impl Drop for NestingGuard<'_> {
+    fn drop(&mut self) {
+        // SAFETY: only reached while unwinding out of `run`, whose reborrow
+        // of the host ended with the unwinding frames; the host itself is
+        // the caller's live `&mut`, which outlives the guard.
+        unsafe { (*self.0).inner().call_nesting -= 1 };
+    }
 }
 
 type Ip = *const Op;
@@ -173,7 +209,7 @@ impl Ctx<'_> {
 }
 
 #[cfg(target_arch = "x86_64")]
-type Handler = unsafe extern "sysv64" fn(Ip, Fp, Mem, usize, isize, &mut Ctx<'_>) -> Done;
+type Handler = unsafe extern "sysv64-unwind" fn(Ip, Fp, Mem, usize, isize, &mut Ctx<'_>) -> Done;
 #[cfg(not(target_arch = "x86_64"))]
 type Handler = unsafe fn(Ip, Fp, Mem, usize, isize, &mut Ctx<'_>) -> Done;
 
@@ -253,7 +289,7 @@ macro_rules! handler {
             unused_assignments,
             improper_ctypes_definitions
         )]
-        $vis unsafe extern "sysv64" fn $name(
+        $vis unsafe extern "sysv64-unwind" fn $name(
             $ip: Ip,
             mut $fp: Fp,
             mut $mem: Mem,
@@ -917,7 +953,7 @@ handler!(MemorySize(ip, fp, mem, len, cd, ctx) {
 /// handler's tail call into a call, and a guest growing memory in a loop
 /// overflowed the host stack (found by the `instantiate_run` fuzzer).
 #[inline(never)]
-fn memory_grow(ctx: &mut Ctx<'_>, delta: u32) -> u32 {
+fn memory_grow(ctx: &mut Ctx<'_>, delta: u32) -> Result<u32, Error> {
     // SAFETY: `ctx.inst`, `ctx.inner` and `ctx.host` are valid (module
     // invariants); the store is re-derived after the limiter ran.
     unsafe {
@@ -926,20 +962,26 @@ fn memory_grow(ctx: &mut Ctx<'_>, delta: u32) -> u32 {
             (&mut *ctx.inner).fuel = ctx.fuel;
             let ok = (*ctx.host).memory_may_grow(m, delta);
             ctx.inner = (*ctx.host).inner();
-            ok
+            ok?
         };
         let res = if allowed {
             (*(&*ctx.inner).memories[m as usize].ptr()).grow(delta)
         } else {
             None
         };
-        res.unwrap_or(u32::MAX)
+        Ok(res.unwrap_or(u32::MAX))
     }
 }
 
 handler!(MemoryGrow(ip, fp, mem, len, cd, ctx) {
     fields!(ip, MemoryGrow { dst, delta });
-    let res = memory_grow(ctx, get(fp, delta) as u32);
+    let res = match memory_grow(ctx, get(fp, delta) as u32) {
+        Ok(res) => res,
+        Err(e) => {
+            ctx.error = Some(e);
+            return Done::Error;
+        }
+    };
     (mem, len) = memory_of(ctx.inst);
     set(fp, dst, res as u64);
     dispatch!(ip.add(1), fp, mem, len, cd, ctx)
@@ -1027,7 +1069,13 @@ handler!(TableGrow(ip, fp, mem, len, cd, ctx) {
     let allowed = delta == 0 || {
         let ok = (*ctx.host).table_may_grow(ti, delta);
         ctx.inner = (*ctx.host).inner();
-        ok
+        match ok {
+            Ok(ok) => ok,
+            Err(e) => {
+                ctx.error = Some(e);
+                return Done::Error;
+            }
+        }
     };
     let res = if allowed {
         (*(&*ctx.inner).tables[ti as usize].ptr()).grow(delta, get(fp, init))
