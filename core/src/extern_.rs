@@ -1,11 +1,13 @@
 //! Store handles for memories, tables and globals, and [`Extern`], the sum
 //! of everything that can be imported or exported. Each method checks the
-//! handle's store and reports misuse as an [`Error`], not a panic, except
-//! for a handle from another store (a programming error, as in wasmtime).
+//! handle's store and reports misuse as an [`Error`], not a panic; only
+//! the accessors that return no `Result` (`ty`, `size`, `get`, `data`)
+//! panic on a handle of another store (a programming error, as in
+//! wasmtime). A reference value of another store is always an error.
 use crate::error::Error;
 use crate::func::Func;
 use crate::store::{AsContext, AsContextMut, StoreId};
-use crate::types::{ExternType, GlobalType, MemoryType, Mutability, TableType};
+use crate::types::{ExternType, GlobalType, MemoryType, Mutability, TableType, ValType};
 use crate::value::Val;
 use crate::vm::trap::TrapCode;
 
@@ -165,7 +167,7 @@ impl Memory {
     /// Grows by `delta` pages, returning the old size in pages.
     pub fn grow(&self, mut store: impl AsContextMut, delta: u64) -> Result<u64, Error> {
         let store = store.as_context_mut();
-        store.inner.check_id(self.store);
+        store.inner.owns(self.store, "memory")?;
         let d = u32::try_from(delta).unwrap_or(u32::MAX);
         if !store.memory_may_grow_by(self.index, d) {
             return Err(Error::usage(alloc::format!(
@@ -261,9 +263,7 @@ impl Table {
     /// A new table of type `ty` with every element `init`.
     pub fn new(mut store: impl AsContextMut, ty: TableType, init: Val) -> Result<Table, Error> {
         let inner = &mut store.as_context_mut().inner;
-        if init.ty() != ty.element.into() || !init.belongs_to(inner.id) {
-            return Err(Error::usage("table initial value has the wrong type"));
-        }
+        check_value(&init, ty.element.into(), inner.id, "table initial value")?;
         let index = inner.alloc_table(ty, init.to_slot());
         Ok(Table {
             store: inner.id,
@@ -302,12 +302,10 @@ impl Table {
     /// Sets element `index`.
     pub fn set(&self, mut store: impl AsContextMut, index: u64, val: Val) -> Result<(), Error> {
         let inner = &mut store.as_context_mut().inner;
-        inner.check_id(self.store);
+        inner.owns(self.store, "table")?;
         let id = inner.id;
         let t = inner.tables[self.index as usize].get_mut();
-        if val.ty() != t.ty.element.into() || !val.belongs_to(id) {
-            return Err(Error::usage("table element has the wrong type"));
-        }
+        check_value(&val, t.ty.element.into(), id, "table element")?;
         let e = usize::try_from(index)
             .ok()
             .and_then(|i| t.elements.get_mut(i))
@@ -319,7 +317,9 @@ impl Table {
     /// Grows by `delta` elements set to `init`, returning the old size.
     pub fn grow(&self, mut store: impl AsContextMut, delta: u64, init: Val) -> Result<u64, Error> {
         let store = store.as_context_mut();
-        store.inner.check_id(self.store);
+        store.inner.owns(self.store, "table")?;
+        let element = store.inner.tables[self.index as usize].get().ty.element;
+        check_value(&init, element.into(), store.inner.id, "table element")?;
         let d = u32::try_from(delta).unwrap_or(u32::MAX);
         if !store.table_may_grow_by(self.index, d) {
             return Err(Error::usage(alloc::format!(
@@ -327,11 +327,7 @@ impl Table {
             )));
         }
         let inner = &mut store.inner;
-        let id = inner.id;
         let t = inner.tables[self.index as usize].get_mut();
-        if init.ty() != t.ty.element.into() || !init.belongs_to(id) {
-            return Err(Error::usage("table element has the wrong type"));
-        }
         u32::try_from(delta)
             .ok()
             .and_then(|d| t.grow(d, init.to_slot()))
@@ -344,13 +340,7 @@ impl Global {
     /// A new global of type `ty` holding `val`.
     pub fn new(mut store: impl AsContextMut, ty: GlobalType, val: Val) -> Result<Global, Error> {
         let inner = &mut store.as_context_mut().inner;
-        if val.ty() != ty.content || !val.belongs_to(inner.id) {
-            return Err(Error::usage(alloc::format!(
-                "global of type {} cannot hold a {}",
-                ty.content,
-                val.ty()
-            )));
-        }
+        check_value(&val, ty.content, inner.id, "global value")?;
         let mut cell = [0u64; 2];
         val.to_slots(&mut cell);
         let index = inner.alloc_global(ty, cell);
@@ -378,16 +368,32 @@ impl Global {
     /// Sets the value of a mutable global.
     pub fn set(&self, mut store: impl AsContextMut, val: Val) -> Result<(), Error> {
         let inner = &mut store.as_context_mut().inner;
-        inner.check_id(self.store);
+        inner.owns(self.store, "global")?;
         let id = inner.id;
         let g = inner.globals[self.index as usize].get_mut();
         if g.ty.mutability != Mutability::Var {
             return Err(Error::usage("cannot set an immutable global"));
         }
-        if val.ty() != g.ty.content || !val.belongs_to(id) {
-            return Err(Error::usage("global value has the wrong type"));
-        }
+        check_value(&val, g.ty.content, id, "global value")?;
         val.to_slots(&mut g.value);
         Ok(())
     }
+}
+
+/// A value stored into a table or global must have its type and, for a
+/// reference, come from the same store (its index would name an unrelated
+/// object otherwise).
+fn check_value(val: &Val, ty: ValType, store: StoreId, what: &str) -> Result<(), Error> {
+    if val.ty() != ty {
+        return Err(Error::usage(alloc::format!(
+            "{what} must be {ty}, got {}",
+            val.ty()
+        )));
+    }
+    if !val.belongs_to(store) {
+        return Err(Error::usage(alloc::format!(
+            "{what} is a reference of another store: references cannot move between stores"
+        )));
+    }
+    Ok(())
 }

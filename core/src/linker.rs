@@ -90,7 +90,7 @@ impl<T: 'static> Linker<T> {
         item: impl Into<Extern>,
     ) -> Result<&mut Self, Error> {
         let item = item.into();
-        store.as_context().inner.check_id(item.store_id());
+        store.as_context().inner.owns(item.store_id(), "item")?;
         self.insert(module, name, Definition::Extern(item))
     }
 

@@ -4,11 +4,16 @@
 //! runs with no platform at all; `Executable` and `Clock` are optional and
 //! the features needing them report an error when absent.
 //!
+//! `Memory`, `MemoryCreator`, `Executable` and `CodeMemory` are `unsafe`
+//! traits: the executor trusts what they report about raw memory, so each
+//! states in a `# Safety` section what an implementation must guarantee.
+//!
 //! Nothing OS-specific belongs here: implementations live in the
 //! `platform-*` crates or in the embedder's code.
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::fmt;
+use core::ptr::NonNull;
 
 /// Why a memory could not be created or grown.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,11 +54,25 @@ impl fmt::Display for MemoryError {
 
 /// The bytes behind one linear memory.
 ///
-/// # Contract
-/// `base()` points to `len()` readable and writable bytes that stay valid
-/// until the next call to `grow` (which may move them) or until the value is
-/// dropped. New bytes are zero.
-pub trait Memory: Send {
+/// # Safety
+/// The interpreter and compiled code read and write the bytes this trait
+/// describes through raw pointers, with no check beyond `len()`, so a wrong
+/// answer is undefined behaviour, not a wrong result. An implementation
+/// guarantees:
+/// - `base()` points to `len()` bytes that are readable, writable and
+///   initialised, and that nothing else accesses (no Rust reference into
+///   them is held by the implementation while the runtime may use them);
+///   they stay valid until the next `grow_to` (which may move them) or until
+///   the value is dropped. With `len() == 0`, `base()` may dangle but is
+///   non-null and aligned.
+/// - `base()` and `len()` change only inside `grow_to`; after `Ok` from
+///   `grow_to(n)`, `len()` is `n` (or unchanged when `n` was not larger);
+///   after `Err`, both are unchanged.
+/// - New bytes (from creation or growth) are zero.
+/// - The `guard_bytes()` bytes after `base() + len()` are reserved address
+///   space that faults on any access (compiled code leaves out bounds
+///   checks it covers), or `guard_bytes()` is 0.
+pub unsafe trait Memory: Send {
     /// The first byte.
     fn base(&self) -> *mut u8;
     /// Accessible bytes.
@@ -73,20 +92,46 @@ pub trait Memory: Send {
 }
 
 /// Makes [`Memory`] backings; one lives in each `Config`.
-pub trait MemoryCreator: Send + Sync {
+///
+/// # Safety
+/// Every backing returned holds exactly `initial` zeroed bytes (the runtime
+/// sizes data segments and bounds checks from the memory's type as well as
+/// from `len()`), and satisfies [`Memory`]'s contract.
+pub unsafe trait MemoryCreator: Send + Sync {
     /// A backing of `initial` bytes that can grow to `maximum` bytes.
     fn new_memory(&self, initial: usize, maximum: usize) -> Result<Box<dyn Memory>, MemoryError>;
 }
 
 /// A [`Memory`] on the global allocator: no guard pages, moves on growth.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct AllocMemory {
     bytes: Vec<u8>,
+    /// `bytes.as_mut_ptr()`, taken whenever `bytes` may have moved. The
+    /// runtime writes through this pointer, so it must come from a mutable
+    /// access (a pointer from `as_ptr()` only permits reads).
+    base: NonNull<u8>,
 }
 
-impl Memory for AllocMemory {
+impl Default for AllocMemory {
+    fn default() -> AllocMemory {
+        let mut bytes = Vec::new();
+        let base = NonNull::new(bytes.as_mut_ptr()).unwrap_or(NonNull::dangling());
+        AllocMemory { bytes, base }
+    }
+}
+
+// SAFETY: `base` points into `bytes`, which the value owns; moving the
+// value to another thread moves the allocation's only user with it.
+unsafe impl Send for AllocMemory {}
+
+// SAFETY: `base` is taken from `as_mut_ptr()` after every change of
+// `bytes`, which only `grow_to` makes; `Vec::resize` zeroes new bytes and
+// `len()` is the vector's length; `AllocMemory` never creates a reference
+// into the bytes (only `Vec` methods that do not touch the elements), and
+// has no guard pages.
+unsafe impl Memory for AllocMemory {
     fn base(&self) -> *mut u8 {
-        self.bytes.as_ptr() as *mut u8
+        self.base.as_ptr()
     }
     fn len(&self) -> usize {
         self.bytes.len()
@@ -97,6 +142,7 @@ impl Memory for AllocMemory {
             .try_reserve_exact(extra)
             .map_err(|_| MemoryError::OutOfMemory { requested: new_len })?;
         self.bytes.resize(new_len, 0);
+        self.base = NonNull::new(self.bytes.as_mut_ptr()).unwrap_or(NonNull::dangling());
         Ok(())
     }
 }
@@ -105,7 +151,9 @@ impl Memory for AllocMemory {
 #[derive(Debug, Default, Clone, Copy)]
 pub struct AllocMemoryCreator;
 
-impl MemoryCreator for AllocMemoryCreator {
+// SAFETY: a fresh `AllocMemory` grown to `initial` holds exactly `initial`
+// zeroed bytes, and `AllocMemory` keeps `Memory`'s contract (see there).
+unsafe impl MemoryCreator for AllocMemoryCreator {
     fn new_memory(&self, initial: usize, _maximum: usize) -> Result<Box<dyn Memory>, MemoryError> {
         let mut m = AllocMemory::default();
         m.grow_to(initial)?;
@@ -114,7 +162,17 @@ impl MemoryCreator for AllocMemoryCreator {
 }
 
 /// A region of code memory. It is writable or executable, never both.
-pub trait CodeMemory: Send + Sync {
+///
+/// # Safety
+/// Backends copy machine code to `base()` and then jump into it, so an
+/// implementation guarantees: `base()` points to `len()` bytes owned by
+/// this region until it is dropped (they never move); after `Ok` from
+/// `make_writable` they are writable (and not executable); after `Ok` from
+/// `make_executable` they are executable (and not writable) and the
+/// instruction cache holds no stale bytes for them; on `Err` the region is
+/// left inaccessible or in its previous state, never both writable and
+/// executable.
+pub unsafe trait CodeMemory: Send + Sync {
     /// The first byte.
     fn base(&self) -> *mut u8;
     /// Size in bytes.
@@ -131,7 +189,11 @@ pub trait CodeMemory: Send + Sync {
 }
 
 /// Allocates code memory for JIT backends.
-pub trait Executable: Send + Sync {
+///
+/// # Safety
+/// Every region returned is at least `len` bytes, writable, not shared with
+/// any other region, and satisfies [`CodeMemory`]'s contract.
+pub unsafe trait Executable: Send + Sync {
     /// A writable region of at least `len` bytes.
     fn allocate(&self, len: usize) -> Result<Box<dyn CodeMemory>, MemoryError>;
 }

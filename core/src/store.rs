@@ -1,7 +1,10 @@
 //! [`Store`]: the owner of every runtime object (functions, memories,
 //! tables, globals, instances, extern references) and of the host data `T`.
-//! Handles such as [`Func`](crate::Func) are plain indices into one store;
-//! using a handle with another store panics, as in wasmtime.
+//! Handles such as [`Func`](crate::Func) are plain indices into one store.
+//! Using a handle or reference with another store is an error from every
+//! operation that returns a `Result` (calls, `set`, `grow`, `define`,
+//! instantiation, values crossing a call), and a panic from the plain
+//! accessors (`ty`, `size`, `get`, `data`), as in wasmtime.
 //!
 //! The VM structures compiled code addresses (`VmMemory`, `VmTable`, global
 //! cells, `VmContext`) sit in [`Pinned`] heap cells so their addresses stay
@@ -209,12 +212,26 @@ pub(crate) struct StoreInner {
 }
 
 impl StoreInner {
+    /// For accessors that return no `Result`: using a handle with another
+    /// store is a bug in the embedder, reported as wasmtime does.
     #[track_caller]
     pub(crate) fn check_id(&self, id: StoreId) {
         assert!(
             self.id == id,
             "wasmbed: object used with a store it does not belong to"
         );
+    }
+
+    /// For operations that return a `Result`: a handle of another store is
+    /// an `ErrorKind::Usage` error, never a panic.
+    pub(crate) fn owns(&self, id: StoreId, what: &str) -> Result<(), Error> {
+        if self.id == id {
+            Ok(())
+        } else {
+            Err(Error::usage(alloc::format!(
+                "this {what} belongs to another store: handles and references cannot move between stores"
+            )))
+        }
     }
 
     pub(crate) fn alloc_memory(&mut self, ty: MemoryType) -> Result<u32, Error> {

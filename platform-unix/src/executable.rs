@@ -58,7 +58,9 @@ impl CodeAllocator {
     }
 }
 
-impl Executable for CodeAllocator {
+// SAFETY: each region is a fresh private mapping of at least `len` bytes,
+// writable and not executable until `make_executable`.
+unsafe impl Executable for CodeAllocator {
     fn allocate(&self, len: usize) -> Result<Box<dyn CodeMemory>, MemoryError> {
         Ok(Box::new(self.allocate_region(len)?))
     }
@@ -85,7 +87,11 @@ impl CodeRegion {
     }
 }
 
-impl CodeMemory for CodeRegion {
+// SAFETY: the region owns its mapping until drop and never moves it; the
+// protection switches change the whole region between read+write and
+// read+execute (never both), flushing the instruction cache on the way to
+// executable where the architecture needs it, and report failures.
+unsafe impl CodeMemory for CodeRegion {
     fn base(&self) -> *mut u8 {
         self.base
     }

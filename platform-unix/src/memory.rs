@@ -261,7 +261,14 @@ impl GuardedMemory {
     }
 }
 
-impl Memory for GuardedMemory {
+// SAFETY: `base..base + len` is committed read/write memory of the mapping
+// this value owns, and no reference into it is kept; only `grow_to`
+// changes `len` (to `new_len`) or `base` (by relocating, which copies the
+// bytes and then unmaps the old range); fresh pages come zeroed from the
+// OS and the tail of the last committed page is zeroed before it becomes
+// accessible; `guard_bytes` counts only reserved, inaccessible pages right
+// after `len`.
+unsafe impl Memory for GuardedMemory {
     fn base(&self) -> *mut u8 {
         self.base
     }
@@ -335,7 +342,9 @@ impl GuardedMemoryCreator {
     }
 }
 
-impl MemoryCreator for GuardedMemoryCreator {
+// SAFETY: `GuardedMemory::new` commits exactly `initial` accessible
+// (zeroed) bytes, and `GuardedMemory` keeps `Memory`'s contract.
+unsafe impl MemoryCreator for GuardedMemoryCreator {
     fn new_memory(&self, initial: usize, maximum: usize) -> Result<Box<dyn Memory>, MemoryError> {
         Ok(Box::new(GuardedMemory::new(self.config, initial, maximum)?))
     }

@@ -191,7 +191,7 @@ impl Func {
         results: &mut [Val],
     ) -> Result<(), Error> {
         let store = store.as_context_mut();
-        store.inner.check_id(self.store);
+        store.inner.owns(self.store, "function")?;
         let ty = self.ty(&*store);
         if params.len() != ty.params().len() {
             return Err(Error::usage(alloc::format!(
@@ -241,6 +241,7 @@ impl Func {
         &self,
         store: impl AsContext<Data = T>,
     ) -> Result<TypedFunc<P, R>, Error> {
+        store.as_context().inner.owns(self.store, "function")?;
         let ty = self.ty(&store);
         if !P::matches(ty.params()) || !R::matches(ty.results()) {
             return Err(Error::usage(alloc::format!(

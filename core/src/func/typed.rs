@@ -14,6 +14,12 @@ use core::marker::PhantomData;
 #[derive(Clone, Copy)]
 pub struct StoreToken(pub(crate) StoreId);
 
+fn foreign(what: &str) -> Error {
+    Error::usage(alloc::format!(
+        "a {what} value belongs to another store: references cannot move between stores"
+    ))
+}
+
 /// A Rust type that is a wasm value type.
 pub trait WasmTy: Sized + Send + Sync + 'static {
     /// The wasm type.
@@ -21,9 +27,11 @@ pub trait WasmTy: Sized + Send + Sync + 'static {
     /// Slots the value takes (two for `v128`).
     #[doc(hidden)]
     const SLOTS: usize = 1;
-    /// Into the slot encoding, `out[..Self::SLOTS]`.
+    /// Into the slot encoding, `out[..Self::SLOTS]`, for `store`: a
+    /// reference of another store is an error (its index would name some
+    /// unrelated object of this one).
     #[doc(hidden)]
-    fn into_slots(self, out: &mut [u64]);
+    fn into_slots(self, out: &mut [u64], store: StoreToken) -> Result<(), Error>;
     /// From the slot encoding, `slots[..Self::SLOTS]`.
     #[doc(hidden)]
     fn from_slots(slots: &[u64], store: StoreToken) -> Self;
@@ -36,9 +44,10 @@ macro_rules! wasm_ty {
                 ValType::$vt
             }
             #[inline]
-            fn into_slots(self, out: &mut [u64]) {
+            fn into_slots(self, out: &mut [u64], _: StoreToken) -> Result<(), Error> {
                 let $v = self;
                 out[0] = $into;
+                Ok(())
             }
             #[inline]
             fn from_slots(slots: &[u64], _: StoreToken) -> Self {
@@ -63,8 +72,13 @@ impl WasmTy for Option<Func> {
         ValType::FuncRef
     }
     #[inline]
-    fn into_slots(self, out: &mut [u64]) {
-        out[0] = self.map_or(0, |f| f.index as u64 + 1);
+    fn into_slots(self, out: &mut [u64], store: StoreToken) -> Result<(), Error> {
+        out[0] = match self {
+            None => 0,
+            Some(f) if f.store == store.0 => f.index as u64 + 1,
+            Some(_) => return Err(foreign("funcref")),
+        };
+        Ok(())
     }
     #[inline]
     fn from_slots(slots: &[u64], store: StoreToken) -> Self {
@@ -79,10 +93,11 @@ impl WasmTy for V128 {
     }
     const SLOTS: usize = 2;
     #[inline]
-    fn into_slots(self, out: &mut [u64]) {
+    fn into_slots(self, out: &mut [u64], _: StoreToken) -> Result<(), Error> {
         let v = self.as_u128();
         out[0] = v as u64;
         out[1] = (v >> 64) as u64;
+        Ok(())
     }
     #[inline]
     fn from_slots(slots: &[u64], _: StoreToken) -> Self {
@@ -95,8 +110,13 @@ impl WasmTy for Option<ExternRef> {
         ValType::ExternRef
     }
     #[inline]
-    fn into_slots(self, out: &mut [u64]) {
-        out[0] = self.map_or(0, |e| e.index as u64 + 1);
+    fn into_slots(self, out: &mut [u64], store: StoreToken) -> Result<(), Error> {
+        out[0] = match self {
+            None => 0,
+            Some(e) if e.store == store.0 => e.index as u64 + 1,
+            Some(_) => return Err(foreign("externref")),
+        };
+        Ok(())
     }
     #[inline]
     fn from_slots(slots: &[u64], store: StoreToken) -> Self {
@@ -115,9 +135,9 @@ pub trait WasmParams: Sized + Send + Sync + 'static {
     /// Number of slots the values take.
     #[doc(hidden)]
     fn slots() -> usize;
-    /// Writes the values into `slots[..Self::slots()]`.
+    /// Writes the values into `slots[..Self::slots()]` for `store`.
     #[doc(hidden)]
-    fn store(self, slots: &mut [u64]);
+    fn store(self, slots: &mut [u64], store: StoreToken) -> Result<(), Error>;
 }
 
 /// Result lists: `()`, a single `WasmTy`, or tuples of them.
@@ -133,9 +153,9 @@ pub trait WasmResults: Sized + Send + Sync + 'static {
     /// Reads the values from `slots[..Self::slots()]`.
     #[doc(hidden)]
     fn load(slots: &[u64], store: StoreToken) -> Self;
-    /// Writes the values into `slots[..Self::slots()]`.
+    /// Writes the values into `slots[..Self::slots()]` for `store`.
     #[doc(hidden)]
-    fn store(self, slots: &mut [u64]);
+    fn store(self, slots: &mut [u64], store: StoreToken) -> Result<(), Error>;
 }
 
 impl<A: WasmTy> WasmParams for A {
@@ -145,8 +165,8 @@ impl<A: WasmTy> WasmParams for A {
     fn slots() -> usize {
         A::SLOTS
     }
-    fn store(self, slots: &mut [u64]) {
-        self.into_slots(slots);
+    fn store(self, slots: &mut [u64], store: StoreToken) -> Result<(), Error> {
+        self.into_slots(slots, store)
     }
 }
 
@@ -163,8 +183,8 @@ impl<A: WasmTy> WasmResults for A {
     fn load(slots: &[u64], store: StoreToken) -> Self {
         A::from_slots(slots, store)
     }
-    fn store(self, slots: &mut [u64]) {
-        self.into_slots(slots);
+    fn store(self, slots: &mut [u64], store: StoreToken) -> Result<(), Error> {
+        self.into_slots(slots, store)
     }
 }
 
@@ -178,9 +198,10 @@ macro_rules! tuples {
                 0 $(+ $a::SLOTS)*
             }
             #[allow(unused_variables, unused_mut, unused_assignments)]
-            fn store(self, slots: &mut [u64]) {
+            fn store(self, slots: &mut [u64], store: StoreToken) -> Result<(), Error> {
                 let mut at = 0;
-                $( self.$i.into_slots(&mut slots[at..]); at += $a::SLOTS; )*
+                $( self.$i.into_slots(&mut slots[at..], store)?; at += $a::SLOTS; )*
+                Ok(())
             }
         }
 
@@ -204,9 +225,10 @@ macro_rules! tuples {
                 },)*)
             }
             #[allow(unused_variables, unused_mut, unused_assignments)]
-            fn store(self, slots: &mut [u64]) {
+            fn store(self, slots: &mut [u64], store: StoreToken) -> Result<(), Error> {
                 let mut at = 0;
-                $( self.$i.into_slots(&mut slots[at..]); at += $a::SLOTS; )*
+                $( self.$i.into_slots(&mut slots[at..], store)?; at += $a::SLOTS; )*
+                Ok(())
             }
         }
     };
@@ -255,7 +277,7 @@ impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
     /// Calls the function.
     pub fn call<T>(&self, mut store: impl AsContextMut<Data = T>, params: P) -> Result<R, Error> {
         let store = store.as_context_mut();
-        store.inner.check_id(self.func.store);
+        store.inner.owns(self.func.store, "function")?;
         let n = P::slots().max(R::slots());
         let mut buf = [0u64; 16];
         let mut heap;
@@ -265,7 +287,7 @@ impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
             heap = alloc::vec![0u64; n];
             &mut heap
         };
-        params.store(slots);
+        params.store(slots, StoreToken(store.inner.id))?;
         exec::call_func(store, self.func.index, slots)?;
         Ok(R::load(slots, StoreToken(store.inner.id)))
     }

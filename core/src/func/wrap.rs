@@ -65,8 +65,7 @@ macro_rules! into_func {
                         let mut i = 0;
                         $( let $a = $a::from_slots(&slots[i..], token); i += $a::SLOTS; )*
                         let r = (self)($($a),*).into_result()?;
-                        r.store(slots);
-                        Ok(())
+                        r.store(slots, token)
                     }),
                 }
             }
@@ -87,8 +86,7 @@ macro_rules! into_func {
                         let mut i = 0;
                         $( let $a = $a::from_slots(&slots[i..], token); i += $a::SLOTS; )*
                         let r = (self)(caller, $($a),*).into_result()?;
-                        r.store(slots);
-                        Ok(())
+                        r.store(slots, token)
                     }),
                 }
             }

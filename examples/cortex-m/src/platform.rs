@@ -74,7 +74,9 @@ impl Region {
 /// Creates [`RegionMemory`]s in a [`Region`].
 pub struct RegionCreator(pub &'static Region);
 
-impl MemoryCreator for RegionCreator {
+// SAFETY: a new `RegionMemory` starts empty and is grown to `initial`
+// bytes, which `grow_to` zeroes; `RegionMemory` keeps `Memory`'s contract.
+unsafe impl MemoryCreator for RegionCreator {
     fn new_memory(&self, initial: usize, _maximum: usize) -> Result<Box<dyn Memory>, MemoryError> {
         let region = self.0;
         let start = region.top.load(Ordering::Acquire);
@@ -95,7 +97,11 @@ pub struct RegionMemory {
     len: usize,
 }
 
-impl Memory for RegionMemory {
+// SAFETY: `start..start + len` is a range of the static region that
+// `move_top` handed to this memory alone (regions only hand out bytes above
+// their top), nothing else references it, and `grow_to` zeroes each new
+// byte; `base` never moves and there are no guard bytes.
+unsafe impl Memory for RegionMemory {
     fn base(&self) -> *mut u8 {
         // SAFETY: `start <= cap`, so this stays inside (or one past) the
         // region.
