@@ -233,6 +233,7 @@ impl Memory {
         offset: usize,
         buf: &mut [u8],
     ) -> Result<(), Error> {
+        store.as_context().inner.owns(self.store, "memory")?;
         let data = self.data(store.as_context_mut());
         let src = offset
             .checked_add(buf.len())
@@ -249,6 +250,7 @@ impl Memory {
         offset: usize,
         buf: &[u8],
     ) -> Result<(), Error> {
+        store.as_context().inner.owns(self.store, "memory")?;
         let data = self.data_mut(store.as_context_mut());
         let dst = offset
             .checked_add(buf.len())

@@ -124,6 +124,7 @@ impl<T: 'static> Linker<T> {
         module: &str,
         instance: Instance,
     ) -> Result<&mut Self, Error> {
+        store.as_context().inner.owns(instance.store, "instance")?;
         for (name, ext) in instance.exports(&store) {
             self.insert(module, &name, Definition::Extern(ext))?;
         }

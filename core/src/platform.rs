@@ -72,6 +72,19 @@ impl fmt::Display for MemoryError {
 /// - The `guard_bytes()` bytes after `base() + len()` are reserved address
 ///   space that faults on any access (compiled code leaves out bounds
 ///   checks it covers), or `guard_bytes()` is 0.
+///
+/// A safe `impl` does not compile, so a backing cannot claim bytes it does
+/// not own without saying so:
+///
+/// ```compile_fail
+/// use wasmbed_core::platform::{Memory, MemoryError};
+/// struct Claims;
+/// impl Memory for Claims {
+///     fn base(&self) -> *mut u8 { 0x1000 as *mut u8 }
+///     fn len(&self) -> usize { 65536 }
+///     fn grow_to(&mut self, _: usize) -> Result<(), MemoryError> { Ok(()) }
+/// }
+/// ```
 pub unsafe trait Memory: Send {
     /// The first byte.
     fn base(&self) -> *mut u8;
@@ -212,5 +225,35 @@ pub trait Clock: Send + Sync {
     /// [`resolution_nanos`](Self::resolution_nanos).
     fn wall_resolution_nanos(&self) -> u64 {
         self.resolution_nanos()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alloc_memory_is_written_through_base_and_keeps_bytes_across_growth() {
+        let mut m = AllocMemoryCreator.new_memory(16, 1 << 20).unwrap();
+        assert_eq!(m.len(), 16);
+        // SAFETY: `base()` points to `len()` writable bytes (the contract
+        // this test checks for `AllocMemory`).
+        unsafe {
+            assert_eq!(*m.base().add(15), 0, "new bytes are zero");
+            m.base().add(3).write(7);
+        }
+        m.grow_to(100_000).unwrap();
+        assert_eq!(m.len(), 100_000);
+        // SAFETY: as above; growth may move the bytes, and `base()` is
+        // read again after it.
+        unsafe {
+            assert_eq!(*m.base().add(3), 7, "contents survive a move");
+            assert_eq!(*m.base().add(99_999), 0);
+            m.base().add(99_999).write(1);
+        }
+        // Not larger: nothing changes.
+        m.grow_to(10).unwrap();
+        assert_eq!(m.len(), 100_000);
+        assert!(!AllocMemory::default().base().is_null());
     }
 }

@@ -293,10 +293,16 @@ pub(crate) fn dynamic_host_func<T: 'static>(
             f(caller, &params, &mut results)?;
             let mut at = 0;
             for (r, t) in results.iter().zip(ty2.results()) {
-                if r.ty() != *t || !r.belongs_to(id) {
+                if r.ty() != *t {
                     return Err(Error::usage(alloc::format!(
                         "host function returned {} where its type {ty2} says {t}",
                         r.ty()
+                    )));
+                }
+                if !r.belongs_to(id) {
+                    return Err(Error::usage(alloc::format!(
+                        "host function of type {ty2} returned a reference of another store: \
+                         references cannot move between stores"
                     )));
                 }
                 at += r.to_slots(&mut slots[at..]);

@@ -261,6 +261,12 @@ impl<P, R> Clone for TypedFunc<P, R> {
 }
 impl<P, R> Copy for TypedFunc<P, R> {}
 
+impl<P, R> core::fmt::Debug for TypedFunc<P, R> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_tuple("TypedFunc").field(&self.func).finish()
+    }
+}
+
 impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
     pub(crate) fn new(func: Func) -> Self {
         TypedFunc {
