@@ -150,7 +150,11 @@ unsafe impl Memory for AllocMemory {
         self.bytes.len()
     }
     fn grow_to(&mut self, new_len: usize) -> Result<(), MemoryError> {
-        let extra = new_len.saturating_sub(self.bytes.len());
+        // Never shrink: the runtime may hold the current length.
+        if new_len <= self.bytes.len() {
+            return Ok(());
+        }
+        let extra = new_len - self.bytes.len();
         self.bytes
             .try_reserve_exact(extra)
             .map_err(|_| MemoryError::OutOfMemory { requested: new_len })?;
