@@ -680,7 +680,8 @@ macro_rules! enter {
         // SAFETY: `callee` is a translated function of `instance`'s module
         // (the callers look it up there), alive as long as the store; it
         // is never mutated once translated.
-        let (frame_size, entry) = unsafe { ((*callee).frame_size as usize, (*callee).ops.as_ptr()) };
+        let (frame_size, entry) =
+            unsafe { ((*callee).frame_size as usize, (*callee).ops.as_ptr()) };
         let fp_off = $ctx.frame_offset($fp);
         let new_fp = fp_off + $base as usize;
         let need = new_fp + frame_size;
@@ -738,7 +739,11 @@ macro_rules! call_store_func {
                         // translation, which touches only that module.
                         let compiled = unsafe {
                             let target = (&(*$ctx.inner).instances)[instance as usize].ptr();
-                            (*target).module.inner.compiled(def).map(|f| f as *const CompiledFunc)
+                            (*target)
+                                .module
+                                .inner
+                                .compiled(def)
+                                .map(|f| f as *const CompiledFunc)
                         };
                         match compiled {
                             Ok(f) => f,
