@@ -277,22 +277,41 @@ macro_rules! handler_table {
 }
 for_each_op!(handler_table);
 
+/// The op `$n` ops after the one at `$ip` (`1`: the next op; `2`: the one
+/// after an op's `Extra`; more for `br_table`'s jump table).
+macro_rules! next {
+    ($ip:ident, $n:expr) => {{
+        let n: usize = $n;
+        // SAFETY: the translator ends every function with an op that does
+        // not fall through, and gives `Extra`s and jump tables the length
+        // their op reads, so the op `n` ahead is in the same op array
+        // (dispatch contract). `add` (not `wrapping_add`) lets LLVM keep
+        // the fall-through and the branch as two separate jumps.
+        unsafe { $ip.add(n) }
+    }};
+}
+
+/// The target of a branch at `$ip` by `$offset` ops.
+macro_rules! jump {
+    ($ip:ident, $offset:expr) => {{
+        let offset: i32 = $offset;
+        // SAFETY: translation resolves every branch offset to an op of the
+        // same function (dispatch contract).
+        unsafe { $ip.offset(offset as isize) }
+    }};
+}
+
 /// Ends a handler by running the op at `$ip` next.
-///
-/// Handlers compute their next `ip` with `wrapping_add`/`wrapping_offset`:
-/// the address arithmetic itself is then safe, and the one place that
-/// relies on it naming an op is this dispatch.
 #[cfg(wasmbed_tail_dispatch)]
 macro_rules! dispatch {
     ($ip:expr, $fp:expr, $mem:expr, $len:expr, $cd:expr, $ctx:expr) => {{
-        let (ip, fp, mem, len, cd): (Ip, Fp, Mem, usize, isize) = ($ip, $fp, $mem, $len, $cd);
-        let ctx: &mut Ctx<'_> = $ctx;
+        let ip: Ip = $ip;
         // SAFETY: the dispatch contract (module docs) is passed on: every
         // handler dispatches to an op of the function it leaves running
         // (the next op, a branch target, a callee's first op or a saved
         // return address) with that function's frame as `fp` and `mem`/`len`
         // reloaded wherever memory may have changed.
-        return unsafe { handler_of(ip)(ip, fp, mem, len, cd, ctx) };
+        return unsafe { handler_of(ip)(ip, $fp, $mem, $len, $cd, $ctx) };
     }};
 }
 
@@ -328,9 +347,10 @@ macro_rules! check {
             // The slow path is another handler reached by a tail call, so
             // this one stays free of calls (and of register saves).
             $ctx.poll_ip = $ip;
-            // SAFETY: `Poll` continues at `$target` under the dispatch
+            let target: Ip = $target;
+            // SAFETY: `Poll` continues at `target` under the dispatch
             // contract, which holds for it as for any dispatch.
-            return unsafe { Poll($target, $fp, $mem, $len, $cd, $ctx) };
+            return unsafe { Poll(target, $fp, $mem, $len, $cd, $ctx) };
         }
     }};
 }
@@ -373,14 +393,18 @@ macro_rules! handler {
 /// is of the named kind.
 macro_rules! fields {
     ($ip:ident, $name:ident { $($f:ident $(: $bind:ident)?),* }) => {
-        // SAFETY: the dispatch contract: `ip` points at an op.
-        let op: Op = unsafe { *$ip };
-        let Op::$name { $($f $(: $bind)?),* } = op else {
-            // SAFETY: handlers are reached only through `HANDLERS`, indexed
-            // by the op's own tag, so the op is of this handler's kind.
-            unsafe { unreachable_unchecked() }
+        // SAFETY: the dispatch contract: `ip` points at an op; handlers are
+        // reached only through `HANDLERS`, indexed by the op's own tag, so
+        // the op is of this handler's kind. (The pattern reads the op in
+        // place, field by field: copying the whole op first let LLVM load
+        // a branch's offset on both paths and merge the two dispatches.)
+        let ($(fields!(@name $f $($bind)?)),*) = unsafe {
+            let Op::$name { $($f $(: $bind)?),* } = *$ip else { unreachable_unchecked() };
+            ($(fields!(@name $f $($bind)?)),*)
         };
     };
+    (@name $f:ident) => { $f };
+    (@name $f:ident $bind:ident) => { $bind };
 }
 
 /// The operands of the `Extra` op that follows the op at `ip`.
@@ -476,7 +500,7 @@ macro_rules! unary {
             fields!(ip, $name { dst, src });
             let $a = <$t as SlotVal>::from_slot(slot!(fp, src));
             set_slot!(fp, dst, SlotVal::into_slot($e));
-            dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
         });
     )*};
 }
@@ -488,7 +512,7 @@ macro_rules! binary {
             let $a = <$ta as SlotVal>::from_slot(slot!(fp, lhs));
             let $b = <$tb as SlotVal>::from_slot(slot!(fp, rhs));
             set_slot!(fp, dst, SlotVal::into_slot($e));
-            dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
         });
     )*};
 }
@@ -505,7 +529,7 @@ macro_rules! binary_trapping {
                 Ok(v) => set_slot!(fp, dst, SlotVal::into_slot(v)),
                 Err(code) => trap!(ctx, ip, code),
             }
-            dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
         });
     )*};
 }
@@ -519,7 +543,7 @@ macro_rules! unary_trapping {
                 Ok(v) => set_slot!(fp, dst, SlotVal::into_slot(v)),
                 Err(code) => trap!(ctx, ip, code),
             }
-            dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
         });
     )*};
 }
@@ -531,19 +555,19 @@ macro_rules! branch_cmp {
             let $a = <$t as SlotVal>::from_slot(slot!(fp, lhs));
             let $b = <$t as SlotVal>::from_slot(slot!(fp, rhs));
             if $e {
-                dispatch!(ip.wrapping_offset(offset as isize), fp, mem, len, cd, ctx)
+                dispatch!(jump!(ip, offset), fp, mem, len, cd, ctx)
             }
-            dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
         });
         handler!($looped(ip, fp, mem, len, cd, ctx) {
             fields!(ip, $looped { lhs, rhs, offset });
             let $a = <$t as SlotVal>::from_slot(slot!(fp, lhs));
             let $b = <$t as SlotVal>::from_slot(slot!(fp, rhs));
             if $e {
-                check!(ctx, cd, ip, ip.wrapping_offset(offset as isize), fp, mem, len);
-                dispatch!(ip.wrapping_offset(offset as isize), fp, mem, len, cd, ctx)
+                check!(ctx, cd, ip, jump!(ip, offset), fp, mem, len);
+                dispatch!(jump!(ip, offset), fp, mem, len, cd, ctx)
             }
-            dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
         });
     )*};
 }
@@ -627,21 +651,21 @@ macro_rules! loads {
             let p = effective_added!(ctx, ip, fp, mem, len, base, index, offset, core::mem::size_of::<$t>() as u64);
             let $v = mem_read!(p, $t);
             set_slot!(fp, dst, $conv);
-            dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
         });
         handler!($name(ip, fp, mem, len, cd, ctx) {
             fields!(ip, $name { dst, addr, offset });
             let p = effective!(ctx, ip, fp, mem, len, addr, offset, core::mem::size_of::<$t>() as u64);
             let $v = mem_read!(p, $t);
             set_slot!(fp, dst, $conv);
-            dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
         });
         handler!($scaled(ip, fp, mem, len, cd, ctx) {
             fields!(ip, $scaled { dst, addr, shift, offset });
             let p = effective_scaled!(ctx, ip, fp, mem, len, addr, shift, offset, core::mem::size_of::<$t>() as u64);
             let $v = mem_read!(p, $t);
             set_slot!(fp, dst, $conv);
-            dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
         });
     )*};
 }
@@ -653,19 +677,19 @@ macro_rules! stores {
             fields!(ip, $added { base, index, value, offset });
             let p = effective_added!(ctx, ip, fp, mem, len, base, index, offset, core::mem::size_of::<$t>() as u64);
             mem_write!(p, $t, slot!(fp, value) as $t);
-            dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
         });
         handler!($name(ip, fp, mem, len, cd, ctx) {
             fields!(ip, $name { addr, value, offset });
             let p = effective!(ctx, ip, fp, mem, len, addr, offset, core::mem::size_of::<$t>() as u64);
             mem_write!(p, $t, slot!(fp, value) as $t);
-            dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
         });
         handler!($scaled(ip, fp, mem, len, cd, ctx) {
             fields!(ip, $scaled { addr, value, shift, offset });
             let p = effective_scaled!(ctx, ip, fp, mem, len, addr, shift, offset, core::mem::size_of::<$t>() as u64);
             mem_write!(p, $t, slot!(fp, value) as $t);
-            dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
         });
     )*};
 }
@@ -675,13 +699,11 @@ macro_rules! stores {
 macro_rules! enter {
     ($ip:ident, $fp:ident, $mem:ident, $len:ident, $cd:ident, $ctx:ident, $callee:expr, $base:expr, $instance:expr, $ret:expr) => {{
         let callee: *const CompiledFunc = $callee;
-        let instance: u32 = $instance;
         let ret: Ip = $ret;
         // SAFETY: `callee` is a translated function of `instance`'s module
         // (the callers look it up there), alive as long as the store; it
         // is never mutated once translated.
-        let (frame_size, entry) =
-            unsafe { ((*callee).frame_size as usize, (*callee).ops.as_ptr()) };
+        let frame_size = unsafe { (*callee).frame_size as usize };
         let fp_off = $ctx.frame_offset($fp);
         let new_fp = fp_off + $base as usize;
         let need = new_fp + frame_size;
@@ -696,6 +718,9 @@ macro_rules! enter {
             func: $ctx.cur,
             instance: $ctx.instance,
         });
+        // Read after the push, as for `Call` (`$instance` is
+        // `ctx.instance`) LLVM then drops the comparison.
+        let instance: u32 = $instance;
         if instance != $ctx.instance {
             // SAFETY: `ctx.inner` is the store (dispatch contract) and
             // `instance` the callee's own instance in it.
@@ -705,7 +730,13 @@ macro_rules! enter {
         $ctx.cur = callee;
         // SAFETY: the stack holds `need = new_fp + frame_size` slots (checked
         // or grown above), and `callee` is live (see above).
-        let fp = unsafe { init_frame($ctx.stack.as_mut_ptr().add(new_fp), &*callee) };
+        let (fp, entry) = unsafe {
+            let f = &*callee;
+            (
+                init_frame($ctx.stack.as_mut_ptr().add(new_fp), f),
+                f.ops.as_ptr(),
+            )
+        };
         dispatch!(entry, fp, $mem, $len, $cd, $ctx)
     }};
 }
@@ -872,7 +903,7 @@ handler!(I32AddShl(ip, fp, mem, len, cd, ctx) {
     fields!(ip, I32AddShl { dst, lhs, rhs, shift });
     let v = (slot!(fp, lhs) as u32).wrapping_add((slot!(fp, rhs) as u32) << (shift & 31));
     set_slot!(fp, dst, v as u64);
-    dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
 
 // ---- control ----
@@ -889,29 +920,29 @@ handler!(Extra(ip, fp, mem, len, cd, ctx) {
 
 handler!(Br(ip, fp, mem, len, cd, ctx) {
     fields!(ip, Br { offset });
-    dispatch!(ip.wrapping_offset(offset as isize), fp, mem, len, cd, ctx)
+    dispatch!(jump!(ip, offset), fp, mem, len, cd, ctx)
 });
 
 handler!(BrIfNez(ip, fp, mem, len, cd, ctx) {
     fields!(ip, BrIfNez { cond, offset });
     if slot!(fp, cond) as u32 != 0 {
-        dispatch!(ip.wrapping_offset(offset as isize), fp, mem, len, cd, ctx)
+        dispatch!(jump!(ip, offset), fp, mem, len, cd, ctx)
     }
-    dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
 
 handler!(BrIfEqz(ip, fp, mem, len, cd, ctx) {
     fields!(ip, BrIfEqz { cond, offset });
     if slot!(fp, cond) as u32 == 0 {
-        dispatch!(ip.wrapping_offset(offset as isize), fp, mem, len, cd, ctx)
+        dispatch!(jump!(ip, offset), fp, mem, len, cd, ctx)
     }
-    dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
 
 handler!(BrTable(ip, fp, mem, len, cd, ctx) {
     fields!(ip, BrTable { index, len: n });
     let i = (slot!(fp, index) as u32).min(n);
-    dispatch!(ip.wrapping_add(1 + i as usize), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1 + i as usize), fp, mem, len, cd, ctx)
 });
 
 branch_cmp! {
@@ -943,7 +974,7 @@ handler!(ConsumeFuel(ip, fp, mem, len, cd, ctx) {
         Some(left) => ctx.fuel = left,
         None => trap!(ctx, ip, TrapCode::OutOfFuel),
     }
-    dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
 
 /// Interruption flag and clock are consulted once per this many checks,
@@ -971,8 +1002,8 @@ fn poll_interrupt(ctx: &mut Ctx<'_>) -> bool {
 }
 
 handler!(Check(ip, fp, mem, len, cd, ctx) {
-    check!(ctx, cd, ip, ip.wrapping_add(1), fp, mem, len);
-    dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+    check!(ctx, cd, ip, next!(ip, 1), fp, mem, len);
+    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
 
 // Not an op: the slow half of `check!`, entered with `ip` at the op to
@@ -986,26 +1017,26 @@ handler!(Poll(ip, fp, mem, len, cd, ctx) {
 
 handler!(BrLoop(ip, fp, mem, len, cd, ctx) {
     fields!(ip, BrLoop { offset });
-    check!(ctx, cd, ip, ip.wrapping_offset(offset as isize), fp, mem, len);
-    dispatch!(ip.wrapping_offset(offset as isize), fp, mem, len, cd, ctx)
+    check!(ctx, cd, ip, jump!(ip, offset), fp, mem, len);
+    dispatch!(jump!(ip, offset), fp, mem, len, cd, ctx)
 });
 
 handler!(BrIfNezLoop(ip, fp, mem, len, cd, ctx) {
     fields!(ip, BrIfNezLoop { cond, offset });
     if slot!(fp, cond) as u32 != 0 {
-        check!(ctx, cd, ip, ip.wrapping_offset(offset as isize), fp, mem, len);
-        dispatch!(ip.wrapping_offset(offset as isize), fp, mem, len, cd, ctx)
+        check!(ctx, cd, ip, jump!(ip, offset), fp, mem, len);
+        dispatch!(jump!(ip, offset), fp, mem, len, cd, ctx)
     }
-    dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
 
 handler!(BrIfEqzLoop(ip, fp, mem, len, cd, ctx) {
     fields!(ip, BrIfEqzLoop { cond, offset });
     if slot!(fp, cond) as u32 == 0 {
-        check!(ctx, cd, ip, ip.wrapping_offset(offset as isize), fp, mem, len);
-        dispatch!(ip.wrapping_offset(offset as isize), fp, mem, len, cd, ctx)
+        check!(ctx, cd, ip, jump!(ip, offset), fp, mem, len);
+        dispatch!(jump!(ip, offset), fp, mem, len, cd, ctx)
     }
-    dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
 
 handler!(Return(ip, fp, mem, len, cd, ctx) {
@@ -1048,14 +1079,14 @@ handler!(Call(ip, fp, mem, len, cd, ctx) {
             }
         },
     };
-    enter!(ip, fp, mem, len, cd, ctx, callee, base, ctx.instance, ip.wrapping_add(1))
+    enter!(ip, fp, mem, len, cd, ctx, callee, base, ctx.instance, next!(ip, 1))
 });
 
 handler!(CallImport(ip, fp, mem, len, cd, ctx) {
     fields!(ip, CallImport { base, func });
     // SAFETY: `ctx.inst` is the live current instance.
     let f = unsafe { (&(*ctx.inst).funcs)[func as usize] };
-    call_store_func!(ip, fp, mem, len, cd, ctx, f, base, ip.wrapping_add(1))
+    call_store_func!(ip, fp, mem, len, cd, ctx, f, base, next!(ip, 1))
 });
 
 handler!(CallIndirect(ip, fp, mem, len, cd, ctx) {
@@ -1084,7 +1115,7 @@ handler!(CallIndirect(ip, fp, mem, len, cd, ctx) {
     if actual != expected {
         trap!(ctx, ip, TrapCode::BadSignature);
     }
-    call_store_func!(ip, fp, mem, len, cd, ctx, f, base, ip.wrapping_add(2))
+    call_store_func!(ip, fp, mem, len, cd, ctx, f, base, next!(ip, 2))
 });
 
 // ---- variables, references ----
@@ -1092,14 +1123,14 @@ handler!(CallIndirect(ip, fp, mem, len, cd, ctx) {
 handler!(Copy(ip, fp, mem, len, cd, ctx) {
     fields!(ip, Copy { dst, src });
     set_slot!(fp, dst, slot!(fp, src));
-    dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
 
 handler!(Select(ip, fp, mem, len, cd, ctx) {
     fields!(ip, Select { dst, cond, a, b });
     let v = if slot!(fp, cond) as u32 != 0 { slot!(fp, a) } else { slot!(fp, b) };
     set_slot!(fp, dst, v);
-    dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
 
 handler!(GlobalGet(ip, fp, mem, len, cd, ctx) {
@@ -1108,7 +1139,7 @@ handler!(GlobalGet(ip, fp, mem, len, cd, ctx) {
     // entry for it: the live cell of that global in this store.
     let v = unsafe { **ctx.globals.add(global as usize) };
     set_slot!(fp, dst, v);
-    dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
 
 handler!(GlobalSet(ip, fp, mem, len, cd, ctx) {
@@ -1117,7 +1148,7 @@ handler!(GlobalSet(ip, fp, mem, len, cd, ctx) {
     // SAFETY: as in `GlobalGet`; cells are written only through these raw
     // pointers while code runs.
     unsafe { **ctx.globals.add(global as usize) = v };
-    dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
 
 handler!(RefFunc(ip, fp, mem, len, cd, ctx) {
@@ -1125,7 +1156,7 @@ handler!(RefFunc(ip, fp, mem, len, cd, ctx) {
     // SAFETY: `ctx.inst` is the live current instance.
     let f = unsafe { (&(*ctx.inst).funcs)[func as usize] };
     set_slot!(fp, dst, f as u64 + 1);
-    dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
 
 // ---- memory ----
@@ -1169,7 +1200,7 @@ handler!(MemorySize(ip, fp, mem, len, cd, ctx) {
         (&(*ctx.inner).memories)[m as usize].get().ty.page_size_log2
     };
     set_slot!(fp, dst, len as u64 >> log2);
-    dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
 
 /// `memory.grow` of the current instance's memory 0: the old size in
@@ -1214,7 +1245,7 @@ handler!(MemoryGrow(ip, fp, mem, len, cd, ctx) {
     };
     (mem, len) = ctx.memory();
     set_slot!(fp, dst, res as u64);
-    dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
 
 handler!(MemoryFill(ip, fp, mem, len, cd, ctx) {
@@ -1225,7 +1256,7 @@ handler!(MemoryFill(ip, fp, mem, len, cd, ctx) {
     }
     // SAFETY: `d + n <= len`, checked above: the bytes are in memory 0.
     unsafe { ptr::write_bytes(mem.add(d as usize), v, n as usize) };
-    dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
 
 handler!(MemoryCopy(ip, fp, mem, len, cd, ctx) {
@@ -1237,7 +1268,7 @@ handler!(MemoryCopy(ip, fp, mem, len, cd, ctx) {
     // SAFETY: both ranges end at or below `len`, checked above; `copy`
     // allows them to overlap, as `memory.copy` does.
     unsafe { ptr::copy(mem.add(s as usize), mem.add(d as usize), n as usize) };
-    dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
 
 handler!(MemoryInit(ip, fp, mem, len, cd, ctx) {
@@ -1259,7 +1290,7 @@ handler!(MemoryInit(ip, fp, mem, len, cd, ctx) {
     // SAFETY: both ranges are in bounds, checked above, and a data segment
     // (module bytes) never aliases linear memory.
     unsafe { ptr::copy_nonoverlapping(bytes.as_ptr().add(s as usize), mem.add(d as usize), n as usize) };
-    dispatch!(ip.wrapping_add(2), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 2), fp, mem, len, cd, ctx)
 });
 
 handler!(DataDrop(ip, fp, mem, len, cd, ctx) {
@@ -1268,7 +1299,7 @@ handler!(DataDrop(ip, fp, mem, len, cd, ctx) {
     // `Pinned::ptr`) and no reference into the instance is live, so this
     // write through it is the only access; `segment` is validated.
     unsafe { (&mut (*ctx.inst).data_dropped)[segment as usize] = true };
-    dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
 
 // ---- tables ----
@@ -1284,7 +1315,7 @@ handler!(TableGet(ip, fp, mem, len, cd, ctx) {
     // SAFETY: `i < length`, checked above.
     let v = unsafe { *t.base.add(i as usize) };
     set_slot!(fp, dst, v);
-    dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
 
 handler!(TableSet(ip, fp, mem, len, cd, ctx) {
@@ -1298,7 +1329,7 @@ handler!(TableSet(ip, fp, mem, len, cd, ctx) {
     let v = slot!(fp, value);
     // SAFETY: `i < length`, checked above.
     unsafe { *t.base.add(i as usize) = v };
-    dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
 
 handler!(TableSize(ip, fp, mem, len, cd, ctx) {
@@ -1306,7 +1337,7 @@ handler!(TableSize(ip, fp, mem, len, cd, ctx) {
     // SAFETY: a validated table immediate.
     let t = unsafe { table(ctx, t) };
     set_slot!(fp, dst, t.length as u64);
-    dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
 
 /// `table.grow` of the current instance's table `t`: the old size, or
@@ -1348,7 +1379,7 @@ handler!(TableGrow(ip, fp, mem, len, cd, ctx) {
         }
     };
     set_slot!(fp, dst, res as u64);
-    dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
 
 handler!(TableFill(ip, fp, mem, len, cd, ctx) {
@@ -1362,7 +1393,7 @@ handler!(TableFill(ip, fp, mem, len, cd, ctx) {
     // SAFETY: `d + n <= length`, checked above; the slice is the only
     // reference to these elements while it lives.
     unsafe { core::slice::from_raw_parts_mut(t.base.add(d as usize), n as usize).fill(v) };
-    dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
 
 handler!(TableCopy(ip, fp, mem, len, cd, ctx) {
@@ -1377,7 +1408,7 @@ handler!(TableCopy(ip, fp, mem, len, cd, ctx) {
     // SAFETY: both ranges are in bounds, checked above. `dt` and `st` may
     // be one table: `copy` allows overlap, and only raw pointers are used.
     unsafe { ptr::copy(stab.base.add(s as usize), dtab.base.add(d as usize), n as usize) };
-    dispatch!(ip.wrapping_add(2), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 2), fp, mem, len, cd, ctx)
 });
 
 handler!(TableInit(ip, fp, mem, len, cd, ctx) {
@@ -1396,7 +1427,7 @@ handler!(TableInit(ip, fp, mem, len, cd, ctx) {
     // SAFETY: both ranges are in bounds, checked above; a segment is its
     // own allocation, never a table's.
     unsafe { ptr::copy_nonoverlapping(items.as_ptr().add(s as usize), t.base.add(d as usize), n as usize) };
-    dispatch!(ip.wrapping_add(2), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 2), fp, mem, len, cd, ctx)
 });
 
 handler!(ElemDrop(ip, fp, mem, len, cd, ctx) {
@@ -1405,7 +1436,7 @@ handler!(ElemDrop(ip, fp, mem, len, cd, ctx) {
     // while no reference into the instance is live (tables hold copies of
     // the segment's references, never pointers into it).
     unsafe { (&mut (*ctx.inst).elems)[segment as usize] = Default::default() };
-    dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
 
 // ---- numeric ----

@@ -66,14 +66,14 @@ macro_rules! set_slot128 {
 handler!(pub(super) V128Copy(ip, fp, mem, len, cd, ctx) {
     fields!(ip, V128Copy { dst, src });
     set_slot128!(fp, dst, slot128!(fp, src));
-    dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
 
 handler!(pub(super) V128Select(ip, fp, mem, len, cd, ctx) {
     fields!(ip, V128Select { dst, cond, a, b });
     let v = if slot!(fp, cond) as u32 != 0 { slot128!(fp, a) } else { slot128!(fp, b) };
     set_slot128!(fp, dst, v);
-    dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
 
 handler!(pub(super) V128GlobalGet(ip, fp, mem, len, cd, ctx) {
@@ -86,7 +86,7 @@ handler!(pub(super) V128GlobalGet(ip, fp, mem, len, cd, ctx) {
         *cell as u128 | (*cell.add(1) as u128) << 64
     };
     set_slot128!(fp, dst, v);
-    dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
 
 handler!(pub(super) V128GlobalSet(ip, fp, mem, len, cd, ctx) {
@@ -99,20 +99,20 @@ handler!(pub(super) V128GlobalSet(ip, fp, mem, len, cd, ctx) {
         *cell = v as u64;
         *cell.add(1) = (v >> 64) as u64;
     }
-    dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
 
 handler!(pub(super) I8x16Shuffle(ip, fp, mem, len, cd, ctx) {
     fields!(ip, I8x16Shuffle { dst, lhs, rhs, lanes });
     let lanes = slot128!(fp, lanes).to_le_bytes();
     set_slot128!(fp, dst, simd::i8x16_shuffle(slot128!(fp, lhs), slot128!(fp, rhs), lanes));
-    dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
 
 handler!(pub(super) V128Bitselect(ip, fp, mem, len, cd, ctx) {
     fields!(ip, V128Bitselect { dst, a, b, c });
     set_slot128!(fp, dst, simd::v128_bitselect(slot128!(fp, a), slot128!(fp, b), slot128!(fp, c)));
-    dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
 
 /// Loads of `$t` bytes converted to a `v128` by `$conv`.
@@ -123,7 +123,7 @@ macro_rules! simd_loads {
             let p = effective!(ctx, ip, fp, mem, len, addr, offset, core::mem::size_of::<$t>() as u64);
             let $v = mem_read!(p, $t);
             set_slot128!(fp, dst, $conv);
-            dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
         });
     )*};
 }
@@ -148,7 +148,7 @@ handler!(pub(super) V128Store(ip, fp, mem, len, cd, ctx) {
     fields!(ip, V128Store { addr, value, offset });
     let p = effective!(ctx, ip, fp, mem, len, addr, offset, 16);
     mem_write!(p, u128, slot128!(fp, value));
-    dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
 
 /// Lane loads: `$n` bytes from memory into lane `lane` (from the trailing
@@ -168,7 +168,7 @@ macro_rules! simd_load_lanes {
             // it below 16).
             unsafe { ptr::copy_nonoverlapping(p as *const u8, bytes.as_mut_ptr().add(at), $n) };
             set_slot128!(fp, dst, u128::from_le_bytes(bytes));
-            dispatch!(ip.wrapping_add(2), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 2), fp, mem, len, cd, ctx)
         });
     )*};
 }
@@ -190,7 +190,7 @@ macro_rules! simd_store_lanes {
             let at = (lane as usize * $n) & 15;
             // SAFETY: as in the lane loads, in the other direction.
             unsafe { ptr::copy_nonoverlapping(bytes.as_ptr().add(at), p, $n) };
-            dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
         });
     )*};
 }
@@ -207,7 +207,7 @@ macro_rules! simd_unary {
         handler!(pub(super) $name(ip, fp, mem, len, cd, ctx) {
             fields!(ip, $name { dst, src });
             set_slot128!(fp, dst, simd::$f(slot128!(fp, src)));
-            dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
         });
     )*};
 }
@@ -217,7 +217,7 @@ macro_rules! simd_binary {
         handler!(pub(super) $name(ip, fp, mem, len, cd, ctx) {
             fields!(ip, $name { dst, lhs, rhs });
             set_slot128!(fp, dst, simd::$f(slot128!(fp, lhs), slot128!(fp, rhs)));
-            dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
         });
     )*};
 }
@@ -228,7 +228,7 @@ macro_rules! simd_reduce {
         handler!(pub(super) $name(ip, fp, mem, len, cd, ctx) {
             fields!(ip, $name { dst, src });
             set_slot!(fp, dst, simd::$f(slot128!(fp, src)) as u32 as u64);
-            dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
         });
     )*};
 }
@@ -239,7 +239,7 @@ macro_rules! simd_shift {
         handler!(pub(super) $name(ip, fp, mem, len, cd, ctx) {
             fields!(ip, $name { dst, lhs, rhs });
             set_slot128!(fp, dst, simd::$f(slot128!(fp, lhs), slot!(fp, rhs) as u32 as i32));
-            dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
         });
     )*};
 }
@@ -249,7 +249,7 @@ macro_rules! simd_splat {
         handler!(pub(super) $name(ip, fp, mem, len, cd, ctx) {
             fields!(ip, $name { dst, src });
             set_slot128!(fp, dst, simd::$f(<$t as SlotVal>::from_slot(slot!(fp, src))));
-            dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
         });
     )*};
 }
@@ -259,7 +259,7 @@ macro_rules! simd_extract {
         handler!(pub(super) $name(ip, fp, mem, len, cd, ctx) {
             fields!(ip, $name { dst, src, lane });
             set_slot!(fp, dst, SlotVal::into_slot(simd::$f(slot128!(fp, src), lane)));
-            dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
         });
     )*};
 }
@@ -270,7 +270,7 @@ macro_rules! simd_replace {
             fields!(ip, $name { dst, src, val, lane });
             let x = <$t as SlotVal>::from_slot(slot!(fp, val));
             set_slot128!(fp, dst, simd::$f(slot128!(fp, src), lane, x));
-            dispatch!(ip.wrapping_add(1), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
         });
     )*};
 }
