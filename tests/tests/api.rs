@@ -391,7 +391,7 @@ fn table_copy_within_one_table_and_dropped_segments() {
     let load = instance
         .get_typed_func::<(), i32, _>(&store, "load")
         .unwrap();
-    let mut table = |store: &mut Store<()>| -> Vec<i32> {
+    let table = |store: &mut Store<()>| -> Vec<i32> {
         (0..8).map(|i| at.call(&mut *store, i).unwrap()).collect()
     };
 

@@ -398,6 +398,8 @@ macro_rules! fields {
         // the op is of this handler's kind. (The pattern reads the op in
         // place, field by field: copying the whole op first let LLVM load
         // a branch's offset on both paths and merge the two dispatches.)
+        // (With one field the tuple is a parenthesised name.)
+        #[allow(unused_parens)]
         let ($(fields!(@name $f $($bind)?)),*) = unsafe {
             let Op::$name { $($f $(: $bind)?),* } = *$ip else { unreachable_unchecked() };
             ($(fields!(@name $f $($bind)?)),*)
