@@ -67,6 +67,7 @@ unsafe impl<T: Send> Send for Pinned<T> {}
 // SAFETY: shared access only hands out `&T`.
 unsafe impl<T: Sync> Sync for Pinned<T> {}
 
+#[derive(Clone, Copy)]
 pub(crate) enum FuncEntity {
     Wasm {
         instance: u32,

@@ -312,6 +312,124 @@ fn long_loops_run_in_constant_host_stack() {
 }
 
 #[test]
+fn table_grow_loops_run_in_constant_host_stack() {
+    // `table.grow` asks the store's limiter, a call; kept out of line, the
+    // handler still dispatches by a jump (inlined, it did not: a loop like
+    // this one grew the host stack by a frame per iteration).
+    let handle = std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(|| {
+            let (mut store, instance) = instantiate(
+                r#"(module (table 0 funcref)
+                    (func (export "spin") (param $n i32) (result i32) (local $sum i32)
+                      (loop $l
+                        (local.set $sum (i32.add (local.get $sum)
+                          (table.grow (ref.null func) (i32.const 0))))
+                        (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+                      (local.get $sum)))"#,
+            );
+            let spin = instance
+                .get_typed_func::<i32, i32, _>(&store, "spin")
+                .unwrap();
+            spin.call(&mut store, 1_000_000).unwrap()
+        })
+        .unwrap();
+    // Growing by 0 returns the old size, 0, every time.
+    assert_eq!(handle.join().unwrap(), 0);
+}
+
+/// One table as both source and destination of `table.copy` (overlapping,
+/// both directions), and `elem.drop`/`data.drop` followed by `table.init`/
+/// `memory.init`: the ops whose handlers write tables and instance state,
+/// here so that the Miri run of this file checks their pointer use.
+#[test]
+fn table_copy_within_one_table_and_dropped_segments() {
+    let (mut store, instance) = instantiate(
+        r#"(module
+            (type $r (func (result i32)))
+            (table $t 8 funcref)
+            (memory 1)
+            (func $f0 (result i32) (i32.const 10))
+            (func $f1 (result i32) (i32.const 11))
+            (func $f2 (result i32) (i32.const 12))
+            (func $f3 (result i32) (i32.const 13))
+            (elem $e func $f0 $f1 $f2 $f3)
+            (data $d "\01\02\03\04")
+            (func (export "table_init") (param $d i32) (param $s i32) (param $n i32)
+              (table.init $t $e (local.get $d) (local.get $s) (local.get $n)))
+            (func (export "copy") (param $d i32) (param $s i32) (param $n i32)
+              (table.copy $t $t (local.get $d) (local.get $s) (local.get $n)))
+            ;; the function at `i` as its result, or -1 for null
+            (func (export "at") (param $i i32) (result i32)
+              (if (result i32) (ref.is_null (table.get $t (local.get $i)))
+                (then (i32.const -1))
+                (else (call_indirect $t (type $r) (local.get $i)))))
+            (func (export "elem_drop") (elem.drop $e))
+            (func (export "memory_init") (param $d i32) (param $s i32) (param $n i32)
+              (memory.init $d (local.get $d) (local.get $s) (local.get $n)))
+            (func (export "data_drop") (data.drop $d))
+            (func (export "load") (result i32) (i32.load (i32.const 0))))"#,
+    );
+    let table_init = instance
+        .get_typed_func::<(i32, i32, i32), (), _>(&store, "table_init")
+        .unwrap();
+    let copy = instance
+        .get_typed_func::<(i32, i32, i32), (), _>(&store, "copy")
+        .unwrap();
+    let at = instance
+        .get_typed_func::<i32, i32, _>(&store, "at")
+        .unwrap();
+    let elem_drop = instance
+        .get_typed_func::<(), (), _>(&store, "elem_drop")
+        .unwrap();
+    let memory_init = instance
+        .get_typed_func::<(i32, i32, i32), (), _>(&store, "memory_init")
+        .unwrap();
+    let data_drop = instance
+        .get_typed_func::<(), (), _>(&store, "data_drop")
+        .unwrap();
+    let load = instance
+        .get_typed_func::<(), i32, _>(&store, "load")
+        .unwrap();
+    let table = |store: &mut Store<()>| -> Vec<i32> {
+        (0..8).map(|i| at.call(&mut *store, i).unwrap()).collect()
+    };
+
+    table_init.call(&mut store, (0, 0, 4)).unwrap();
+    assert_eq!(table(&mut store), [10, 11, 12, 13, -1, -1, -1, -1]);
+    // Destination above the source: copied from the end backwards.
+    copy.call(&mut store, (2, 0, 4)).unwrap();
+    assert_eq!(table(&mut store), [10, 11, 10, 11, 12, 13, -1, -1]);
+    // Destination below the source: copied from the start forwards.
+    copy.call(&mut store, (0, 1, 5)).unwrap();
+    assert_eq!(table(&mut store), [11, 10, 11, 12, 13, 13, -1, -1]);
+    copy.call(&mut store, (0, 0, 8)).unwrap();
+    assert_eq!(table(&mut store), [11, 10, 11, 12, 13, 13, -1, -1]);
+    // Out of bounds: a trap, and nothing is written.
+    let err = copy.call(&mut store, (7, 0, 2)).unwrap_err();
+    assert_eq!(err.trap_code(), Some(TrapCode::TableOutOfBounds));
+    assert_eq!(table(&mut store), [11, 10, 11, 12, 13, 13, -1, -1]);
+
+    // A dropped element segment is empty: only a zero-length init fits.
+    elem_drop.call(&mut store, ()).unwrap();
+    elem_drop.call(&mut store, ()).unwrap();
+    table_init.call(&mut store, (0, 0, 0)).unwrap();
+    let err = table_init.call(&mut store, (0, 0, 1)).unwrap_err();
+    assert_eq!(err.trap_code(), Some(TrapCode::TableOutOfBounds));
+    assert_eq!(table(&mut store), [11, 10, 11, 12, 13, 13, -1, -1]);
+
+    // The same for data segments and memory.
+    memory_init.call(&mut store, (0, 0, 4)).unwrap();
+    assert_eq!(load.call(&mut store, ()).unwrap(), 0x0403_0201);
+    data_drop.call(&mut store, ()).unwrap();
+    data_drop.call(&mut store, ()).unwrap();
+    memory_init.call(&mut store, (0, 0, 0)).unwrap();
+    let err = memory_init.call(&mut store, (0, 1, 1)).unwrap_err();
+    assert_eq!(err.trap_code(), Some(TrapCode::MemoryOutOfBounds));
+    assert_eq!(load.call(&mut store, ()).unwrap(), 0x0403_0201);
+}
+
+#[test]
 fn functions_too_large_for_the_interpreter_are_errors_not_panics() {
     let locals = "i32 ".repeat(40_000);
     let wat = format!(r#"(module (func (export "f") (local {locals})) (func (export "g")))"#);

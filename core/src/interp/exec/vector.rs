@@ -1,14 +1,20 @@
 //! Handlers of the `v128` ops. A `v128` sits in two consecutive frame
 //! slots, low half first; the lane semantics come from `interp::simd`, so
 //! this module only moves values between slots, memory and those
-//! functions. Its `unsafe` rests on the invariants in the parent's docs.
+//! functions. Its `unsafe` rests on the dispatch contract in the parent's
+//! docs, through the same macros (`fields!`, `slot!`, `mem_read!`, ...)
+//! plus `slot128!`/`set_slot128!` for the two-slot values.
 use super::*;
 use crate::interp::simd::{self, V128};
 
+/// Reads the `v128` in slots `s` and `s + 1` of the frame at `fp`.
+///
+/// # Safety
+/// `s` is the first slot of a `v128` operand of an op of the function whose
+/// frame `fp` is (so both slots are inside the frame).
 #[inline(always)]
 unsafe fn get128(fp: Fp, s: u16) -> V128 {
-    // SAFETY: module invariants: a `v128` operand's two slots are inside
-    // the frame. On little-endian AArch64 the low slot's bytes come first,
+    // SAFETY: the caller's promise. On little-endian AArch64 the low slot's bytes come first,
     // so the pair is the `u128` itself and one `ldr q` reads it; on x86-64
     // LLVM already turns the two-slot form into one vector load where the
     // op wants one, and the `u128` load measured slower (callgrind).
@@ -21,9 +27,13 @@ unsafe fn get128(fp: Fp, s: u16) -> V128 {
     }
 }
 
+/// Writes `v` to slots `s` and `s + 1` of the frame at `fp`.
+///
+/// # Safety
+/// As for [`get128`].
 #[inline(always)]
 unsafe fn set128(fp: Fp, s: u16, v: V128) {
-    // SAFETY: as for `get128`.
+    // SAFETY: the caller's promise.
     unsafe {
         if cfg!(all(target_arch = "aarch64", target_endian = "little")) {
             ptr::write_unaligned(fp.add(s as usize) as *mut u128, v);
@@ -34,47 +44,75 @@ unsafe fn set128(fp: Fp, s: u16, v: V128) {
     }
 }
 
+/// Reads the `v128` operand at slot `$s` of the running frame.
+macro_rules! slot128 {
+    ($fp:ident, $s:expr) => {{
+        let s: u16 = $s;
+        // SAFETY: `s` is a `v128` operand of the op being run, so both its
+        // slots are inside the frame `fp` (dispatch contract).
+        unsafe { get128($fp, s) }
+    }};
+}
+
+/// Writes the `v128` result at slot `$s` of the running frame.
+macro_rules! set_slot128 {
+    ($fp:ident, $s:expr, $v:expr) => {{
+        let (s, v): (u16, V128) = ($s, $v);
+        // SAFETY: as in `slot128!`.
+        unsafe { set128($fp, s, v) }
+    }};
+}
+
 handler!(pub(super) V128Copy(ip, fp, mem, len, cd, ctx) {
     fields!(ip, V128Copy { dst, src });
-    set128(fp, dst, get128(fp, src));
-    dispatch!(ip.add(1), fp, mem, len, cd, ctx)
+    set_slot128!(fp, dst, slot128!(fp, src));
+    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
 
 handler!(pub(super) V128Select(ip, fp, mem, len, cd, ctx) {
     fields!(ip, V128Select { dst, cond, a, b });
-    let v = if get(fp, cond) as u32 != 0 { get128(fp, a) } else { get128(fp, b) };
-    set128(fp, dst, v);
-    dispatch!(ip.add(1), fp, mem, len, cd, ctx)
+    let v = if slot!(fp, cond) as u32 != 0 { slot128!(fp, a) } else { slot128!(fp, b) };
+    set_slot128!(fp, dst, v);
+    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
 
 handler!(pub(super) V128GlobalGet(ip, fp, mem, len, cd, ctx) {
     fields!(ip, V128GlobalGet { dst, global });
-    // Global cells are two slots wide (see `GlobalEntity`).
-    let cell = *ctx.globals.add(global as usize);
-    set(fp, dst, *cell);
-    set(fp, dst + 1, *cell.add(1));
-    dispatch!(ip.add(1), fp, mem, len, cd, ctx)
+    // SAFETY: `global` is a validated global index, so `ctx.globals` has
+    // an entry for it: the live cell of that global, two slots wide (see
+    // `GlobalEntity`).
+    let v = unsafe {
+        let cell = *ctx.globals.add(global as usize);
+        *cell as u128 | (*cell.add(1) as u128) << 64
+    };
+    set_slot128!(fp, dst, v);
+    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
 
 handler!(pub(super) V128GlobalSet(ip, fp, mem, len, cd, ctx) {
     fields!(ip, V128GlobalSet { src, global });
-    let cell = *ctx.globals.add(global as usize);
-    *cell = get(fp, src);
-    *cell.add(1) = get(fp, src + 1);
-    dispatch!(ip.add(1), fp, mem, len, cd, ctx)
+    let v = slot128!(fp, src);
+    // SAFETY: as in `V128GlobalGet`; cells are written only through these
+    // raw pointers while code runs.
+    unsafe {
+        let cell = *ctx.globals.add(global as usize);
+        *cell = v as u64;
+        *cell.add(1) = (v >> 64) as u64;
+    }
+    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
 
 handler!(pub(super) I8x16Shuffle(ip, fp, mem, len, cd, ctx) {
     fields!(ip, I8x16Shuffle { dst, lhs, rhs, lanes });
-    let lanes = get128(fp, lanes).to_le_bytes();
-    set128(fp, dst, simd::i8x16_shuffle(get128(fp, lhs), get128(fp, rhs), lanes));
-    dispatch!(ip.add(1), fp, mem, len, cd, ctx)
+    let lanes = slot128!(fp, lanes).to_le_bytes();
+    set_slot128!(fp, dst, simd::i8x16_shuffle(slot128!(fp, lhs), slot128!(fp, rhs), lanes));
+    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
 
 handler!(pub(super) V128Bitselect(ip, fp, mem, len, cd, ctx) {
     fields!(ip, V128Bitselect { dst, a, b, c });
-    set128(fp, dst, simd::v128_bitselect(get128(fp, a), get128(fp, b), get128(fp, c)));
-    dispatch!(ip.add(1), fp, mem, len, cd, ctx)
+    set_slot128!(fp, dst, simd::v128_bitselect(slot128!(fp, a), slot128!(fp, b), slot128!(fp, c)));
+    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
 
 /// Loads of `$t` bytes converted to a `v128` by `$conv`.
@@ -83,9 +121,9 @@ macro_rules! simd_loads {
         handler!(pub(super) $name(ip, fp, mem, len, cd, ctx) {
             fields!(ip, $name { dst, addr, offset });
             let p = effective!(ctx, ip, fp, mem, len, addr, offset, core::mem::size_of::<$t>() as u64);
-            let $v = <$t>::from_le(ptr::read_unaligned(p as *const $t));
-            set128(fp, dst, $conv);
-            dispatch!(ip.add(1), fp, mem, len, cd, ctx)
+            let $v = mem_read!(p, $t);
+            set_slot128!(fp, dst, $conv);
+            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
         });
     )*};
 }
@@ -109,8 +147,8 @@ simd_loads! {
 handler!(pub(super) V128Store(ip, fp, mem, len, cd, ctx) {
     fields!(ip, V128Store { addr, value, offset });
     let p = effective!(ctx, ip, fp, mem, len, addr, offset, 16);
-    ptr::write_unaligned(p as *mut u128, get128(fp, value).to_le());
-    dispatch!(ip.add(1), fp, mem, len, cd, ctx)
+    mem_write!(p, u128, slot128!(fp, value));
+    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
 
 /// Lane loads: `$n` bytes from memory into lane `lane` (from the trailing
@@ -119,15 +157,18 @@ macro_rules! simd_load_lanes {
     ($($name:ident: $n:expr;)*) => {$(
         handler!(pub(super) $name(ip, fp, mem, len, cd, ctx) {
             fields!(ip, $name { dst, addr, src, offset });
-            let Op::Extra { a: lane, .. } = *ip.add(1) else { unreachable_unchecked() };
+            let (lane, _) = extra!(ip);
             let p = effective!(ctx, ip, fp, mem, len, addr, offset, $n);
-            let mut bytes = get128(fp, src).to_le_bytes();
+            let mut bytes = slot128!(fp, src).to_le_bytes();
             // Validation bounds the lane; the mask keeps the copy inside
             // `bytes` regardless.
             let at = (lane as usize * $n) & 15;
-            ptr::copy_nonoverlapping(p as *const u8, bytes.as_mut_ptr().add(at), $n);
-            set128(fp, dst, u128::from_le_bytes(bytes));
-            dispatch!(ip.add(2), fp, mem, len, cd, ctx)
+            // SAFETY: `effective!` checked the `$n` bytes at `p`; `at + $n`
+            // is at most 16 (`$n` is a lane width and `at` a multiple of
+            // it below 16).
+            unsafe { ptr::copy_nonoverlapping(p as *const u8, bytes.as_mut_ptr().add(at), $n) };
+            set_slot128!(fp, dst, u128::from_le_bytes(bytes));
+            dispatch!(next!(ip, 2), fp, mem, len, cd, ctx)
         });
     )*};
 }
@@ -145,10 +186,11 @@ macro_rules! simd_store_lanes {
         handler!(pub(super) $name(ip, fp, mem, len, cd, ctx) {
             fields!(ip, $name { addr, value, lane, offset });
             let p = effective!(ctx, ip, fp, mem, len, addr, offset, $n);
-            let bytes = get128(fp, value).to_le_bytes();
+            let bytes = slot128!(fp, value).to_le_bytes();
             let at = (lane as usize * $n) & 15;
-            ptr::copy_nonoverlapping(bytes.as_ptr().add(at), p, $n);
-            dispatch!(ip.add(1), fp, mem, len, cd, ctx)
+            // SAFETY: as in the lane loads, in the other direction.
+            unsafe { ptr::copy_nonoverlapping(bytes.as_ptr().add(at), p, $n) };
+            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
         });
     )*};
 }
@@ -164,8 +206,8 @@ macro_rules! simd_unary {
     ($($name:ident => $f:ident;)*) => {$(
         handler!(pub(super) $name(ip, fp, mem, len, cd, ctx) {
             fields!(ip, $name { dst, src });
-            set128(fp, dst, simd::$f(get128(fp, src)));
-            dispatch!(ip.add(1), fp, mem, len, cd, ctx)
+            set_slot128!(fp, dst, simd::$f(slot128!(fp, src)));
+            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
         });
     )*};
 }
@@ -174,8 +216,8 @@ macro_rules! simd_binary {
     ($($name:ident => $f:ident;)*) => {$(
         handler!(pub(super) $name(ip, fp, mem, len, cd, ctx) {
             fields!(ip, $name { dst, lhs, rhs });
-            set128(fp, dst, simd::$f(get128(fp, lhs), get128(fp, rhs)));
-            dispatch!(ip.add(1), fp, mem, len, cd, ctx)
+            set_slot128!(fp, dst, simd::$f(slot128!(fp, lhs), slot128!(fp, rhs)));
+            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
         });
     )*};
 }
@@ -185,8 +227,8 @@ macro_rules! simd_reduce {
     ($($name:ident => $f:ident;)*) => {$(
         handler!(pub(super) $name(ip, fp, mem, len, cd, ctx) {
             fields!(ip, $name { dst, src });
-            set(fp, dst, simd::$f(get128(fp, src)) as u32 as u64);
-            dispatch!(ip.add(1), fp, mem, len, cd, ctx)
+            set_slot!(fp, dst, simd::$f(slot128!(fp, src)) as u32 as u64);
+            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
         });
     )*};
 }
@@ -196,8 +238,8 @@ macro_rules! simd_shift {
     ($($name:ident => $f:ident;)*) => {$(
         handler!(pub(super) $name(ip, fp, mem, len, cd, ctx) {
             fields!(ip, $name { dst, lhs, rhs });
-            set128(fp, dst, simd::$f(get128(fp, lhs), get(fp, rhs) as u32 as i32));
-            dispatch!(ip.add(1), fp, mem, len, cd, ctx)
+            set_slot128!(fp, dst, simd::$f(slot128!(fp, lhs), slot!(fp, rhs) as u32 as i32));
+            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
         });
     )*};
 }
@@ -206,8 +248,8 @@ macro_rules! simd_splat {
     ($($name:ident: $t:ty => $f:ident;)*) => {$(
         handler!(pub(super) $name(ip, fp, mem, len, cd, ctx) {
             fields!(ip, $name { dst, src });
-            set128(fp, dst, simd::$f(<$t as SlotVal>::from_slot(get(fp, src))));
-            dispatch!(ip.add(1), fp, mem, len, cd, ctx)
+            set_slot128!(fp, dst, simd::$f(<$t as SlotVal>::from_slot(slot!(fp, src))));
+            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
         });
     )*};
 }
@@ -216,8 +258,8 @@ macro_rules! simd_extract {
     ($($name:ident => $f:ident;)*) => {$(
         handler!(pub(super) $name(ip, fp, mem, len, cd, ctx) {
             fields!(ip, $name { dst, src, lane });
-            set(fp, dst, SlotVal::into_slot(simd::$f(get128(fp, src), lane)));
-            dispatch!(ip.add(1), fp, mem, len, cd, ctx)
+            set_slot!(fp, dst, SlotVal::into_slot(simd::$f(slot128!(fp, src), lane)));
+            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
         });
     )*};
 }
@@ -226,9 +268,9 @@ macro_rules! simd_replace {
     ($($name:ident: $t:ty => $f:ident;)*) => {$(
         handler!(pub(super) $name(ip, fp, mem, len, cd, ctx) {
             fields!(ip, $name { dst, src, val, lane });
-            let x = <$t as SlotVal>::from_slot(get(fp, val));
-            set128(fp, dst, simd::$f(get128(fp, src), lane, x));
-            dispatch!(ip.add(1), fp, mem, len, cd, ctx)
+            let x = <$t as SlotVal>::from_slot(slot!(fp, val));
+            set_slot128!(fp, dst, simd::$f(slot128!(fp, src), lane, x));
+            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
         });
     )*};
 }
