@@ -91,9 +91,8 @@ impl Guest {
 
     fn errno<P: wasmbed::WasmParams>(&mut self, name: &str, p: P) -> Option<Errno> {
         let raw: i32 = self.call(name, p);
-        (raw != 0).then(|| {
-            Errno::from_raw(raw as u16).unwrap_or_else(|| panic!("{name}: errno {raw}"))
-        })
+        (raw != 0)
+            .then(|| Errno::from_raw(raw as u16).unwrap_or_else(|| panic!("{name}: errno {raw}")))
     }
 }
 
@@ -163,10 +162,22 @@ fn sizes_and_offsets_past_the_largest_file_fail_and_change_nothing() {
         // The cursor may sit at the largest offset, but not beyond it or
         // before 0, and a write there would pass the largest size.
         assert_eq!(g.errno("seek", (fd, max, SET)), None, "{name}");
-        assert_eq!(g.errno("seek", (fd, 1i64, CUR)), Some(Errno::Inval), "{name}");
-        assert_eq!(g.errno("seek", (fd, max, CUR)), Some(Errno::Inval), "{name}");
+        assert_eq!(
+            g.errno("seek", (fd, 1i64, CUR)),
+            Some(Errno::Inval),
+            "{name}"
+        );
+        assert_eq!(
+            g.errno("seek", (fd, max, CUR)),
+            Some(Errno::Inval),
+            "{name}"
+        );
         assert_eq!(g.errno("write", fd), Some(Errno::Fbig), "{name}: fd_write");
-        assert_eq!(g.errno("seek", (fd, -1i64, SET)), Some(Errno::Inval), "{name}");
+        assert_eq!(
+            g.errno("seek", (fd, -1i64, SET)),
+            Some(Errno::Inval),
+            "{name}"
+        );
         assert_eq!(g.errno("seek", (fd, 0i64, CUR)), None, "{name}");
         assert_eq!(g.call::<(), i64>("result64", ()), max, "{name}: the cursor");
 

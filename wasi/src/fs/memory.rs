@@ -520,9 +520,7 @@ impl Tree {
         // The file now holds `end` bytes, so both bounds fit a usize.
         let range = usize::try_from(offset).map_err(|_| Errno::Fbig)?
             ..usize::try_from(end).map_err(|_| Errno::Fbig)?;
-        data.get_mut(range)
-            .ok_or(Errno::Io)?
-            .copy_from_slice(buf);
+        data.get_mut(range).ok_or(Errno::Io)?.copy_from_slice(buf);
         let node = self.node_mut(ino)?;
         node.mtim = now;
         node.ctim = now;
