@@ -59,6 +59,9 @@ const GUEST: &str = r#"(module
   (func (export "result64") (result i64) (i64.load (i32.const 64))))"#;
 
 const CONTENTS: &[u8] = b"hello";
+
+/// Reads `f.txt` back from outside the guest.
+type ReadBack = Box<dyn Fn() -> Vec<u8>>;
 const SET: i32 = 0;
 const CUR: i32 = 1;
 
@@ -101,7 +104,7 @@ fn sizes_and_offsets_past_the_largest_file_fail_and_change_nothing() {
     let engine = Engine::default();
     let module = Module::new(&engine, GUEST).expect("the guest compiles");
     for &backend in Backend::ALL {
-        let (fs, read_back): (Arc<dyn FileSystem>, Box<dyn Fn() -> Vec<u8>>) = match backend {
+        let (fs, read_back): (Arc<dyn FileSystem>, ReadBack) = match backend {
             Backend::Host => {
                 let dir = scratch_dir("sizes");
                 std::fs::write(dir.join("f.txt"), CONTENTS).unwrap();
