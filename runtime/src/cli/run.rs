@@ -247,7 +247,7 @@ fn audit_failure(audits: &[AuditStatus], args: &RunArgs) -> Option<String> {
         .map_or_else(|| "the audit log".to_string(), |p| p.display().to_string());
     Some(format!(
         "--audit {file}: an audit record could not be written ({error}); \
-         file operations failed with EIO from then on and the run is not complete"
+         the guest's file operations failed with EIO from then on"
     ))
 }
 
