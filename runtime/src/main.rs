@@ -9,7 +9,7 @@ Exit status:
   0    the program ran to completion (or every wast directive passed)
   N    the program called WASI proc_exit(N)
   1    the module could not be read, compiled, linked or instantiated,
-       or a wast directive failed
+       a wast directive failed, or an --audit record could not be written
   2    the command line was wrong
   134  the program trapped, ran out of --fuel or hit --timeout (the trap
        and its wasm backtrace go to stderr)";

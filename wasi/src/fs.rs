@@ -25,6 +25,25 @@ pub mod memory;
 pub mod readonly;
 pub mod subdir;
 
+/// The largest file size, and so the largest offset a byte can be written
+/// at: POSIX's `off_t` is a signed 64-bit number, and host kernels refuse
+/// sizes and offsets past it. WASI passes sizes and offsets as `u64`, so a
+/// guest's `-1` arrives as `u64::MAX`; sizes and write ends beyond this
+/// are `EFBIG` on every filesystem.
+pub const MAX_FILE_SIZE: u64 = i64::MAX as u64;
+
+/// Where a write of `len` bytes at `offset` ends. An empty write changes
+/// nothing, so it may be anywhere; any other write ending past
+/// [`MAX_FILE_SIZE`] (or past `u64::MAX`) is `EFBIG`, as POSIX's `pwrite`
+/// at or beyond the offset maximum.
+pub fn write_end(offset: u64, len: u64) -> Result<u64> {
+    match offset.checked_add(len) {
+        Some(end) if end <= MAX_FILE_SIZE => Ok(end),
+        _ if len == 0 => Ok(offset),
+        _ => Err(Errno::Fbig),
+    }
+}
+
 /// A tree of directories and files that can be mounted into a guest.
 pub trait FileSystem: Send + Sync {
     /// The root directory: what the guest sees at the mount point.
@@ -157,11 +176,13 @@ pub trait File: Send + Sync {
     fn read_at(&self, _buf: &mut [u8], _offset: u64) -> Result<usize> {
         Err(Errno::Nosys)
     }
-    /// Writes at `offset`, extending the file (with zeros) as needed.
+    /// Writes at `offset`, extending the file (with zeros) as needed;
+    /// `EFBIG` when the write would end past [`MAX_FILE_SIZE`].
     fn write_at(&self, _buf: &[u8], _offset: u64) -> Result<usize> {
         Err(Errno::Nosys)
     }
-    /// Truncates or extends to `size` bytes.
+    /// Truncates or extends to `size` bytes (`EFBIG` past
+    /// [`MAX_FILE_SIZE`]).
     fn set_size(&self, _size: u64) -> Result<()> {
         Err(Errno::Nosys)
     }
@@ -178,9 +199,9 @@ pub trait File: Send + Sync {
         self.sync()
     }
     /// Makes sure bytes `offset..offset + len` are allocated, growing the
-    /// file if it is shorter.
+    /// file if it is shorter (`EFBIG` past [`MAX_FILE_SIZE`]).
     fn allocate(&self, offset: u64, len: u64) -> Result<()> {
-        let end = offset.checked_add(len).ok_or(Errno::Fbig)?;
+        let end = write_end(offset, len)?;
         if end > self.stat()?.size {
             self.set_size(end)?;
         }

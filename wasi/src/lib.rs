@@ -6,7 +6,8 @@
 //! through cap-std), an in-memory tree ([`fs::memory::MemoryFs`], usable
 //! without `std`), or either of those wrapped read-only
 //! ([`fs::readonly::ReadOnlyFs`]) or audited ([`fs::audit::AuditFs`]: every
-//! operation recorded, an allow/deny policy enforced). Paths are resolved
+//! operation recorded before the guest sees its result, an allow/deny
+//! policy enforced; a sink that fails stops the mount with `EIO`). Paths are resolved
 //! in one place ([`path`]), so no backend can be talked out of its mount.
 //!
 //! ```no_run

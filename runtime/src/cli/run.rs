@@ -7,13 +7,18 @@
 //! HOST:GUEST[:ro]` (wazero's), `--tmpfs GUEST` (an empty in-memory
 //! directory). `--audit FILE` records every filesystem operation of every
 //! mount as JSON lines, and `--deny GUEST_PREFIX[=OPS]` refuses operations
-//! under a path with `EACCES` (audited like the rest).
+//! under a path with `EACCES` (audited like the rest). A run never goes on
+//! unaudited: once a record cannot be written, file operations fail with
+//! `EIO` and the run fails (exit code 1, the audit file and the OS error on
+//! stderr) however the guest ended.
 use super::limits::LimitArgs;
 use crate::{Engine, Error, ErrorKind, Linker, Module, Store, Val, ValType};
 use clap::Args;
 use std::path::PathBuf;
 use std::sync::Arc;
-use wasmbed_wasi::fs::audit::{AuditFs, AuditSink, JsonLines, Ops, Policy};
+use wasmbed_wasi::fs::audit::{
+    AuditError, AuditFs, AuditRecord, AuditSink, AuditStatus, JsonLines, Ops, Policy,
+};
 use wasmbed_wasi::fs::memory::MemoryFs;
 use wasmbed_wasi::fs::readonly::ReadOnlyFs;
 use wasmbed_wasi::fs::FileSystem;
@@ -64,7 +69,9 @@ pub struct WasiArgs {
     #[arg(long)]
     pub inherit_env: bool,
     /// Append every filesystem operation of every mount to FILE as JSON
-    /// lines: {"op":"open_read","path":"/data/a.txt","result":"ok"}.
+    /// lines: {"op":"open_read","path":"/data/a.txt","result":"ok"}. If a
+    /// line cannot be written, file operations fail with EIO from then on
+    /// and the run fails (exit status 1).
     #[arg(long, value_name = "FILE")]
     pub audit: Option<PathBuf>,
     /// Refuse operations under the guest path PREFIX with EACCES. OPS is a
@@ -229,7 +236,24 @@ fn environment(args: &RunArgs) -> Result<Vec<(String, String)>, String> {
     Ok(env)
 }
 
-fn build_wasi(args: &RunArgs) -> Result<WasiCtx, String> {
+/// The first lost audit record of any audited mount, as the error the run
+/// ends with.
+fn audit_failure(audits: &[AuditStatus], args: &RunArgs) -> Option<String> {
+    let error: AuditError = audits.iter().find_map(AuditStatus::error)?;
+    let file = args
+        .wasi
+        .audit
+        .as_ref()
+        .map_or_else(|| "the audit log".to_string(), |p| p.display().to_string());
+    Some(format!(
+        "--audit {file}: an audit record could not be written ({error}); \
+         the guest's file operations failed with EIO from then on"
+    ))
+}
+
+/// The guest's WASI context, and the status of each audited mount (to
+/// check when the run ends).
+fn build_wasi(args: &RunArgs) -> Result<(WasiCtx, Vec<AuditStatus>), String> {
     let mut mounts = Vec::new();
     for d in &args.wasi.dirs {
         mounts.push(parse_dir(d)?);
@@ -264,6 +288,7 @@ fn build_wasi(args: &RunArgs) -> Result<WasiCtx, String> {
         builder.env(k, v);
     }
     builder.inherit_stdio();
+    let mut audits = Vec::new();
     for mount in mounts {
         let (fs, guest): (Arc<dyn FileSystem>, String) = match mount {
             MountSpec::Host {
@@ -281,19 +306,21 @@ fn build_wasi(args: &RunArgs) -> Result<WasiCtx, String> {
             MountSpec::Memory { guest } => (Arc::new(MemoryFs::new()), guest),
         };
         let fs: Arc<dyn FileSystem> = match &sink {
-            Some(sink) => Arc::new(AuditFs::with_policy(
-                fs,
-                &guest,
-                sink.clone(),
-                policy.clone(),
-            )),
+            Some(sink) => {
+                let audited = AuditFs::with_policy(fs, &guest, sink.clone(), policy.clone());
+                audits.push(audited.status());
+                Arc::new(audited)
+            }
             None => fs,
         };
-        builder
-            .preopen_arc(fs, &guest)
-            .map_err(|e| format!("cannot mount {guest}: {e}"))?;
+        if let Err(e) = builder.preopen_arc(fs, &guest) {
+            // Mounting records the opening of the root: a sink that fails
+            // already then is the error to report, not the EIO it caused.
+            return Err(audit_failure(&audits, args)
+                .unwrap_or_else(|| format!("cannot mount {guest}: {e}")));
+        }
     }
-    Ok(builder.build())
+    Ok((builder.build(), audits))
 }
 
 /// Opens a host directory as a mount.
@@ -315,7 +342,9 @@ fn host_dir(host: &std::path::Path) -> Result<MemoryFs, String> {
 struct NoSink;
 
 impl AuditSink for NoSink {
-    fn record(&self, _record: &wasmbed_wasi::fs::audit::AuditRecord) {}
+    fn record(&self, _record: &AuditRecord) -> Result<(), AuditError> {
+        Ok(())
+    }
 }
 
 fn run(args: &RunArgs) -> Result<Ended, Error> {
@@ -324,16 +353,32 @@ fn run(args: &RunArgs) -> Result<Ended, Error> {
     limits.configure(&mut config);
     let engine = Engine::new(&config);
     let module = Module::from_file(&engine, &args.module)?;
-    let ctx = build_wasi(args).map_err(Error::msg)?;
-    let mut linker = Linker::new(&engine);
+    let (ctx, audits) = build_wasi(args).map_err(Error::msg)?;
+    let ended = run_guest(args, &engine, &module, ctx, &limits);
+    // A lost record fails the run whatever the guest made of the EIO it
+    // got, even if it then exited with 0.
+    match audit_failure(&audits, args) {
+        Some(msg) => Err(Error::msg(msg)),
+        None => ended,
+    }
+}
+
+fn run_guest(
+    args: &RunArgs,
+    engine: &Engine,
+    module: &Module,
+    ctx: WasiCtx,
+    limits: &super::limits::Limits,
+) -> Result<Ended, Error> {
+    let mut linker = Linker::new(engine);
     wasmbed_wasi::add_to_linker(&mut linker, |cx: &mut WasiCtx| cx)?;
-    let mut store = Store::new(&engine, ctx);
+    let mut store = Store::new(engine, ctx);
     limits.apply(&mut store)?;
     let exited = |e: Error| match wasmbed_wasi::exit_code(&e) {
         Some(code) => Ok(Ended::Exited(code)),
         None => Err(e),
     };
-    let instance = match linker.instantiate(&mut store, &module) {
+    let instance = match linker.instantiate(&mut store, module) {
         Ok(i) => i,
         Err(e) => return exited(e),
     };

@@ -3,7 +3,9 @@
 //! of an in-memory filesystem at fd 4. Paths come from a small alphabet
 //! with `..`, `.`, empty components, absolute paths, symbolic links that
 //! point outside (relative and absolute), long names, NUL bytes and bytes
-//! that are not UTF-8. Everything outside each preopen (names, kinds,
+//! that are not UTF-8; sizes and offsets (`fd_filestat_set_size`,
+//! `fd_pwrite`, `fd_pread`, `fd_seek`, `fd_allocate`) are small or at the
+//! top of the `u64` and `i64` ranges. Everything outside each preopen (names, kinds,
 //! sizes, contents, link targets, modification times) is snapshotted before
 //! and after: any change is a finding, and so is a WASI call that traps.
 //!
@@ -35,6 +37,10 @@ const IMPORTS: &[(&str, &str)] = &[
     ("fd_readdir", "i32 i32 i32 i64 i32"),
     ("fd_filestat_set_size", "i32 i64"),
     ("fd_close", "i32"),
+    ("fd_pwrite", "i32 i32 i32 i64 i32"),
+    ("fd_pread", "i32 i32 i32 i64 i32"),
+    ("fd_seek", "i32 i64 i32 i32"),
+    ("fd_allocate", "i32 i64 i64"),
 ];
 
 /// Where the host puts arguments in guest memory.
@@ -358,6 +364,36 @@ fn pick_fd(u: &mut Unstructured<'_>, fds: &[i32]) -> arbitrary::Result<i32> {
     Ok(*u.choose(fds)?)
 }
 
+/// A descriptor for the calls on files: half the time the newest one,
+/// which is most likely a file the sequence just opened.
+fn pick_file_fd(u: &mut Unstructured<'_>, fds: &[i32]) -> arbitrary::Result<i32> {
+    match fds.last() {
+        Some(&fd) if fd > 4 && u.arbitrary()? => Ok(fd),
+        _ => pick_fd(u, fds),
+    }
+}
+
+/// A size or offset for the calls that take one: mostly small, else at
+/// the top of the `u64` range (a guest's negative numbers) or around
+/// `i64::MAX` (the largest file size), where sums used to overflow.
+fn size(u: &mut Unstructured<'_>) -> arbitrary::Result<i64> {
+    Ok(match u.int_in_range(0..=5)? {
+        0 => -u.int_in_range(1..=64)?,
+        1 => i64::MAX - u.int_in_range(0..=64)?,
+        2 => i64::MIN + u.int_in_range(0..=64)?,
+        3 => u.arbitrary()?,
+        _ => u.int_in_range(0..=100)?,
+    })
+}
+
+/// Puts `data` in guest memory at `BUF` and an iovec for it at `IOVEC`.
+fn put_iovec(store: &mut Store<WasiCtx>, memory: Memory, data: &[u8]) {
+    let mem = memory.data_mut(store);
+    mem[BUF..BUF + data.len()].copy_from_slice(data);
+    mem[IOVEC..IOVEC + 4].copy_from_slice(&(BUF as u32).to_le_bytes());
+    mem[IOVEC + 4..IOVEC + 8].copy_from_slice(&(data.len() as u32).to_le_bytes());
+}
+
 fn lookup_flags(u: &mut Unstructured<'_>) -> arbitrary::Result<i32> {
     // Bit 0: follow symbolic links; rarely anything else.
     Ok(if u.ratio(1, 20)? {
@@ -382,7 +418,7 @@ fn run_op(
     let a = path(u, host_root)?;
     let (pa, la) = put(store, PATH_A, &a);
     use Val::{I32, I64};
-    let (name, args): (&str, Vec<Val>) = match u.int_in_range(0..=13)? {
+    let (name, args): (&str, Vec<Val>) = match u.int_in_range(0..=17)? {
         0 => {
             let fd = pick_fd(u, fds)?;
             let oflags = u.int_in_range(0..=15)?; // creat, directory, excl, trunc
@@ -493,11 +529,7 @@ fn run_op(
             let data: Vec<u8> = (0..u.int_in_range(0..=64)?)
                 .map(|_| u.arbitrary())
                 .collect::<Result<_, _>>()?;
-            put(store, BUF, &data);
-            let mut iov = Vec::new();
-            iov.extend_from_slice(&(BUF as u32).to_le_bytes());
-            iov.extend_from_slice(&(data.len() as u32).to_le_bytes());
-            put(store, IOVEC, &iov);
+            put_iovec(store, memory, &data);
             (
                 "fd_write",
                 vec![
@@ -520,7 +552,41 @@ fn run_op(
         }
         12 => (
             "fd_filestat_set_size",
-            vec![I32(pick_fd(u, fds)?), I64(u.int_in_range(0..=100)?)],
+            vec![I32(pick_file_fd(u, fds)?), I64(size(u)?)],
+        ),
+        14 | 15 => {
+            let data: Vec<u8> = (0..u.int_in_range(0..=64)?)
+                .map(|_| u.arbitrary())
+                .collect::<Result<_, _>>()?;
+            put_iovec(store, memory, &data);
+            let args = vec![
+                I32(pick_file_fd(u, fds)?),
+                I32(IOVEC as i32),
+                I32(1),
+                I64(size(u)?),
+                I32(OUT as i32),
+            ];
+            (
+                if u.arbitrary()? {
+                    "fd_pwrite"
+                } else {
+                    "fd_pread"
+                },
+                args,
+            )
+        }
+        16 => {
+            let args = vec![
+                I32(pick_file_fd(u, fds)?),
+                I64(size(u)?),
+                I32(u.int_in_range(0..=3)?),
+                I32(OUT as i32),
+            ];
+            ("fd_seek", args)
+        }
+        17 => (
+            "fd_allocate",
+            vec![I32(pick_file_fd(u, fds)?), I64(size(u)?), I64(size(u)?)],
         ),
         _ => {
             // Never close the preopens: the run would just stop there.

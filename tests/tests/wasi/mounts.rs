@@ -2,11 +2,15 @@
 //! on the read-only mount fails as on a read-only POSIX mount and changes
 //! nothing; on the audited mount every operation is recorded (compared
 //! line for line with `guests/mounts.audit`) and the policy denies
-//! `/audited/private`, also when reached through a symbolic link.
+//! `/audited/private`, also when reached through a symbolic link. And a
+//! `.wat` guest on an audited mount whose sink fails part way: the guest
+//! ignores the `EIO`s and exits 0, the filesystem saw nothing after the
+//! failure, and the embedder learns of it from the mount's status.
 use crate::guests::{check_golden, fixture_root, guests_dir};
-use crate::harness::{copy_tree, scratch_dir, Backend, RunSpec};
+use crate::harness::{copy_tree, run, scratch_dir, Backend, RunSpec};
 use std::sync::{Arc, Mutex};
-use wasmbed_wasi::fs::audit::{AuditFs, AuditLog, Ops, Policy};
+use wasmbed::{Engine, Module};
+use wasmbed_wasi::fs::audit::{AuditError, AuditFs, AuditLog, AuditRecord, AuditSink, Ops, Policy};
 use wasmbed_wasi::fs::host::HostFs;
 use wasmbed_wasi::fs::memory::MemoryFs;
 use wasmbed_wasi::fs::readonly::ReadOnlyFs;
@@ -100,4 +104,70 @@ fn read_only_and_audited_mounts() {
             b.name()
         );
     }
+}
+
+/// Keeps `good` records, then fails as a full disk would.
+struct FailingSink {
+    good: usize,
+    log: AuditLog,
+}
+
+impl AuditSink for FailingSink {
+    fn record(&self, record: &AuditRecord) -> Result<(), AuditError> {
+        if self.log.records().len() >= self.good {
+            return Err(AuditError::new("No space left on device (os error 28)"));
+        }
+        self.log.record(record)
+    }
+}
+
+/// Makes the directories `a`, `b` and `c` on its mount, ignoring every
+/// errno, then exits with 0.
+const IGNORES_ERRNOS: &str = r#"(module
+  (import "wasi_snapshot_preview1" "path_create_directory"
+    (func $mkdir (param i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 0) "abc")
+  (func (export "_start")
+    (drop (call $mkdir (i32.const 3) (i32.const 0) (i32.const 1)))
+    (drop (call $mkdir (i32.const 3) (i32.const 1) (i32.const 1)))
+    (drop (call $mkdir (i32.const 3) (i32.const 2) (i32.const 1)))
+    (call $exit (i32.const 0))))"#;
+
+#[test]
+fn a_failing_audit_sink_stops_the_mount_and_is_reported() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, IGNORES_ERRNOS).unwrap();
+    let mem = MemoryFs::new();
+    let log = AuditLog::new();
+    // The mount's root and `a` are recorded; `b`'s record is lost.
+    let sink = Arc::new(FailingSink {
+        good: 2,
+        log: log.clone(),
+    });
+    let audited = AuditFs::new(mem.clone(), "/data", sink);
+    let status = audited.status();
+    let spec = RunSpec {
+        args: vec!["guest".into()],
+        mounts: vec![("/data".into(), Arc::new(audited))],
+        ..RunSpec::default()
+    };
+    let out = run(&engine, &module, &spec, Backend::Memory);
+    assert_eq!((out.exit_code, &out.error), (0, &None));
+    assert_eq!(
+        status.error().map(|e| e.to_string()).as_deref(),
+        Some("No space left on device (os error 28)")
+    );
+    // `b` happened before its record failed; `c` never reached the
+    // filesystem.
+    assert_eq!(mem.list_dir("").unwrap(), ["a", "b"]);
+    let lines: Vec<String> = log.records().iter().map(|r| r.to_json()).collect();
+    assert_eq!(
+        lines,
+        [
+            r#"{"op":"open_dir","path":"/data","result":"ok"}"#,
+            r#"{"op":"create_dir","path":"/data/a","result":"ok"}"#,
+        ]
+    );
 }

@@ -7,6 +7,14 @@
 //! Paths are the guest's absolute paths as the path layer actually walked
 //! them (symbolic links already expanded), so a policy on `/secret` also
 //! covers a link that points into it.
+//!
+//! No operation is reported to the guest before its record is kept. When
+//! the sink fails (a full disk under `--audit FILE`), the operation whose
+//! record was lost fails with `EIO` (it may have taken effect: the record
+//! is written once the result is known), every later operation fails with
+//! `EIO` without reaching the filesystem, and [`AuditFs::status`] reports
+//! the sink's first error, so the embedder can fail the run even if the
+//! guest ignored the errno.
 use super::{Dir, DirEntry, File, FileSystem, OpenOptions, SetTime};
 use crate::abi::Filestat;
 use crate::errno::{Errno, Result};
@@ -187,10 +195,47 @@ fn json_str(s: &str) -> String {
     out
 }
 
+/// Why a sink could not keep a record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditError {
+    message: String,
+}
+
+impl AuditError {
+    /// An error saying `message` (for a file sink, the OS error).
+    pub fn new(message: impl Into<String>) -> AuditError {
+        AuditError {
+            message: message.into(),
+        }
+    }
+
+    /// What went wrong.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for AuditError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for AuditError {}
+
+#[cfg(feature = "std")]
+impl From<std::io::Error> for AuditError {
+    fn from(e: std::io::Error) -> AuditError {
+        AuditError::new(e.to_string())
+    }
+}
+
 /// Where audit records go.
 pub trait AuditSink: Send + Sync {
-    /// Takes one record.
-    fn record(&self, record: &AuditRecord);
+    /// Keeps one record. An error means it was not kept: the [`AuditFs`]
+    /// then fails the operation, and every later one, with `EIO`.
+    fn record(&self, record: &AuditRecord) -> core::result::Result<(), AuditError>;
 }
 
 /// Keeps records in memory. Clones share the log.
@@ -211,18 +256,19 @@ impl AuditLog {
 }
 
 impl AuditSink for AuditLog {
-    fn record(&self, record: &AuditRecord) {
+    fn record(&self, record: &AuditRecord) -> core::result::Result<(), AuditError> {
         self.records.lock().push(record.clone());
+        Ok(())
     }
 }
 
 /// Writes each record as a line of JSON to any `Write` (a file for
-/// `wasmbed run --audit FILE`). Write errors are counted, not raised: the
-/// guest's operation already happened.
+/// `wasmbed run --audit FILE`), flushed before the operation's result goes
+/// back to the guest. A write or flush error is the sink's error: the
+/// [`AuditFs`] stops every operation from then on.
 #[cfg(feature = "std")]
 pub struct JsonLines<W> {
     out: Mutex<W>,
-    errors: core::sync::atomic::AtomicU32,
 }
 
 #[cfg(feature = "std")]
@@ -231,24 +277,17 @@ impl<W: std::io::Write + Send> JsonLines<W> {
     pub fn new(out: W) -> JsonLines<W> {
         JsonLines {
             out: Mutex::new(out),
-            errors: core::sync::atomic::AtomicU32::new(0),
         }
-    }
-    /// How many records could not be written.
-    pub fn write_errors(&self) -> u32 {
-        self.errors.load(core::sync::atomic::Ordering::Relaxed)
     }
 }
 
 #[cfg(feature = "std")]
 impl<W: std::io::Write + Send> AuditSink for JsonLines<W> {
-    fn record(&self, record: &AuditRecord) {
+    fn record(&self, record: &AuditRecord) -> core::result::Result<(), AuditError> {
         let mut out = self.out.lock();
         let line = record.to_json();
-        if writeln!(out, "{line}").and_then(|()| out.flush()).is_err() {
-            self.errors
-                .fetch_add(1, core::sync::atomic::Ordering::Relaxed);
-        }
+        writeln!(out, "{line}").and_then(|()| out.flush())?;
+        Ok(())
     }
 }
 
@@ -353,9 +392,32 @@ fn join(dir: &str, name: &str) -> String {
 struct Shared {
     sink: Arc<dyn AuditSink>,
     policy: Policy,
+    /// The sink's first error; once set, nothing more is done or recorded.
+    failure: Mutex<Option<AuditError>>,
 }
 
 impl Shared {
+    /// `EIO` once the sink has failed: an operation that cannot be
+    /// recorded must not happen.
+    fn check_sink(&self) -> Result<()> {
+        match *self.failure.lock() {
+            Some(_) => Err(Errno::Io),
+            None => Ok(()),
+        }
+    }
+
+    /// Hands `record` to the sink; on failure keeps the first error and
+    /// fails the operation with `EIO`.
+    fn keep(&self, record: &AuditRecord) -> Result<()> {
+        match self.sink.record(record) {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                self.failure.lock().get_or_insert(e);
+                Err(Errno::Io)
+            }
+        }
+    }
+
     /// Checks the policy, runs `f`, records the outcome.
     fn run<T>(
         &self,
@@ -364,34 +426,60 @@ impl Shared {
         target: Option<&str>,
         f: impl FnOnce() -> Result<T>,
     ) -> Result<T> {
+        self.check_sink()?;
         let denied = !self.policy.allows(op, path)
             || target.is_some_and(|t| {
                 op.intersects(Ops::RENAME | Ops::LINK) && !self.policy.allows(op, t)
             });
         let result = if denied { Err(Errno::Acces) } else { f() };
-        self.sink.record(&AuditRecord {
+        self.keep(&AuditRecord {
             op,
             path: path.to_string(),
             target: target.map(str::to_string),
             bytes: None,
             result: result.as_ref().map(|_| ()).map_err(|e| *e),
             denied,
-        });
+        })?;
         result
     }
 
     fn run_io(&self, op: Ops, path: &str, f: impl FnOnce() -> Result<usize>) -> Result<usize> {
+        self.check_sink()?;
         let denied = !self.policy.allows(op, path);
         let result = if denied { Err(Errno::Acces) } else { f() };
-        self.sink.record(&AuditRecord {
+        self.keep(&AuditRecord {
             op,
             path: path.to_string(),
             target: None,
             bytes: result.as_ref().ok().map(|n| *n as u64),
             result: result.as_ref().map(|_| ()).map_err(|e| *e),
             denied,
-        });
+        })?;
         result
+    }
+}
+
+/// Whether an [`AuditFs`]'s sink has kept every record. A clone stays
+/// valid after the filesystem is moved into a WASI context, so the
+/// embedder can check it when the guest is done.
+#[derive(Clone)]
+pub struct AuditStatus {
+    shared: Arc<Shared>,
+}
+
+impl AuditStatus {
+    /// The sink's first error, if a record was lost (every operation after
+    /// it failed with `EIO`).
+    pub fn error(&self) -> Option<AuditError> {
+        self.shared.failure.lock().clone()
+    }
+}
+
+impl fmt::Debug for AuditStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuditStatus")
+            .field("error", &self.error())
+            .finish()
     }
 }
 
@@ -420,8 +508,24 @@ impl<F: FileSystem> AuditFs<F> {
         AuditFs {
             inner,
             mount: normalize(mount),
-            shared: Arc::new(Shared { sink, policy }),
+            shared: Arc::new(Shared {
+                sink,
+                policy,
+                failure: Mutex::new(None),
+            }),
         }
+    }
+
+    /// A handle on whether the sink has kept every record.
+    pub fn status(&self) -> AuditStatus {
+        AuditStatus {
+            shared: self.shared.clone(),
+        }
+    }
+
+    /// The sink's first error, if a record was lost.
+    pub fn error(&self) -> Option<AuditError> {
+        self.status().error()
     }
 }
 
@@ -605,6 +709,9 @@ impl File for AuditFile {
         })
     }
     fn advise(&self, offset: u64, len: u64, advice: u8) -> Result<()> {
+        // Advice changes nothing and is not recorded, but nothing reaches
+        // the filesystem once the audit has failed.
+        self.shared.check_sink()?;
         self.inner.advise(offset, len, advice)
     }
 }
@@ -643,6 +750,73 @@ mod tests {
             ]
         );
         assert_eq!(mem.read_file("pub/a.txt").unwrap(), b"a");
+    }
+
+    /// Keeps `good` records, then fails like a full disk.
+    struct FailingSink {
+        good: usize,
+        log: AuditLog,
+    }
+
+    impl AuditSink for FailingSink {
+        fn record(&self, record: &AuditRecord) -> core::result::Result<(), AuditError> {
+            if self.log.records().len() >= self.good {
+                return Err(AuditError::new("No space left on device"));
+            }
+            self.log.record(record)
+        }
+    }
+
+    #[test]
+    fn a_failing_sink_fails_the_operation_and_everything_after_it() {
+        let mem = MemoryFs::new();
+        mem.add_file("a.txt", "a").unwrap();
+        let log = AuditLog::new();
+        let sink = Arc::new(FailingSink {
+            good: 2,
+            log: log.clone(),
+        });
+        let fs = AuditFs::new(mem.clone(), "/data", sink);
+        let status = fs.status();
+        let root = fs.root().unwrap();
+        let file = root.open_file("a.txt", OpenOptions::default()).unwrap();
+        assert_eq!(status.error(), None);
+        // The third record cannot be kept: the guest is not told the
+        // directory was made (it was: the record follows the result).
+        assert_eq!(root.create_dir("d"), Err(Errno::Io));
+        assert!(mem.exists("d"));
+        // From then on nothing reaches the filesystem.
+        assert_eq!(root.create_dir("e"), Err(Errno::Io));
+        assert!(!mem.exists("e"));
+        assert_eq!(root.unlink("a.txt"), Err(Errno::Io));
+        assert!(mem.exists("a.txt"));
+        let mut buf = [0u8; 1];
+        assert_eq!(file.read_at(&mut buf, 0), Err(Errno::Io));
+        assert_eq!(file.advise(0, 1, 0), Err(Errno::Io));
+        assert_eq!(
+            status.error(),
+            Some(AuditError::new("No space left on device"))
+        );
+        assert_eq!(fs.error(), status.error());
+        assert_eq!(log.records().len(), 2);
+    }
+
+    #[cfg(feature = "std")]
+    #[test]
+    fn json_lines_reports_write_errors() {
+        struct Full;
+        impl std::io::Write for Full {
+            fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+                Err(std::io::Error::from(std::io::ErrorKind::StorageFull))
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let fs = AuditFs::new(MemoryFs::new(), "/", Arc::new(JsonLines::new(Full)));
+        assert_eq!(fs.root().err(), Some(Errno::Io));
+        let e = fs.error().expect("the write error is kept");
+        assert_eq!(e.message(), "no storage space");
     }
 
     #[test]

@@ -269,6 +269,12 @@ impl File for HostFile {
     }
 
     fn read_at(&self, buf: &mut [u8], offset: u64) -> Result<usize> {
+        // No file reaches past the largest offset, so a read there is at
+        // the end (the kernel would say EINVAL for an offset it reads as
+        // negative; the in-memory filesystem reads nothing).
+        if offset > super::MAX_FILE_SIZE {
+            return Ok(0);
+        }
         #[cfg(unix)]
         return cap_std::fs::FileExt::read_at(&self.file, buf, offset).map_err(err);
         #[cfg(windows)]
@@ -276,6 +282,9 @@ impl File for HostFile {
     }
 
     fn write_at(&self, buf: &[u8], offset: u64) -> Result<usize> {
+        // The kernel would say EINVAL for an offset it reads as negative;
+        // every filesystem of this crate says EFBIG for it.
+        super::write_end(offset, buf.len() as u64)?;
         #[cfg(unix)]
         return cap_std::fs::FileExt::write_at(&self.file, buf, offset).map_err(err);
         #[cfg(windows)]
@@ -283,6 +292,10 @@ impl File for HostFile {
     }
 
     fn set_size(&self, size: u64) -> Result<()> {
+        // std refuses sizes past `off_t` with a bare `InvalidInput`.
+        if size > super::MAX_FILE_SIZE {
+            return Err(Errno::Fbig);
+        }
         self.file.set_len(size).map_err(err)
     }
 

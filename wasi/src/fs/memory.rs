@@ -7,8 +7,10 @@
 //! Inodes live while a directory entry or an open handle refers to them,
 //! so a file unlinked while open stays readable through its descriptor, as
 //! on POSIX. Data is limited by a capacity (`ENOSPC` beyond it) so a guest
-//! cannot exhaust host memory.
-use super::{check_name, Dir, DirEntry, File, FileSystem, OpenOptions, SetTime};
+//! cannot exhaust host memory, and a file by [`MAX_FILE_SIZE`] (`EFBIG`).
+use super::{
+    check_name, write_end, Dir, DirEntry, File, FileSystem, OpenOptions, SetTime, MAX_FILE_SIZE,
+};
 use crate::abi::{Filestat, Filetype};
 use crate::errno::{Errno, Result};
 use alloc::collections::BTreeMap;
@@ -470,12 +472,22 @@ impl Tree {
         }
     }
 
+    /// Truncates or extends a file. Sizes come from the guest, so every
+    /// sum is checked: past [`MAX_FILE_SIZE`] (or what this host can
+    /// address) is `EFBIG`, past the capacity `ENOSPC`, and the file is
+    /// unchanged on either error.
     fn set_len(&mut self, ino: u64, len: u64) -> Result<()> {
+        if len > MAX_FILE_SIZE {
+            return Err(Errno::Fbig);
+        }
         let (used, capacity, now) = (self.used, self.capacity, self.now());
         let data = self.file_data(ino)?;
         let old = data.len() as u64;
+        // `used` counts every file's bytes, this one's included.
+        let others = used.checked_sub(old).ok_or(Errno::Io)?;
+        let new_used = others.checked_add(len).ok_or(Errno::Nospc)?;
         if len > old {
-            if used - old + len > capacity {
+            if new_used > capacity {
                 return Err(Errno::Nospc);
             }
             let new_len = usize::try_from(len).map_err(|_| Errno::Fbig)?;
@@ -483,10 +495,11 @@ impl Tree {
                 .map_err(|_| Errno::Nospc)?;
             data.resize(new_len, 0);
         } else {
-            data.truncate(len as usize);
+            // len <= old, which is a usize.
+            data.truncate(usize::try_from(len).map_err(|_| Errno::Fbig)?);
             data.shrink_to_fit();
         }
-        self.used = used - old + len;
+        self.used = new_used;
         let node = self.node_mut(ino)?;
         node.mtim = now;
         node.ctim = now;
@@ -497,14 +510,17 @@ impl Tree {
         if buf.is_empty() {
             return Ok(0);
         }
-        let end = offset.checked_add(buf.len() as u64).ok_or(Errno::Fbig)?;
+        let end = write_end(offset, buf.len() as u64)?;
         let len = self.file_data(ino)?.len() as u64;
         if end > len {
             self.set_len(ino, end)?;
         }
         let now = self.now();
         let data = self.file_data(ino)?;
-        data[offset as usize..end as usize].copy_from_slice(buf);
+        // The file now holds `end` bytes, so both bounds fit a usize.
+        let range = usize::try_from(offset).map_err(|_| Errno::Fbig)?
+            ..usize::try_from(end).map_err(|_| Errno::Fbig)?;
+        data.get_mut(range).ok_or(Errno::Io)?.copy_from_slice(buf);
         let node = self.node_mut(ino)?;
         node.mtim = now;
         node.ctim = now;
@@ -877,7 +893,36 @@ mod tests {
         let f = root.open_file("f", rw()).unwrap();
         assert_eq!(f.write_at(b"0123456789", 0).unwrap(), 10);
         assert_eq!(f.write_at(b"x", 10), Err(Errno::Nospc));
-        assert_eq!(f.set_size(u64::MAX), Err(Errno::Nospc));
+        assert_eq!(f.set_size(u64::MAX), Err(Errno::Fbig));
+        assert_eq!(f.set_size(11), Err(Errno::Nospc));
+    }
+
+    #[test]
+    fn sizes_and_offsets_near_the_top_fail_cleanly() {
+        // Another file's bytes in `used` made `used - old + len` overflow.
+        let fs = MemoryFs::new();
+        fs.add_file("other", "0123456789").unwrap();
+        let root = fs.root().unwrap();
+        let f = root.open_file("f", rw()).unwrap();
+        f.write_at(b"abc", 0).unwrap();
+        let max = MAX_FILE_SIZE;
+        for size in [u64::MAX, u64::MAX - 5, max + 1] {
+            assert_eq!(f.set_size(size), Err(Errno::Fbig), "set_size({size})");
+        }
+        // Within the largest file size but beyond the capacity.
+        assert_eq!(f.set_size(max), Err(Errno::Nospc));
+        assert_eq!(f.set_size(max - 1), Err(Errno::Nospc));
+        for offset in [u64::MAX, u64::MAX - 1, max, max - 1] {
+            assert_eq!(f.write_at(b"xy", offset), Err(Errno::Fbig), "at {offset}");
+        }
+        assert_eq!(f.write_at(b"x", max - 1), Err(Errno::Nospc));
+        assert_eq!(f.write_at(b"", u64::MAX), Ok(0));
+        assert_eq!(f.allocate(u64::MAX, 2), Err(Errno::Fbig));
+        assert_eq!(f.allocate(max, 1), Err(Errno::Fbig));
+        assert_eq!(fs.read_file("f").unwrap(), b"abc");
+        assert_eq!(fs.used_bytes(), 13);
+        let mut buf = [0u8; 4];
+        assert_eq!(f.read_at(&mut buf, u64::MAX), Ok(0));
     }
 
     #[test]

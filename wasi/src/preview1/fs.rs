@@ -2,7 +2,9 @@
 //! descriptor (`EBADF`), what kind of descriptor it is (`EISDIR`,
 //! `ENOTDIR`, `ESPIPE`), its rights (`ENOTCAPABLE`), the guest pointers it
 //! will write through (`EFAULT`, before any side effect), then does the
-//! work. Paths go through [`Walk`], the sandbox.
+//! work. Paths go through [`Walk`], the sandbox. Sizes and offsets are the
+//! guest's `u64`s: every sum on them is checked, and past
+//! [`MAX_FILE_SIZE`] a size or a write is `EFBIG`, a seek `EINVAL`.
 use crate::abi::{
     encode_dirent, whence, Fdflags, Fdstat, Filestat, Filetype, Fstflags, Lookupflags, Oflags,
     Rights, ADVICE_MAX, FDSTAT_SIZE, FILESTAT_SIZE, PREOPENTYPE_DIR,
@@ -10,7 +12,7 @@ use crate::abi::{
 use crate::ctx::State;
 use crate::errno::{Errno, Result};
 use crate::fd_table::{Desc, Entry};
-use crate::fs::{Dir, File, OpenOptions, SetTime};
+use crate::fs::{Dir, File, OpenOptions, SetTime, MAX_FILE_SIZE};
 use crate::mem::GuestMemory;
 use crate::path::{Last, Walk};
 use alloc::string::String;
@@ -110,6 +112,7 @@ pub fn fd_allocate(
     match &e.desc {
         Desc::File { file, .. } => {
             e.require(Rights::FD_ALLOCATE)?;
+            crate::fs::write_end(offset, len)?;
             file.allocate(offset, len)
         }
         Desc::Dir { .. } => Err(Errno::Isdir),
@@ -233,6 +236,11 @@ pub fn fd_filestat_set_size(
     match &e.desc {
         Desc::File { file, .. } => {
             e.require(Rights::FD_FILESTAT_SET_SIZE)?;
+            // A guest's -1 arrives as u64::MAX: EFBIG here, whatever the
+            // filesystem behind the descriptor would make of it.
+            if size > MAX_FILE_SIZE {
+                return Err(Errno::Fbig);
+            }
             file.set_size(size)
         }
         Desc::Dir { .. } => Err(Errno::Isdir),
@@ -292,7 +300,11 @@ fn read_into(
             let start = at.unwrap_or(*pos);
             for &(p, l) in iovs {
                 let buf = m.slice_mut(p, l)?;
-                let n = match file.read_at(buf, start + total as u64) {
+                // `start` is the guest's; past the top nothing can be read.
+                let Some(offset) = start.checked_add(total as u64) else {
+                    break;
+                };
+                let n = match file.read_at(buf, offset) {
                     Ok(n) => n,
                     Err(_) if total > 0 => break,
                     Err(err) => return Err(err),
@@ -303,7 +315,7 @@ fn read_into(
                 }
             }
             if at.is_none() {
-                *pos = start + total as u64;
+                *pos = start.checked_add(total as u64).ok_or(Errno::Overflow)?;
             }
         }
         Desc::Dir { .. } => return Err(Errno::Isdir),
@@ -360,8 +372,13 @@ fn write_from(
                 None if flags.contains(Fdflags::APPEND) => file.stat()?.size,
                 None => *pos,
             };
+            // Refused whole before any byte moves, so a write that would
+            // cross the largest file size leaves the file as it was.
+            let len: u64 = iovs.iter().map(|&(_, l)| u64::from(l)).sum();
+            let end = crate::fs::write_end(start, len)?;
             for &(p, l) in iovs {
                 let data = m.slice(p, l)?;
+                // At most `end`, which did not overflow.
                 let n = match file.write_at(data, start + total as u64) {
                     Ok(n) => n,
                     Err(_) if total > 0 => break,
@@ -373,7 +390,7 @@ fn write_from(
                 }
             }
             if at.is_none() {
-                *pos = start + total as u64;
+                *pos = start.saturating_add(total as u64).min(end);
             }
             if flags.intersects(Fdflags::SYNC | Fdflags::RSYNC) {
                 file.sync()?;
@@ -574,11 +591,13 @@ pub fn fd_seek(
         whence::END => file.stat()?.size,
         _ => return Err(Errno::Inval),
     };
+    // As Linux's lseek: a negative result, or one past the largest file
+    // size (where no byte can be written), is EINVAL and moves nothing.
     let new = i128::from(base) + i128::from(offset);
-    if new < 0 {
-        return Err(Errno::Inval);
-    }
-    let new = u64::try_from(new).map_err(|_| Errno::Overflow)?;
+    let new = u64::try_from(new)
+        .ok()
+        .filter(|n| *n <= MAX_FILE_SIZE)
+        .ok_or(Errno::Inval)?;
     *pos = new;
     m.write_u64(newoffset, new)
 }
