@@ -37,7 +37,20 @@ macro_rules! define_ops {
         }
 
         /// Number of distinct ops (tags run from 0 to `OP_COUNT - 1`).
-        pub(crate) const OP_COUNT: usize = [$(stringify!($name)),*].len();
+        pub(crate) const OP_COUNT: usize = OP_NAMES.len();
+
+        /// The name of every op, in tag order (for tests that must cover
+        /// the whole list; see `crate::__ir_op_names`).
+        pub(crate) const OP_NAMES: &[&str] = &[$(stringify!($name)),*];
+
+        impl Op {
+            /// The op's name, as in the list.
+            pub(crate) fn name(&self) -> &'static str {
+                match self {
+                    $( Op::$name { .. } => stringify!($name), )*
+                }
+            }
+        }
     };
 }
 

@@ -52,6 +52,14 @@ pub use types::{
     ExternType, FuncType, GlobalType, MemoryType, Mutability, RefType, TableType, ValType,
 };
 pub use value::{ExternRef, Val, V128};
+
+/// The name of every interpreter op, in the order of the op list (for
+/// tests that check each op is produced and run; pair with
+/// [`Module::__op_names_of`]). Not a stable interface.
+#[doc(hidden)]
+pub fn __ir_op_names() -> &'static [&'static str] {
+    ir::OP_NAMES
+}
 pub use vm::trap::{FrameInfo, Trap, TrapCode};
 
 /// Size of a WebAssembly page in bytes.

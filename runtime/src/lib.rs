@@ -61,6 +61,9 @@ pub use wasmbed_core::{
     WasmParams, WasmResults, WasmRet, WasmTy, V128, WASM_PAGE_SIZE,
 };
 
+#[doc(hidden)]
+pub use wasmbed_core::__ir_op_names;
+
 #[cfg(feature = "cli")]
 pub mod cli;
 

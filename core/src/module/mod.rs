@@ -315,6 +315,20 @@ impl Module {
         Some(out)
     }
 
+    /// The names of the interpreter ops function `func_index` translates
+    /// to, in code order (`None` for an import, an index out of range or a
+    /// body the interpreter cannot run). For tests that check every op of
+    /// the list is produced by something; see [`crate::__ir_op_names`].
+    #[doc(hidden)]
+    pub fn __op_names_of(&self, func_index: u32) -> Option<Vec<&'static str>> {
+        let def = func_index.checked_sub(self.inner.num_imported_funcs)?;
+        if def as usize >= self.inner.code.len() {
+            return None;
+        }
+        let f = self.inner.compiled(def).ok()?;
+        Some(f.ops.iter().map(|op| op.name()).collect())
+    }
+
     /// The type of the export `name`, if there is one.
     pub fn get_export(&self, name: &str) -> Option<ExternType> {
         let i = *self.inner.export_index.get(name)?;
