@@ -315,6 +315,10 @@ fn long_loops_run_in_constant_host_stack() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "parses, validates and translates a 40,000-local function: over 5 minutes under Miri"
+)]
 fn functions_too_large_for_the_interpreter_are_errors_not_panics() {
     let locals = "i32 ".repeat(40_000);
     let wat = format!(r#"(module (func (export "f") (local {locals})) (func (export "g")))"#);
