@@ -7,7 +7,14 @@ use wasmbed::{
 };
 
 fn instantiate(wat: &str) -> (Store<()>, wasmbed::Instance) {
-    let engine = Engine::default();
+    let mut config = wasmbed::Config::new();
+    if cfg!(miri) {
+        // Overflowing the default 100,000 frames takes minutes under Miri;
+        // the trap path is the same at any depth, and no test here goes
+        // deeper than a few dozen calls.
+        config.max_call_depth(2_000);
+    }
+    let engine = Engine::new(&config);
     let module = Module::new(&engine, wat).expect("module compiles");
     let mut store = Store::new(&engine, ());
     let instance = Linker::new(&engine)
@@ -292,6 +299,9 @@ fn engine_module_are_send_sync_and_store_is_send() {
 fn long_loops_run_in_constant_host_stack() {
     // In optimised builds every op tail-calls the next; if that ever stopped
     // being a jump, ten million iterations would overflow this small stack.
+    // Miri (loop dispatch, every op interpreted) checks the loop's memory
+    // accesses instead, on fewer iterations: ten million would take hours.
+    const ITERATIONS: i32 = if cfg!(miri) { 10_000 } else { 10_000_000 };
     let handle = std::thread::Builder::new()
         .stack_size(256 * 1024)
         .spawn(|| {
@@ -305,13 +315,17 @@ fn long_loops_run_in_constant_host_stack() {
             let spin = instance
                 .get_typed_func::<i32, i32, _>(&store, "spin")
                 .unwrap();
-            spin.call(&mut store, 10_000_000).unwrap()
+            spin.call(&mut store, ITERATIONS).unwrap()
         })
         .unwrap();
-    assert_eq!(handle.join().unwrap(), 30_000_000);
+    assert_eq!(handle.join().unwrap(), 3 * ITERATIONS);
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "a million interpreted iterations take hours under Miri; the flat stack is a release-build property"
+)]
 fn table_grow_loops_run_in_constant_host_stack() {
     // `table.grow` asks the store's limiter, a call; kept out of line, the
     // handler still dispatches by a jump (inlined, it did not: a loop like
@@ -430,6 +444,10 @@ fn table_copy_within_one_table_and_dropped_segments() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "parses, validates and translates a 40,000-local function: over 5 minutes under Miri"
+)]
 fn functions_too_large_for_the_interpreter_are_errors_not_panics() {
     let locals = "i32 ".repeat(40_000);
     let wat = format!(r#"(module (func (export "f") (local {locals})) (func (export "g")))"#);

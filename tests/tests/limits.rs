@@ -179,6 +179,10 @@ fn deadline_without_a_clock_is_an_error() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "a million interpreted calls take hours under Miri; call_depth_and_value_stack_limits_trap covers the frame stack"
+)]
 fn million_deep_recursion_keeps_the_host_stack_flat() {
     let mut config = Config::new();
     config.max_call_depth(2_000_000).max_value_stack(16 << 20);
@@ -318,6 +322,10 @@ fn unlimited_memory_grow_stops_at_the_declared_maximum() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "8 threads x 20 rounds of spinning guests take hours under Miri"
+)]
 fn many_stores_run_concurrently_while_some_are_interrupted() {
     let mut config = Config::new();
     config.interruptible(true);
@@ -376,6 +384,10 @@ fn many_stores_run_concurrently_while_some_are_interrupted() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "writes its module to the host's temp dir (Miri's isolation forbids file access) and runs on the host platform's mmap'd memories"
+)]
 fn cli_fuel_and_timeout_stop_a_spinning_program() {
     use wasmbed::cli::limits::LimitArgs;
     use wasmbed::cli::run::{main, RunArgs};
