@@ -298,6 +298,10 @@ fn resource_limiter_bounds_runaway_memory_grow() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "grows alloc-backed memory to 16 pages (1 MiB), copied on every grow: minutes under Miri; resource_limiter_bounds_runaway_memory_grow covers memory.grow"
+)]
 fn unlimited_memory_grow_stops_at_the_declared_maximum() {
     let engine = Engine::default();
     let module = Module::new(
