@@ -3,7 +3,10 @@
 //! with a message naming the file and the OS error, even though the guest
 //! ignores the errno it got and exits with 0.
 use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
+
+use common::wasmbed_command;
+use std::process::Output;
 
 /// Creates `/tmp/out.txt` on its mount, ignoring every errno, and exits 0.
 const GUEST: &str = r#"(module
@@ -22,29 +25,6 @@ fn scratch(name: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("audit-cli");
     std::fs::create_dir_all(&dir).expect("create a scratch directory");
     dir.join(format!("{}-{name}", std::process::id()))
-}
-
-/// The command that starts a binary of this target: the runner cargo was
-/// given for it (`CARGO_TARGET_<TRIPLE>_RUNNER`, e.g. qemu when CI tests
-/// AArch64 on x86-64), else the binary itself.
-fn wasmbed_command() -> Command {
-    let arch = std::env::consts::ARCH.to_uppercase();
-    let os = std::env::consts::OS.to_uppercase();
-    let runner = std::env::vars().find_map(|(k, v)| {
-        (k.starts_with(&format!("CARGO_TARGET_{arch}_"))
-            && k.contains(&os)
-            && k.ends_with("_RUNNER"))
-        .then_some(v)
-    });
-    let bin = env!("CARGO_BIN_EXE_wasmbed");
-    match runner.as_deref().map(str::split_whitespace) {
-        Some(mut words) => {
-            let mut cmd = Command::new(words.next().unwrap_or(bin));
-            cmd.args(words).arg(bin);
-            cmd
-        }
-        None => Command::new(bin),
-    }
 }
 
 fn run_with_audit(audit: &str) -> Output {

@@ -5,6 +5,9 @@
 //! run` binary; its stdout must equal `guests/simd.out`, which records
 //! that every SIMD kernel agrees with its scalar twin.
 use std::path::{Path, PathBuf};
+mod common;
+
+use common::wasmbed_command;
 use std::process::Command;
 
 fn guests() -> PathBuf {
@@ -61,29 +64,6 @@ fn build() -> Option<PathBuf> {
         String::from_utf8_lossy(&output.stderr)
     );
     Some(out)
-}
-
-/// The command that starts a binary of this target: the runner cargo was
-/// given for it (`CARGO_TARGET_<TRIPLE>_RUNNER`, e.g. qemu when CI tests
-/// AArch64 on x86-64), else the binary itself.
-fn wasmbed_command() -> Command {
-    let arch = std::env::consts::ARCH.to_uppercase();
-    let os = std::env::consts::OS.to_uppercase();
-    let runner = std::env::vars().find_map(|(k, v)| {
-        (k.starts_with(&format!("CARGO_TARGET_{arch}_"))
-            && k.contains(&os)
-            && k.ends_with("_RUNNER"))
-        .then_some(v)
-    });
-    let bin = env!("CARGO_BIN_EXE_wasmbed");
-    match runner.as_deref().map(str::split_whitespace) {
-        Some(mut words) => {
-            let mut cmd = Command::new(words.next().unwrap_or(bin));
-            cmd.args(words).arg(bin);
-            cmd
-        }
-        None => Command::new(bin),
-    }
 }
 
 #[test]
