@@ -36,7 +36,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     wasmbed_wasi::add_to_linker(&mut linker, |cx: &mut WasiCtx| cx)?;
     let mut store = Store::new(&engine, wasi);
     let instance = linker.instantiate(&mut store, &module)?;
-    let start = instance.get_typed_func::<(), (), _>(&store, "_start")?;
+    let start = instance.get_typed_func::<(), ()>(&store, "_start")?;
     let code = match start.call(&mut store, ()) {
         Ok(()) => 0,
         // `proc_exit(n)` ends the run with an error that carries `n`.

@@ -366,7 +366,7 @@ fn sample_wasmbed(
     let instantiate = start.elapsed();
 
     let run = instance
-        .get_typed_func::<(), i64, _>(&store, "run")
+        .get_typed_func::<(), i64>(&store, "run")
         .map_err(|e| format!("lookup `run`: {e}"))?;
     let start = Instant::now();
     let checksum = run
@@ -530,7 +530,7 @@ fn count_wasm_ops(loaded: &Loaded) -> Result<u64, String> {
         .instantiate(&mut store, &module)
         .map_err(|e| e.to_string())?;
     let run = instance
-        .get_typed_func::<(), i64, _>(&store, "run")
+        .get_typed_func::<(), i64>(&store, "run")
         .map_err(|e| e.to_string())?;
     let checksum = run.call(&mut store, ()).map_err(|e| e.to_string())?;
     if checksum != loaded.expected {

@@ -8,6 +8,7 @@ use crate::types::FuncType;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
+use core::sync::atomic::{AtomicU64, Ordering};
 use hashbrown::HashMap;
 
 /// Settings for an [`Engine`].
@@ -76,11 +77,23 @@ impl Config {
         self
     }
 
-    /// Check for interruption (`Store::interrupt_handle`) and deadlines
-    /// (`Store::set_deadline`) at every function entry and loop iteration.
+    /// Check for interruption (`Store::interrupt_handle`), deadlines
+    /// (`Store::set_deadline`) and epoch deadlines
+    /// (`Store::set_epoch_deadline`) at every function entry and loop
+    /// iteration.
     /// Off by default; when off, compiled code carries no checks.
     pub fn interruptible(&mut self, enable: bool) -> &mut Self {
         self.interruptible = enable;
+        self
+    }
+
+    /// wasmtime's name for the epoch half of [`Config::interruptible`]:
+    /// `true` turns the checks on (they serve interrupts, clock deadlines
+    /// and epoch deadlines alike); `false` leaves the setting as it is.
+    pub fn epoch_interruption(&mut self, enable: bool) -> &mut Self {
+        if enable {
+            self.interruptible = true;
+        }
         self
     }
 
@@ -155,6 +168,9 @@ pub struct Engine {
 struct EngineInner {
     config: Config,
     types: spin::Mutex<TypeRegistry>,
+    /// The epoch counter that [`Engine::increment_epoch`] advances and
+    /// `Store::set_epoch_deadline` measures against.
+    epoch: AtomicU64,
 }
 
 /// Interns signatures. Ids are never reused while the engine lives, so the
@@ -179,8 +195,29 @@ impl Engine {
             inner: Arc::new(EngineInner {
                 config: config.clone(),
                 types: spin::Mutex::new(TypeRegistry::default()),
+                epoch: AtomicU64::new(0),
             }),
         }
+    }
+
+    /// Advances the epoch by one tick: wasm code of this engine's stores
+    /// whose epoch deadline is now reached stops with
+    /// `TrapCode::Interrupt` at its next check point (see
+    /// `Store::set_epoch_deadline`). Cheap, lock-free, callable from any
+    /// thread: for hosts that prefer a ticker to a clock deadline.
+    pub fn increment_epoch(&self) {
+        self.inner.epoch.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The current epoch.
+    pub(crate) fn current_epoch(&self) -> u64 {
+        self.inner.epoch.load(Ordering::Relaxed)
+    }
+
+    /// The counter itself, for the executor's polls (it lives as long as
+    /// the engine, which every store keeps alive).
+    pub(crate) fn epoch_counter(&self) -> *const AtomicU64 {
+        &self.inner.epoch
     }
 
     /// The configuration it was built with.

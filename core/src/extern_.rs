@@ -118,8 +118,11 @@ impl From<Global> for Extern {
 
 impl Memory {
     /// A new memory of type `ty`.
+    ///
+    /// The store's [`ResourceLimiter`](crate::ResourceLimiter) is asked
+    /// first, as for a memory an instance defines.
     pub fn new(mut store: impl AsContextMut, ty: MemoryType) -> Result<Memory, Error> {
-        let inner = &mut store.as_context_mut().inner;
+        let store = store.as_context_mut();
         let limit = ty.max_pages();
         if !matches!(ty.page_size_log2, 0 | 16)
             || ty.min as u64 > limit
@@ -132,9 +135,10 @@ impl Memory {
                 ty.page_size_log2
             )));
         }
-        let index = inner.alloc_memory(ty)?;
+        store.check_host_memory(&ty)?;
+        let index = store.inner.alloc_memory(ty)?;
         Ok(Memory {
-            store: inner.id,
+            store: store.inner.id,
             index,
         })
     }
@@ -169,7 +173,7 @@ impl Memory {
         let store = store.as_context_mut();
         store.inner.owns(self.store, "memory")?;
         let d = u32::try_from(delta).unwrap_or(u32::MAX);
-        if !store.memory_may_grow_by(self.index, d) {
+        if !store.memory_may_grow_by(self.index, d)? {
             return Err(Error::usage(alloc::format!(
                 "the store's resource limiter denied growing memory by {delta} pages"
             )));
@@ -183,7 +187,11 @@ impl Memory {
     }
 
     /// The bytes of the memory.
-    pub fn data<'a, T: 'a>(&self, store: &'a crate::Store<T>) -> &'a [u8] {
+    ///
+    /// `store` is anything that gives read access to the store: `&store`,
+    /// `&caller`, `&mut store`.
+    pub fn data<'a, S: AsContext + ?Sized>(&self, store: &'a S) -> &'a [u8] {
+        let store = store.as_context();
         store.inner.check_id(self.store);
         let m = store.inner.memories[self.index as usize].get();
         if m.vm.length == 0 {
@@ -195,7 +203,8 @@ impl Memory {
     }
 
     /// The bytes of the memory, mutably.
-    pub fn data_mut<'a, T: 'a>(&self, store: &'a mut crate::Store<T>) -> &'a mut [u8] {
+    pub fn data_mut<'a, S: AsContextMut + ?Sized>(&self, store: &'a mut S) -> &'a mut [u8] {
+        let store = store.as_context_mut();
         store.inner.check_id(self.store);
         let m = store.inner.memories[self.index as usize].get_mut();
         if m.vm.length == 0 {
@@ -209,10 +218,11 @@ impl Memory {
     /// The bytes of the memory and the store's host data, both mutably (a
     /// host function can then move data between guest memory and its own
     /// state without copying twice).
-    pub fn data_and_store_mut<'a, T: 'a>(
+    pub fn data_and_store_mut<'a, S: AsContextMut + ?Sized>(
         &self,
-        store: &'a mut crate::Store<T>,
-    ) -> (&'a mut [u8], &'a mut T) {
+        store: &'a mut S,
+    ) -> (&'a mut [u8], &'a mut S::Data) {
+        let store = store.as_context_mut();
         store.inner.check_id(self.store);
         let m = store.inner.memories[self.index as usize].get_mut();
         let bytes: &'a mut [u8] = if m.vm.length == 0 {
@@ -227,14 +237,9 @@ impl Memory {
     }
 
     /// Copies `buf.len()` bytes from `offset` into `buf`.
-    pub fn read<T>(
-        &self,
-        mut store: impl AsContextMut<Data = T>,
-        offset: usize,
-        buf: &mut [u8],
-    ) -> Result<(), Error> {
+    pub fn read(&self, store: impl AsContext, offset: usize, buf: &mut [u8]) -> Result<(), Error> {
         store.as_context().inner.owns(self.store, "memory")?;
-        let data = self.data(store.as_context_mut());
+        let data = self.data(&store);
         let src = offset
             .checked_add(buf.len())
             .and_then(|end| data.get(offset..end))
@@ -244,14 +249,14 @@ impl Memory {
     }
 
     /// Copies `buf` into memory at `offset`.
-    pub fn write<T>(
+    pub fn write(
         &self,
-        mut store: impl AsContextMut<Data = T>,
+        mut store: impl AsContextMut,
         offset: usize,
         buf: &[u8],
     ) -> Result<(), Error> {
         store.as_context().inner.owns(self.store, "memory")?;
-        let data = self.data_mut(store.as_context_mut());
+        let data = self.data_mut(&mut store);
         let dst = offset
             .checked_add(buf.len())
             .and_then(|end| data.get_mut(offset..end))
@@ -262,10 +267,18 @@ impl Memory {
 }
 
 impl Table {
-    /// A new table of type `ty` with every element `init`.
+    /// A new table of type `ty` with every element `init`. The store's
+    /// [`ResourceLimiter`](crate::ResourceLimiter) is asked first.
     pub fn new(mut store: impl AsContextMut, ty: TableType, init: Val) -> Result<Table, Error> {
-        let inner = &mut store.as_context_mut().inner;
-        check_value(&init, ty.element.into(), inner.id, "table initial value")?;
+        let store = store.as_context_mut();
+        check_value(
+            &init,
+            ty.element.into(),
+            store.inner.id,
+            "table initial value",
+        )?;
+        store.check_host_table(&ty)?;
+        let inner = &mut store.inner;
         let index = inner.alloc_table(ty, init.to_slot());
         Ok(Table {
             store: inner.id,
@@ -323,7 +336,7 @@ impl Table {
         let element = store.inner.tables[self.index as usize].get().ty.element;
         check_value(&init, element.into(), store.inner.id, "table element")?;
         let d = u32::try_from(delta).unwrap_or(u32::MAX);
-        if !store.table_may_grow_by(self.index, d) {
+        if !store.table_may_grow_by(self.index, d)? {
             return Err(Error::usage(alloc::format!(
                 "the store's resource limiter denied growing the table by {delta}"
             )));

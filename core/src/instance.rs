@@ -164,6 +164,9 @@ impl Instance {
             }
         }
         let instance_index = inner.instances.len() as u32;
+        for (ty, &id) in m.types.iter().zip(&m.type_ids) {
+            inner.func_types.entry(id).or_insert_with(|| ty.clone());
+        }
         for (def, &ty) in m.func_types[m.num_imported_funcs as usize..]
             .iter()
             .enumerate()
@@ -355,9 +358,9 @@ impl Instance {
     }
 
     /// The exported function `name` with a checked static signature.
-    pub fn get_typed_func<P: WasmParams, R: WasmResults, T>(
+    pub fn get_typed_func<P: WasmParams, R: WasmResults>(
         &self,
-        store: impl AsContext<Data = T>,
+        store: impl AsContext,
         name: &str,
     ) -> Result<TypedFunc<P, R>, Error> {
         let f = self

@@ -41,13 +41,15 @@ mod value;
 pub mod vm;
 
 pub use engine::{Config, Engine};
-pub use error::{Error, ErrorKind};
+pub use error::{Chain, Context, Error, ErrorKind, HostError, Result};
 pub use extern_::{Extern, Global, Memory, Table};
 pub use func::{Caller, Func, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmRet, WasmTy};
 pub use instance::Instance;
-pub use linker::Linker;
+pub use linker::{InstancePre, Linker};
 pub use module::{ExportType, ImportType, Module};
-pub use store::{AsContext, AsContextMut, InterruptHandle, ResourceLimiter, Store};
+pub use store::{
+    AsContext, AsContextMut, InterruptHandle, ResourceLimiter, Store, StoreContext, StoreContextMut,
+};
 pub use types::{
     ExternType, FuncType, GlobalType, MemoryType, Mutability, RefType, TableType, ValType,
 };
@@ -61,6 +63,12 @@ pub fn __ir_op_names() -> &'static [&'static str] {
     ir::OP_NAMES
 }
 pub use vm::trap::{FrameInfo, Trap, TrapCode};
+
+/// What the exported macros expand to; not a stable interface.
+#[doc(hidden)]
+pub mod __private {
+    pub use alloc::format;
+}
 
 /// Size of a WebAssembly page in bytes.
 pub const WASM_PAGE_SIZE: u64 = 65536;

@@ -148,37 +148,149 @@ impl<T: 'static> Linker<T> {
         })
     }
 
-    /// Resolves `module`'s imports and instantiates it.
+    /// Resolves `module`'s imports and instantiates it (running its start
+    /// function).
     pub fn instantiate(
         &self,
         mut store: impl AsContextMut<Data = T>,
         module: &Module,
     ) -> Result<Instance, Error> {
-        let store = store.as_context_mut();
+        self.instantiate_pre(module)?.instantiate(&mut store)
+    }
+
+    /// Resolves `module`'s imports by name once, for an [`InstancePre`]
+    /// that instantiates it many times without looking them up again.
+    pub fn instantiate_pre(&self, module: &Module) -> Result<InstancePre<T>, Error> {
         let mut imports = Vec::with_capacity(module.inner.imports.len());
         for imp in &module.inner.imports {
-            let ext = self
-                .get(&mut *store, &imp.module, &imp.name)
+            let def = self
+                .map
+                .get(&(imp.module.clone(), imp.name.clone()))
                 .ok_or_else(|| {
                     Error::link(format!(
                         "unknown import: `{}::{}` has not been defined",
                         imp.module, imp.name
                     ))
                 })?;
-            imports.push(ext);
+            imports.push(def.clone());
         }
-        Instance::new(store, module, &imports)
+        Ok(InstancePre {
+            module: module.clone(),
+            imports: Arc::from(imports),
+        })
     }
 
-    /// Instantiates a module and returns its export `_start`, ready to call
-    /// (how commands such as WASI programs run).
+    /// Defines the exports of `module` under the name `module_name`, so
+    /// that later modules can import them, following the WASI conventions
+    /// as wasmtime does:
+    ///
+    /// - a *command* (it exports `_start`) gets a fresh instance for every
+    ///   call: each exported function, when called, instantiates `module`
+    ///   with this linker's definitions as they are now and calls its
+    ///   export in that instance;
+    /// - a *reactor* (no `_start`) is instantiated once, here; its
+    ///   `_initialize` export, if any, runs; then its exports are defined
+    ///   as by [`Linker::instance`].
+    pub fn module(
+        &mut self,
+        mut store: impl AsContextMut<Data = T>,
+        module_name: &str,
+        module: &Module,
+    ) -> Result<&mut Self, Error> {
+        let is_command = module
+            .exports()
+            .any(|e| e.name() == "_start" && matches!(e.ty(), crate::ExternType::Func(_)));
+        if !is_command {
+            let instance = self.instantiate(&mut store, module)?;
+            if let Some(init) = instance.get_func(&store, "_initialize") {
+                init.typed::<(), ()>(&store)?.call(&mut store, ())?;
+            }
+            return self.instance(&store, module_name, instance);
+        }
+        let pre = self.instantiate_pre(module)?;
+        for export in module.exports() {
+            let crate::ExternType::Func(ty) = export.ty() else {
+                continue;
+            };
+            let pre = pre.clone();
+            let name = String::from(export.name());
+            let host = dynamic_host_func(ty, move |mut caller, params, results| {
+                let instance = pre.instantiate(&mut caller)?;
+                let f = instance
+                    .get_func(&caller, &name)
+                    .ok_or_else(|| Error::link(format!("the command's export `{name}` is gone")))?;
+                f.call(&mut caller, params, results)
+            });
+            self.insert(
+                module_name,
+                export.name(),
+                Definition::HostFunc(Arc::new(host)),
+            )?;
+        }
+        Ok(self)
+    }
+
+    /// The default export of the module defined under `module`: its export
+    /// named `""`, or else `_start` (the WASI command entry point), as
+    /// wasmtime looks them up. Nothing is instantiated or run here: a
+    /// command defined with [`Linker::module`] instantiates when the
+    /// returned function is called. With neither export defined, the
+    /// default is a function that does nothing.
     pub fn get_default(
         &self,
         mut store: impl AsContextMut<Data = T>,
-        instance: Instance,
-    ) -> Option<Func> {
-        instance
-            .get_func(store.as_context_mut(), "_start")
-            .or_else(|| instance.get_func(store.as_context_mut(), ""))
+        module: &str,
+    ) -> Result<Func, Error> {
+        for name in ["", "_start"] {
+            match self.get(&mut store, module, name) {
+                Some(Extern::Func(f)) => return Ok(f),
+                Some(_) => {
+                    return Err(Error::link(format!(
+                        "`{module}::{name}` is not a function, so it cannot be the default export"
+                    )))
+                }
+                None => {}
+            }
+        }
+        Ok(Func::wrap(store, || {}))
+    }
+}
+
+/// A module with its imports resolved by a [`Linker`], ready to be
+/// instantiated many times without looking names up again (one per request
+/// in a server, say). Cheap to clone.
+pub struct InstancePre<T> {
+    module: Module,
+    imports: Arc<[Definition<T>]>,
+}
+
+impl<T> Clone for InstancePre<T> {
+    fn clone(&self) -> Self {
+        InstancePre {
+            module: self.module.clone(),
+            imports: self.imports.clone(),
+        }
+    }
+}
+
+impl<T: 'static> InstancePre<T> {
+    /// The module.
+    pub fn module(&self) -> &Module {
+        &self.module
+    }
+
+    /// Instantiates the module in `store`, running its start function.
+    /// Host functions are placed in the store; store objects the linker
+    /// held must belong to `store`.
+    pub fn instantiate(&self, mut store: impl AsContextMut<Data = T>) -> Result<Instance, Error> {
+        let store = store.as_context_mut();
+        let mut imports = Vec::with_capacity(self.imports.len());
+        for def in self.imports.iter() {
+            imports.push(match def {
+                Definition::Extern(e) => *e,
+                Definition::HostFunc(f) => Extern::Func(store.alloc_host_func(f.clone())),
+            });
+        }
+        Instance::new(store, &self.module, &imports)
     }
 }

@@ -14,7 +14,7 @@ use crate::error::Error;
 use crate::func::HostFunc;
 use crate::module::Module;
 use crate::platform;
-use crate::types::{GlobalType, MemoryType, TableType};
+use crate::types::{FuncType, GlobalType, MemoryType, TableType};
 use crate::vm::context::{VmContext, VmMemory, VmTable};
 use alloc::boxed::Box;
 use alloc::sync::Arc;
@@ -22,6 +22,7 @@ use alloc::vec::Vec;
 use core::any::Any;
 use core::ptr::NonNull;
 use core::sync::atomic::{AtomicU32, Ordering};
+use hashbrown::HashMap;
 
 /// Identifies a store so handles from another store are caught.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -201,6 +202,9 @@ pub(crate) struct StoreInner {
     pub globals: Vec<Pinned<GlobalEntity>>,
     pub instances: Vec<Pinned<InstanceEntity>>,
     pub externrefs: Vec<Box<dyn Any + Send + Sync>>,
+    /// The signatures of this store's functions by engine type id, so that
+    /// `Func::ty` and untyped calls never take the engine's registry lock.
+    pub func_types: HashMap<u32, FuncType>,
     /// The value stack, lent to the outermost active call.
     pub stack: Vec<u64>,
     /// Nested host→wasm calls, bounded so host recursion cannot overflow.
@@ -210,6 +214,8 @@ pub(crate) struct StoreInner {
     pub fuel: u64,
     /// Monotonic-clock deadline in nanoseconds.
     pub deadline: Option<u64>,
+    /// The engine epoch at which running code stops.
+    pub epoch_deadline: Option<u64>,
 }
 
 impl StoreInner {
@@ -254,6 +260,15 @@ impl StoreInner {
         Ok(self.memories.len() as u32 - 1)
     }
 
+    /// The signature of a function of this store (cached when the function
+    /// was added, so no engine lock is taken).
+    pub(crate) fn func_type(&self, type_id: u32) -> FuncType {
+        match self.func_types.get(&type_id) {
+            Some(ty) => ty.clone(),
+            None => self.engine.type_of(type_id),
+        }
+    }
+
     pub(crate) fn alloc_table(&mut self, ty: TableType, init: u64) -> u32 {
         self.tables.push(Pinned::new(TableEntity::new(ty, init)));
         self.tables.len() as u32 - 1
@@ -277,14 +292,28 @@ pub struct Store<T> {
 type LimiterFn<T> = Box<dyn (FnMut(&mut T) -> &mut dyn ResourceLimiter) + Send + Sync>;
 
 /// Decides how far a store's memories, tables and instances may grow; set
-/// with [`Store::limiter`]. A denied `memory.grow`/`table.grow` returns -1
-/// to the guest, as the spec says; a denied instantiation is an error.
+/// with [`Store::limiter`]. Shaped like wasmtime's: a denied
+/// `memory.grow`/`table.grow` returns -1 to the guest, as the spec says; an
+/// `Err` stops the running wasm code with that error; creating a memory or
+/// table (by instantiation, [`Memory::new`](crate::Memory::new) or
+/// [`Table::new`](crate::Table::new)) that is denied or fails is an error.
 pub trait ResourceLimiter {
     /// A memory wants to grow from `current` to `desired` bytes (`current`
-    /// is 0 when it is created). Return `false` to deny.
-    fn memory_growing(&mut self, current: usize, desired: usize, maximum: Option<usize>) -> bool;
+    /// is 0 when it is created). `Ok(false)` denies; `Err` fails the
+    /// operation with that error.
+    fn memory_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> Result<bool, Error>;
     /// A table wants to grow from `current` to `desired` elements.
-    fn table_growing(&mut self, current: u32, desired: u32, maximum: Option<u32>) -> bool;
+    fn table_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> Result<bool, Error>;
     /// Most instances the store may hold.
     fn instances(&self) -> usize {
         10_000
@@ -312,11 +341,13 @@ impl<T> Store<T> {
                 globals: Vec::new(),
                 instances: Vec::new(),
                 externrefs: Vec::new(),
+                func_types: HashMap::new(),
                 stack: Vec::new(),
                 call_nesting: 0,
                 interrupt: Arc::new(AtomicU32::new(0)),
                 fuel: 0,
                 deadline: None,
+                epoch_deadline: None,
             },
             host_funcs: Vec::new(),
             limiter: None,
@@ -394,6 +425,24 @@ impl<T> Store<T> {
         Ok(())
     }
 
+    /// Stops wasm code once the engine's epoch has advanced `ticks` beyond
+    /// its value now ([`Engine::increment_epoch`]), with
+    /// `TrapCode::Interrupt`. Needs `Config::interruptible(true)` (or
+    /// `epoch_interruption(true)`). Unlike [`Store::set_deadline`] this
+    /// needs no clock, only some thread that ticks the engine.
+    pub fn set_epoch_deadline(&mut self, ticks: u64) -> Result<(), Error> {
+        let config = self.inner.engine.config();
+        self.require(config.interruptible, "epoch deadlines", "interruptible")?;
+        let now = self.inner.engine.current_epoch();
+        self.inner.epoch_deadline = Some(now.saturating_add(ticks));
+        Ok(())
+    }
+
+    /// Removes an epoch deadline set with [`Store::set_epoch_deadline`].
+    pub fn clear_epoch_deadline(&mut self) {
+        self.inner.epoch_deadline = None;
+    }
+
     /// Installs a resource limiter: `f` picks it out of the host data.
     pub fn limiter(
         &mut self,
@@ -408,32 +457,53 @@ impl<T> Store<T> {
         current: usize,
         desired: usize,
         max: Option<usize>,
-    ) -> bool {
+    ) -> Result<bool, Error> {
         match &mut self.limiter {
             Some(f) => f(&mut self.data).memory_growing(current, desired, max),
-            None => true,
+            None => Ok(true),
         }
     }
 
     /// Asks the limiter (if any) whether a table may grow.
-    pub(crate) fn table_growing(&mut self, current: u32, desired: u32, max: Option<u32>) -> bool {
+    pub(crate) fn table_growing(
+        &mut self,
+        current: u32,
+        desired: u32,
+        max: Option<u32>,
+    ) -> Result<bool, Error> {
         match &mut self.limiter {
-            Some(f) => f(&mut self.data).table_growing(current, desired, max),
-            None => true,
+            Some(f) => f(&mut self.data).table_growing(
+                current as usize,
+                desired as usize,
+                max.map(|m| m as usize),
+            ),
+            None => Ok(true),
         }
     }
 
-    /// Checks the limiter's counts before `module` is instantiated.
-    pub(crate) fn check_instance_limits(&mut self, module: &crate::Module) -> Result<(), Error> {
+    /// Asks the limiter whether `new_memories` more memories and
+    /// `new_tables` more tables (and, for an instantiation, one more
+    /// instance) fit in the store.
+    fn check_counts(
+        &mut self,
+        instances: usize,
+        new_memories: usize,
+        new_tables: usize,
+    ) -> Result<(), Error> {
         let Some(f) = &mut self.limiter else {
             return Ok(());
         };
         let l = f(&mut self.data);
-        let m = &module.inner;
-        let new_memories = m.memories.len() - m.num_imported_memories as usize;
-        let new_tables = m.tables.len() - m.num_imported_tables as usize;
+        // A host-created memory or table adds no instance, so a store at
+        // its instance limit can still make one.
+        let instance_check = (instances > 0).then(|| {
+            (
+                "instances",
+                self.inner.instances.len() + instances,
+                l.instances(),
+            )
+        });
         let checks = [
-            ("instances", self.inner.instances.len() + 1, l.instances()),
             (
                 "memories",
                 self.inner.memories.len() + new_memories,
@@ -441,30 +511,66 @@ impl<T> Store<T> {
             ),
             ("tables", self.inner.tables.len() + new_tables, l.tables()),
         ];
-        for (what, wanted, limit) in checks {
+        for (what, wanted, limit) in instance_check.into_iter().chain(checks) {
             if wanted > limit {
                 return Err(Error::instantiation(alloc::format!(
-                    "the store's resource limiter allows {limit} {what}; this instantiation needs {wanted}"
+                    "the store's resource limiter allows {limit} {what}; this needs {wanted}"
                 )));
             }
         }
-        for ty in &m.memories[m.num_imported_memories as usize..] {
-            let page = ty.page_size() as usize;
-            let bytes = (ty.min as usize).saturating_mul(page);
-            let max = ty.max.map(|p| (p as usize).saturating_mul(page));
-            if !l.memory_growing(0, bytes, max) {
-                return Err(Error::instantiation(alloc::format!(
-                    "the store's resource limiter denied a memory of {bytes} bytes"
-                )));
-            }
+        Ok(())
+    }
+
+    /// Asks the limiter whether a new memory of type `ty` may be created.
+    pub(crate) fn check_new_memory(&mut self, ty: &MemoryType) -> Result<(), Error> {
+        let page = ty.page_size() as usize;
+        let bytes = (ty.min as usize).saturating_mul(page);
+        let max = ty.max.map(|p| (p as usize).saturating_mul(page));
+        if !self.memory_growing(0, bytes, max)? {
+            return Err(Error::instantiation(alloc::format!(
+                "the store's resource limiter denied a memory of {bytes} bytes"
+            )));
         }
-        for ty in &m.tables[m.num_imported_tables as usize..] {
-            if !l.table_growing(0, ty.min, ty.max) {
-                return Err(Error::instantiation(alloc::format!(
-                    "the store's resource limiter denied a table of {} elements",
-                    ty.min
-                )));
-            }
+        Ok(())
+    }
+
+    /// Asks the limiter whether a new table of type `ty` may be created.
+    pub(crate) fn check_new_table(&mut self, ty: &TableType) -> Result<(), Error> {
+        if !self.table_growing(0, ty.min, ty.max)? {
+            return Err(Error::instantiation(alloc::format!(
+                "the store's resource limiter denied a table of {} elements",
+                ty.min
+            )));
+        }
+        Ok(())
+    }
+
+    /// Checks the limiter before a memory or table is created by the host.
+    pub(crate) fn check_host_memory(&mut self, ty: &MemoryType) -> Result<(), Error> {
+        self.check_counts(0, 1, 0)?;
+        self.check_new_memory(ty)
+    }
+
+    /// Checks the limiter before a table is created by the host.
+    pub(crate) fn check_host_table(&mut self, ty: &TableType) -> Result<(), Error> {
+        self.check_counts(0, 0, 1)?;
+        self.check_new_table(ty)
+    }
+
+    /// Checks the limiter's counts and sizes before `module` is instantiated.
+    pub(crate) fn check_instance_limits(&mut self, module: &crate::Module) -> Result<(), Error> {
+        if self.limiter.is_none() {
+            return Ok(());
+        }
+        let m = &module.inner;
+        let new_memories = &m.memories[m.num_imported_memories as usize..];
+        let new_tables = &m.tables[m.num_imported_tables as usize..];
+        self.check_counts(1, new_memories.len(), new_tables.len())?;
+        for ty in new_memories {
+            self.check_new_memory(ty)?;
+        }
+        for ty in new_tables {
+            self.check_new_table(ty)?;
         }
         Ok(())
     }
@@ -499,6 +605,14 @@ impl InterruptHandle {
         self.flag.store(1, Ordering::Relaxed);
     }
 }
+
+/// What wasmtime calls a store context: here simply a borrow of the
+/// [`Store`], which [`AsContext::as_context`] returns.
+pub type StoreContext<'a, T> = &'a Store<T>;
+
+/// A mutable borrow of the [`Store`], which
+/// [`AsContextMut::as_context_mut`] returns.
+pub type StoreContextMut<'a, T> = &'a mut Store<T>;
 
 /// Read access to a store: implemented by [`Store`], [`Caller`](crate::Caller)
 /// and references to them, so API methods accept any of these.

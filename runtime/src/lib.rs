@@ -10,7 +10,7 @@
 //!     local.get 0 local.get 1 i32.add))"#).unwrap();
 //! let mut store = Store::new(&engine, ());
 //! let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
-//! let add = instance.get_typed_func::<(i32, i32), i32, _>(&store, "add").unwrap();
+//! let add = instance.get_typed_func::<(i32, i32), i32>(&store, "add").unwrap();
 //! assert_eq!(add.call(&mut store, (2, 3)).unwrap(), 5);
 //! ```
 //!
@@ -54,11 +54,12 @@
 use std::path::Path;
 
 pub use wasmbed_core::{
-    backend, platform, vm, AsContext, AsContextMut, Caller, Config, Engine, Error, ErrorKind,
-    ExportType, Extern, ExternRef, ExternType, FrameInfo, Func, FuncType, Global, GlobalType,
-    ImportType, Instance, InterruptHandle, IntoFunc, Linker, Memory, MemoryType, Mutability,
-    RefType, ResourceLimiter, Store, Table, TableType, Trap, TrapCode, TypedFunc, Val, ValType,
-    WasmParams, WasmResults, WasmRet, WasmTy, V128, WASM_PAGE_SIZE,
+    backend, bail, ensure, format_err, platform, vm, AsContext, AsContextMut, Caller, Chain,
+    Config, Context, Engine, Error, ErrorKind, ExportType, Extern, ExternRef, ExternType,
+    FrameInfo, Func, FuncType, Global, GlobalType, HostError, ImportType, Instance, InstancePre,
+    InterruptHandle, IntoFunc, Linker, Memory, MemoryType, Mutability, RefType, ResourceLimiter,
+    Result, Store, StoreContext, StoreContextMut, Table, TableType, Trap, TrapCode, TypedFunc, Val,
+    ValType, WasmParams, WasmResults, WasmRet, WasmTy, V128, WASM_PAGE_SIZE,
 };
 
 #[doc(hidden)]

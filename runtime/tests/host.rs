@@ -26,14 +26,10 @@ fn memory_program(engine: &Engine) {
     let instance = Linker::new(engine)
         .instantiate(&mut store, &module)
         .unwrap();
-    let grow = instance
-        .get_typed_func::<i32, i32, _>(&store, "grow")
-        .unwrap();
-    let load = instance
-        .get_typed_func::<i32, i32, _>(&store, "load")
-        .unwrap();
+    let grow = instance.get_typed_func::<i32, i32>(&store, "grow").unwrap();
+    let load = instance.get_typed_func::<i32, i32>(&store, "load").unwrap();
     let stor = instance
-        .get_typed_func::<(i32, i32), (), _>(&store, "store")
+        .get_typed_func::<(i32, i32), ()>(&store, "store")
         .unwrap();
     stor.call(&mut store, (65535, 7)).unwrap();
     assert_eq!(grow.call(&mut store, 2).unwrap(), 1);

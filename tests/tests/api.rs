@@ -33,9 +33,7 @@ const FIB: &str = r#"(module
 #[test]
 fn typed_call_runs_recursive_fib() {
     let (mut store, instance) = instantiate(FIB);
-    let fib = instance
-        .get_typed_func::<i32, i32, _>(&store, "fib")
-        .unwrap();
+    let fib = instance.get_typed_func::<i32, i32>(&store, "fib").unwrap();
     assert_eq!(fib.call(&mut store, 20).unwrap(), 6765);
 }
 
@@ -48,9 +46,7 @@ fn dynamic_call_checks_argument_types() {
     assert_eq!(out[0], Val::I32(55));
     let err = fib.call(&mut store, &[Val::I64(10)], &mut out).unwrap_err();
     assert!(matches!(err.kind(), ErrorKind::Usage(_)), "{err}");
-    assert!(instance
-        .get_typed_func::<i64, i32, _>(&store, "fib")
-        .is_err());
+    assert!(instance.get_typed_func::<i64, i32>(&store, "fib").is_err());
 }
 
 #[test]
@@ -64,9 +60,7 @@ fn loop_sums_with_locals() {
               (br $next)))
             (local.get $acc)))"#,
     );
-    let sum = instance
-        .get_typed_func::<i32, i64, _>(&store, "sum")
-        .unwrap();
+    let sum = instance.get_typed_func::<i32, i64>(&store, "sum").unwrap();
     assert_eq!(sum.call(&mut store, 100_000).unwrap(), 5_000_050_000);
 }
 
@@ -107,7 +101,7 @@ fn host_functions_see_caller_memory_and_data() {
         .func_wrap("env", "twice", |x: i64| x * 2)
         .unwrap();
     let instance = linker.instantiate(&mut store, &module).unwrap();
-    let go = instance.get_typed_func::<(), i64, _>(&store, "go").unwrap();
+    let go = instance.get_typed_func::<(), i64>(&store, "go").unwrap();
     assert_eq!(go.call(&mut store, ()).unwrap(), 42);
     assert_eq!(store.data(), &["hello".to_string()]);
 }
@@ -218,9 +212,7 @@ fn imports_of_memory_and_globals_link_by_type() {
     linker.define(&store, "h", "mem", memory).unwrap();
     linker.define(&store, "h", "g", counter).unwrap();
     let instance = linker.instantiate(&mut store, &module).unwrap();
-    let bump = instance
-        .get_typed_func::<(), i32, _>(&store, "bump")
-        .unwrap();
+    let bump = instance.get_typed_func::<(), i32>(&store, "bump").unwrap();
     assert_eq!(bump.call(&mut store, ()).unwrap(), 1);
     assert_eq!(counter.get(&store), Val::I32(42));
     assert_eq!(memory.data(&store)[8], 42);
@@ -281,7 +273,7 @@ fn dynamic_host_function_and_func_new() {
     )
     .unwrap();
     let instance = wasmbed::Instance::new(&mut store, &module, &[add.into()]).unwrap();
-    let f = instance.get_typed_func::<(), i32, _>(&store, "f").unwrap();
+    let f = instance.get_typed_func::<(), i32>(&store, "f").unwrap();
     assert_eq!(f.call(&mut store, ()).unwrap(), 42);
     assert_eq!(*store.data(), 1);
 }
@@ -312,9 +304,7 @@ fn long_loops_run_in_constant_host_stack() {
                       (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
                     (local.get $x)))"#,
             );
-            let spin = instance
-                .get_typed_func::<i32, i32, _>(&store, "spin")
-                .unwrap();
+            let spin = instance.get_typed_func::<i32, i32>(&store, "spin").unwrap();
             spin.call(&mut store, ITERATIONS).unwrap()
         })
         .unwrap();
@@ -342,9 +332,7 @@ fn table_grow_loops_run_in_constant_host_stack() {
                         (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
                       (local.get $sum)))"#,
             );
-            let spin = instance
-                .get_typed_func::<i32, i32, _>(&store, "spin")
-                .unwrap();
+            let spin = instance.get_typed_func::<i32, i32>(&store, "spin").unwrap();
             spin.call(&mut store, 1_000_000).unwrap()
         })
         .unwrap();
@@ -385,26 +373,22 @@ fn table_copy_within_one_table_and_dropped_segments() {
             (func (export "load") (result i32) (i32.load (i32.const 0))))"#,
     );
     let table_init = instance
-        .get_typed_func::<(i32, i32, i32), (), _>(&store, "table_init")
+        .get_typed_func::<(i32, i32, i32), ()>(&store, "table_init")
         .unwrap();
     let copy = instance
-        .get_typed_func::<(i32, i32, i32), (), _>(&store, "copy")
+        .get_typed_func::<(i32, i32, i32), ()>(&store, "copy")
         .unwrap();
-    let at = instance
-        .get_typed_func::<i32, i32, _>(&store, "at")
-        .unwrap();
+    let at = instance.get_typed_func::<i32, i32>(&store, "at").unwrap();
     let elem_drop = instance
-        .get_typed_func::<(), (), _>(&store, "elem_drop")
+        .get_typed_func::<(), ()>(&store, "elem_drop")
         .unwrap();
     let memory_init = instance
-        .get_typed_func::<(i32, i32, i32), (), _>(&store, "memory_init")
+        .get_typed_func::<(i32, i32, i32), ()>(&store, "memory_init")
         .unwrap();
     let data_drop = instance
-        .get_typed_func::<(), (), _>(&store, "data_drop")
+        .get_typed_func::<(), ()>(&store, "data_drop")
         .unwrap();
-    let load = instance
-        .get_typed_func::<(), i32, _>(&store, "load")
-        .unwrap();
+    let load = instance.get_typed_func::<(), i32>(&store, "load").unwrap();
     let table = |store: &mut Store<()>| -> Vec<i32> {
         (0..8).map(|i| at.call(&mut *store, i).unwrap()).collect()
     };
@@ -501,7 +485,7 @@ fn memory_and_host_data_borrow_together() {
         )
         .unwrap();
     let instance = linker.instantiate(&mut store, &module).unwrap();
-    let go = instance.get_typed_func::<(), (), _>(&store, "go").unwrap();
+    let go = instance.get_typed_func::<(), ()>(&store, "go").unwrap();
     go.call(&mut store, ()).unwrap();
     assert_eq!(store.data(), b"abc");
     let mem = instance.get_memory(&store, "memory").unwrap();

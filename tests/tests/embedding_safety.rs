@@ -60,10 +60,10 @@ fn host_panic_unwinds_out_of_typed_call_and_the_store_stays_usable() {
     let engine = Engine::default();
     let (mut store, instance) = panicking_host(&engine);
     let twice = instance
-        .get_typed_func::<i32, i32, _>(&store, "twice")
+        .get_typed_func::<i32, i32>(&store, "twice")
         .unwrap();
     let add = instance
-        .get_typed_func::<(i32, i32), i32, _>(&store, "add")
+        .get_typed_func::<(i32, i32), i32>(&store, "add")
         .unwrap();
 
     let caught = catch_unwind(AssertUnwindSafe(|| twice.call(&mut store, 3)));
@@ -128,14 +128,14 @@ fn host_panic_in_a_nested_call_reaches_the_outermost_caller() {
                     .get_export("inner")
                     .and_then(Extern::into_func)
                     .ok_or_else(|| Error::msg("no inner"))?;
-                let inner = inner.typed::<i32, i32, _>(&caller)?;
+                let inner = inner.typed::<i32, i32>(&caller)?;
                 inner.call(&mut caller, x)
             },
         )
         .unwrap();
     let instance = linker.instantiate(&mut store, &module).unwrap();
     let start = instance
-        .get_typed_func::<i32, i32, _>(&store, "start")
+        .get_typed_func::<i32, i32>(&store, "start")
         .unwrap();
     let caught = catch_unwind(AssertUnwindSafe(|| start.call(&mut store, 1)));
     assert_eq!(panic_message(caught.unwrap_err()), "boom 1");
@@ -145,13 +145,23 @@ fn host_panic_in_a_nested_call_reaches_the_outermost_caller() {
 struct PanickingLimiter;
 
 impl ResourceLimiter for PanickingLimiter {
-    fn memory_growing(&mut self, current: usize, desired: usize, _: Option<usize>) -> bool {
+    fn memory_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        _: Option<usize>,
+    ) -> Result<bool, Error> {
         assert!(current == 0 || desired < 3 * 65536, "limiter: memory");
-        true
+        Ok(true)
     }
-    fn table_growing(&mut self, current: u32, desired: u32, _: Option<u32>) -> bool {
+    fn table_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        _: Option<usize>,
+    ) -> Result<bool, Error> {
         assert!(current == 0 || desired < 3, "limiter: table");
-        true
+        Ok(true)
     }
 }
 
@@ -174,10 +184,10 @@ fn limiter_panic_during_wasm_grow_unwinds_out_of_call() {
         .instantiate(&mut store, &module)
         .unwrap();
     let grow_memory = instance
-        .get_typed_func::<i32, i32, _>(&store, "grow_memory")
+        .get_typed_func::<i32, i32>(&store, "grow_memory")
         .unwrap();
     let grow_table = instance
-        .get_typed_func::<i32, i32, _>(&store, "grow_table")
+        .get_typed_func::<i32, i32>(&store, "grow_table")
         .unwrap();
     let caught = catch_unwind(AssertUnwindSafe(|| grow_memory.call(&mut store, 5)));
     assert_eq!(panic_message(caught.unwrap_err()), "limiter: memory");
@@ -212,7 +222,7 @@ fn host_panic_in_a_start_function_unwinds_out_of_instantiate() {
     )
     .unwrap();
     let instance = linker.instantiate(&mut store, &ok).unwrap();
-    let f = instance.get_typed_func::<(), i32, _>(&store, "f").unwrap();
+    let f = instance.get_typed_func::<(), i32>(&store, "f").unwrap();
     assert_eq!(f.call(&mut store, ()).unwrap(), 1);
 }
 
@@ -269,7 +279,7 @@ fn foreign_func_through_a_typed_parameter_is_an_error() {
     // Index 0 in the other store: it also names the victim's `secret`.
     let foreign = Func::wrap(&mut other, || -> i32 { 7 });
     let call_it = instance
-        .get_typed_func::<Option<Func>, i32, _>(&store, "call_it")
+        .get_typed_func::<Option<Func>, i32>(&store, "call_it")
         .unwrap();
     assert_usage(
         call_it.call(&mut store, Some(foreign)),
@@ -303,7 +313,7 @@ fn foreign_externref_through_typed_and_untyped_parameters_is_an_error() {
     let mut other = Store::new(&engine, ());
     let foreign = ExternRef::new(&mut other, "not yours");
     let keep = instance
-        .get_typed_func::<Option<ExternRef>, (), _>(&store, "keep")
+        .get_typed_func::<Option<ExternRef>, ()>(&store, "keep")
         .unwrap();
     assert_usage(
         keep.call(&mut store, Some(foreign)),
@@ -315,7 +325,7 @@ fn foreign_externref_through_typed_and_untyped_parameters_is_an_error() {
         "untyped externref param",
     );
     let kept_is_null = instance
-        .get_typed_func::<(), i32, _>(&store, "kept_is_null")
+        .get_typed_func::<(), i32>(&store, "kept_is_null")
         .unwrap();
     assert_eq!(kept_is_null.call(&mut store, ()).unwrap(), 1);
     let own = ExternRef::new(&mut store, "mine");
@@ -359,7 +369,7 @@ fn foreign_references_returned_by_host_functions_are_errors() {
         .unwrap();
     let instance = linker.instantiate(&mut store, &module).unwrap();
     for name in ["tf", "tr", "df"] {
-        let f = instance.get_typed_func::<(), i32, _>(&store, name).unwrap();
+        let f = instance.get_typed_func::<(), i32>(&store, name).unwrap();
         let err = f.call(&mut store, ()).unwrap_err();
         assert!(
             err.to_string().contains("another store"),
@@ -399,10 +409,10 @@ fn foreign_handles_in_fallible_operations_are_errors() {
         "untyped call of a foreign function",
     );
     assert_usage(
-        other_func.typed::<(), i32, _>(&store),
+        other_func.typed::<(), i32>(&store),
         "typed view in the wrong store",
     );
-    let typed = other_func.typed::<(), i32, _>(&other).unwrap();
+    let typed = other_func.typed::<(), i32>(&other).unwrap();
     assert_usage(typed.call(&mut store, ()), "typed call in the wrong store");
 
     // Memories, globals and tables of another store.
@@ -486,7 +496,7 @@ fn foreign_handles_in_fallible_operations_are_errors() {
     );
     // The victim is untouched.
     let kept_is_null = instance
-        .get_typed_func::<(), i32, _>(&store, "kept_is_null")
+        .get_typed_func::<(), i32>(&store, "kept_is_null")
         .unwrap();
     assert_eq!(kept_is_null.call(&mut store, ()).unwrap(), 1);
 }
@@ -531,9 +541,7 @@ fn host_function_growing_memory_mid_call_is_seen_by_the_caller() {
         )
         .unwrap();
     let instance = linker.instantiate(&mut store, &module).unwrap();
-    let run = instance
-        .get_typed_func::<(), i32, _>(&store, "run")
-        .unwrap();
+    let run = instance.get_typed_func::<(), i32>(&store, "run").unwrap();
     assert_eq!(run.call(&mut store, ()).unwrap(), 42);
     let memory = instance.get_memory(&store, "memory").unwrap();
     assert_eq!(memory.size(&store), 5);
@@ -581,15 +589,13 @@ fn host_function_instantiating_a_module_mid_call() {
                 let engine = caller.engine().clone();
                 let instance = Linker::new(&engine).instantiate(&mut caller, &child2)?;
                 caller.data_mut().push(instance);
-                let triple = instance.get_typed_func::<i32, i32, _>(&caller, "triple")?;
+                let triple = instance.get_typed_func::<i32, i32>(&caller, "triple")?;
                 triple.call(&mut caller, x)
             },
         )
         .unwrap();
     let instance = linker.instantiate(&mut store, &parent).unwrap();
-    let run = instance
-        .get_typed_func::<i32, i32, _>(&store, "run")
-        .unwrap();
+    let run = instance.get_typed_func::<i32, i32>(&store, "run").unwrap();
     // 3 * (0 + 1 + ... + 39) + 100
     assert_eq!(run.call(&mut store, 40).unwrap(), 3 * 780 + 100);
     assert_eq!(store.data().len(), 40);
@@ -621,7 +627,7 @@ fn linker_refuses_duplicates_unless_shadowing_is_allowed() {
     let mut store = Store::new(&engine, ());
     let call_g = |linker: &Linker<()>, store: &mut Store<()>| -> i32 {
         let instance = linker.instantiate(&mut *store, &module).unwrap();
-        let g = instance.get_typed_func::<(), i32, _>(&*store, "g").unwrap();
+        let g = instance.get_typed_func::<(), i32>(&*store, "g").unwrap();
         g.call(&mut *store, ()).unwrap()
     };
     assert_eq!(call_g(&linker, &mut store), 1, "the first definition stays");
@@ -643,38 +649,48 @@ fn linker_refuses_duplicates_unless_shadowing_is_allowed() {
 }
 
 #[test]
-fn get_default_finds_start_then_the_unnamed_export() {
+fn get_default_finds_the_unnamed_export_then_start() {
     let engine = Engine::default();
     let mut store = Store::new(&engine, ());
-    let linker = Linker::<()>::new(&engine);
-    let command = Module::new(
+    let mut linker = Linker::<()>::new(&engine);
+    let both = Module::new(
         &engine,
         r#"(module (global $ran (export "ran") (mut i32) (i32.const 0))
             (func (export "_start") (global.set $ran (i32.const 1)))
             (func (export "") (global.set $ran (i32.const 2))))"#,
     )
     .unwrap();
-    let instance = linker.instantiate(&mut store, &command).unwrap();
-    let start = linker.get_default(&mut store, instance).unwrap();
+    let instance = linker.instantiate(&mut store, &both).unwrap();
+    linker.instance(&store, "both", instance).unwrap();
+    let f = linker.get_default(&mut store, "both").unwrap();
     // Found, not run.
     let ran = instance.get_global(&store, "ran").unwrap();
     assert_eq!(ran.get(&store), Val::I32(0));
-    start.call(&mut store, &[], &mut []).unwrap();
-    assert_eq!(ran.get(&store), Val::I32(1), "`_start` comes first");
+    f.call(&mut store, &[], &mut []).unwrap();
+    assert_eq!(ran.get(&store), Val::I32(2), "`\"\"` comes first");
 
-    let unnamed = Module::new(
+    let start_only = Module::new(
         &engine,
         r#"(module (global $ran (export "ran") (mut i32) (i32.const 0))
-            (func (export "") (global.set $ran (i32.const 2))))"#,
+            (func (export "_start") (global.set $ran (i32.const 1))))"#,
     )
     .unwrap();
-    let instance = linker.instantiate(&mut store, &unnamed).unwrap();
-    let f = linker.get_default(&mut store, instance).unwrap();
+    let instance = linker.instantiate(&mut store, &start_only).unwrap();
+    linker.instance(&store, "start_only", instance).unwrap();
+    let f = linker.get_default(&mut store, "start_only").unwrap();
     f.call(&mut store, &[], &mut []).unwrap();
     let ran = instance.get_global(&store, "ran").unwrap();
-    assert_eq!(ran.get(&store), Val::I32(2));
+    assert_eq!(ran.get(&store), Val::I32(1));
 
-    let library = Module::new(&engine, r#"(module (func (export "f")))"#).unwrap();
-    let instance = linker.instantiate(&mut store, &library).unwrap();
-    assert!(linker.get_default(&mut store, instance).is_none());
+    // No default export: a function that does nothing, as in wasmtime.
+    let f = linker.get_default(&mut store, "nothing_here").unwrap();
+    assert!(f.ty(&store).params().is_empty() && f.ty(&store).results().is_empty());
+    f.call(&mut store, &[], &mut []).unwrap();
+
+    // A default that is not a function is an error, not a panic.
+    let memory_only = Module::new(&engine, r#"(module (memory (export "") 1))"#).unwrap();
+    let instance = linker.instantiate(&mut store, &memory_only).unwrap();
+    linker.instance(&store, "memory_only", instance).unwrap();
+    let err = linker.get_default(&mut store, "memory_only").unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::Link(_)), "{err}");
 }

@@ -608,9 +608,7 @@ fn run_all(kind: &str, config: &Config, snippets: &[Snippet]) -> BTreeSet<&'stat
         let peer_instance = linker.instantiate(&mut store, &peer).unwrap();
         linker.instance(&store, "peer", peer_instance).unwrap();
         let instance = linker.instantiate(&mut store, &module).unwrap();
-        let run = instance
-            .get_typed_func::<i32, (), _>(&store, "run")
-            .unwrap();
+        let run = instance.get_typed_func::<i32, ()>(&store, "run").unwrap();
         let fuel = u64::MAX / 2;
         if bounded {
             store.set_fuel(fuel).unwrap();

@@ -52,14 +52,14 @@ fn fuel_stops_an_infinite_loop_and_refuelling_continues() {
     let (mut store, instance) = setup(&config, ());
     store.set_fuel(10_000).unwrap();
     let forever = instance
-        .get_typed_func::<(), (), _>(&store, "forever")
+        .get_typed_func::<(), ()>(&store, "forever")
         .unwrap();
     let err = forever.call(&mut store, ()).unwrap_err();
     assert_eq!(err.trap_code(), Some(TrapCode::OutOfFuel), "{err}");
     assert!(store.get_fuel().unwrap() < 10);
 
     let count = instance
-        .get_typed_func::<i32, i32, _>(&store, "count")
+        .get_typed_func::<i32, i32>(&store, "count")
         .unwrap();
     assert_eq!(
         count.call(&mut store, 100).unwrap_err().trap_code(),
@@ -103,9 +103,7 @@ fn host_functions_can_refuel_a_running_guest() {
         .unwrap();
     let instance = linker.instantiate(&mut store, &module).unwrap();
     store.set_fuel(5_000).unwrap();
-    let run = instance
-        .get_typed_func::<i32, i32, _>(&store, "run")
-        .unwrap();
+    let run = instance.get_typed_func::<i32, i32>(&store, "run").unwrap();
     // 100k iterations need far more than 5,000 fuel, but the host keeps
     // topping it up.
     assert_eq!(run.call(&mut store, 100_000).unwrap(), 100_000);
@@ -130,7 +128,7 @@ fn interrupt_handle_stops_a_guest_from_another_thread() {
     let (mut store, instance) = setup(&config, ());
     let handle = store.interrupt_handle().unwrap();
     let forever = instance
-        .get_typed_func::<(), (), _>(&store, "forever")
+        .get_typed_func::<(), ()>(&store, "forever")
         .unwrap();
     let t = std::thread::spawn(move || {
         std::thread::sleep(Duration::from_millis(50));
@@ -141,7 +139,7 @@ fn interrupt_handle_stops_a_guest_from_another_thread() {
     assert_eq!(err.trap_code(), Some(TrapCode::Interrupt));
     // The flag is consumed: the store runs normally afterwards.
     let count = instance
-        .get_typed_func::<i32, i32, _>(&store, "count")
+        .get_typed_func::<i32, i32>(&store, "count")
         .unwrap();
     assert_eq!(count.call(&mut store, 1000).unwrap(), 1000);
 }
@@ -154,7 +152,7 @@ fn deadline_stops_a_guest() {
         .clock(Arc::new(StdClock(Instant::now())));
     let (mut store, instance) = setup(&config, ());
     let forever = instance
-        .get_typed_func::<(), (), _>(&store, "forever")
+        .get_typed_func::<(), ()>(&store, "forever")
         .unwrap();
     store.set_deadline(Duration::from_millis(30)).unwrap();
     let start = Instant::now();
@@ -164,7 +162,7 @@ fn deadline_stops_a_guest() {
     assert!(start.elapsed() < Duration::from_secs(10));
     store.clear_deadline();
     let count = instance
-        .get_typed_func::<i32, i32, _>(&store, "count")
+        .get_typed_func::<i32, i32>(&store, "count")
         .unwrap();
     assert_eq!(count.call(&mut store, 10).unwrap(), 10);
 }
@@ -191,9 +189,7 @@ fn million_deep_recursion_keeps_the_host_stack_flat() {
         .stack_size(512 * 1024)
         .spawn(move || {
             let (mut store, instance) = setup(&config, ());
-            let deep = instance
-                .get_typed_func::<i32, i32, _>(&store, "deep")
-                .unwrap();
+            let deep = instance.get_typed_func::<i32, i32>(&store, "deep").unwrap();
             deep.call(&mut store, 1_000_000)
         })
         .unwrap()
@@ -207,9 +203,7 @@ fn call_depth_and_value_stack_limits_trap() {
     let mut config = Config::new();
     config.max_call_depth(1000);
     let (mut store, instance) = setup(&config, ());
-    let deep = instance
-        .get_typed_func::<i32, i32, _>(&store, "deep")
-        .unwrap();
+    let deep = instance.get_typed_func::<i32, i32>(&store, "deep").unwrap();
     assert_eq!(deep.call(&mut store, 900).unwrap(), 900);
     let err = deep.call(&mut store, 5000).unwrap_err();
     assert_eq!(err.trap_code(), Some(TrapCode::StackOverflow));
@@ -217,9 +211,7 @@ fn call_depth_and_value_stack_limits_trap() {
     let mut config = Config::new();
     config.max_value_stack(4096);
     let (mut store, instance) = setup(&config, ());
-    let deep = instance
-        .get_typed_func::<i32, i32, _>(&store, "deep")
-        .unwrap();
+    let deep = instance.get_typed_func::<i32, i32>(&store, "deep").unwrap();
     let err = deep.call(&mut store, 100_000).unwrap_err();
     assert_eq!(err.trap_code(), Some(TrapCode::StackOverflow));
     // Backtraces of deep recursion stay usable (every frame is listed).
@@ -233,15 +225,25 @@ struct PageLimit {
 }
 
 impl ResourceLimiter for PageLimit {
-    fn memory_growing(&mut self, _current: usize, desired: usize, _max: Option<usize>) -> bool {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _max: Option<usize>,
+    ) -> Result<bool, Error> {
         let ok = desired <= self.max_bytes;
         if !ok {
             self.denied += 1;
         }
-        ok
+        Ok(ok)
     }
-    fn table_growing(&mut self, _current: u32, desired: u32, _max: Option<u32>) -> bool {
-        desired <= 100
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _max: Option<usize>,
+    ) -> Result<bool, Error> {
+        Ok(desired <= 100)
     }
     fn instances(&self) -> usize {
         self.max_instances
@@ -277,7 +279,7 @@ fn resource_limiter_bounds_runaway_memory_grow() {
     let linker = Linker::new(&engine);
     let instance = linker.instantiate(&mut store, &module).unwrap();
     let grow_all = instance
-        .get_typed_func::<(), i32, _>(&store, "grow_all")
+        .get_typed_func::<(), i32>(&store, "grow_all")
         .unwrap();
     // From 1 page to the limiter's 8, then memory.grow answers -1.
     assert_eq!(grow_all.call(&mut store, ()).unwrap(), 7);
@@ -287,7 +289,7 @@ fn resource_limiter_bounds_runaway_memory_grow() {
     assert!(memory.grow(&mut store, 1).is_err());
 
     let grow_table = instance
-        .get_typed_func::<i32, i32, _>(&store, "grow_table")
+        .get_typed_func::<i32, i32>(&store, "grow_table")
         .unwrap();
     assert_eq!(grow_table.call(&mut store, 50).unwrap(), 1);
     assert_eq!(grow_table.call(&mut store, 50).unwrap(), -1);
@@ -320,7 +322,7 @@ fn unlimited_memory_grow_stops_at_the_declared_maximum() {
         .instantiate(&mut store, &module)
         .unwrap();
     let f = instance
-        .get_typed_func::<(), i32, _>(&store, "grow_all")
+        .get_typed_func::<(), i32>(&store, "grow_all")
         .unwrap();
     assert_eq!(f.call(&mut store, ()).unwrap(), 15);
 }
@@ -351,12 +353,12 @@ fn many_stores_run_concurrently_while_some_are_interrupted() {
                     // This one spins until the interrupter thread stops it.
                     tx.send(store.interrupt_handle().unwrap()).unwrap();
                     let f = instance
-                        .get_typed_func::<(), (), _>(&store, "forever")
+                        .get_typed_func::<(), ()>(&store, "forever")
                         .unwrap();
                     results.push(f.call(&mut store, ()).unwrap_err().trap_code());
                 } else {
                     let f = instance
-                        .get_typed_func::<i32, i32, _>(&store, "count")
+                        .get_typed_func::<i32, i32>(&store, "count")
                         .unwrap();
                     assert_eq!(f.call(&mut store, 10_000).unwrap(), 10_000);
                 }

@@ -14,9 +14,7 @@ fn spin_on_small_stack(wat: &'static str, n: i32) -> i32 {
             let instance = Linker::new(&engine)
                 .instantiate(&mut store, &module)
                 .unwrap();
-            let spin = instance
-                .get_typed_func::<i32, i32, _>(&store, "spin")
-                .unwrap();
+            let spin = instance.get_typed_func::<i32, i32>(&store, "spin").unwrap();
             spin.call(&mut store, n).unwrap()
         })
         .unwrap();

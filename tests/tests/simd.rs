@@ -64,7 +64,7 @@ fn setup() -> (Store<()>, wasmbed::Instance, Global) {
 fn v128_arguments_and_results() {
     let (mut store, instance, _) = setup();
     let add = instance
-        .get_typed_func::<(V128, V128), V128, _>(&store, "add")
+        .get_typed_func::<(V128, V128), V128>(&store, "add")
         .unwrap();
     let r = add
         .call(&mut store, (v([1, 2, 3, u32::MAX]), v([10, 20, 30, 2])))
@@ -90,7 +90,7 @@ fn v128_arguments_and_results() {
 
     // The typed view of the same signature.
     let typed = instance
-        .get_typed_func::<(i32, V128, i64, V128), (V128, i32, V128), _>(&store, "mix")
+        .get_typed_func::<(i32, V128, i64, V128), (V128, i32, V128)>(&store, "mix")
         .unwrap();
     let (a, b, c) = typed
         .call(
@@ -105,20 +105,20 @@ fn v128_arguments_and_results() {
 fn v128_through_host_functions_select_and_blocks() {
     let (mut store, instance, _) = setup();
     let via_host = instance
-        .get_typed_func::<V128, V128, _>(&store, "via_host")
+        .get_typed_func::<V128, V128>(&store, "via_host")
         .unwrap();
     assert_eq!(
         via_host.call(&mut store, v([1, 2, 3, 4])).unwrap(),
         v([3, 4, 1, 2])
     );
     let select = instance
-        .get_typed_func::<(i32, V128, V128), V128, _>(&store, "select")
+        .get_typed_func::<(i32, V128, V128), V128>(&store, "select")
         .unwrap();
     let (x, y) = (v([1, 1, 1, 1]), v([2, 2, 2, 2]));
     assert_eq!(select.call(&mut store, (1, x, y)).unwrap(), x);
     assert_eq!(select.call(&mut store, (0, x, y)).unwrap(), y);
     let blocks = instance
-        .get_typed_func::<(V128, i32), V128, _>(&store, "blocks")
+        .get_typed_func::<(V128, i32), V128>(&store, "blocks")
         .unwrap();
     assert_eq!(blocks.call(&mut store, (x, 1)).unwrap(), x);
     assert_eq!(blocks.call(&mut store, (x, 0)).unwrap(), v([u32::MAX; 4]));
@@ -127,9 +127,7 @@ fn v128_through_host_functions_select_and_blocks() {
 #[test]
 fn v128_globals_from_both_sides() {
     let (mut store, instance, hg) = setup();
-    let bump = instance
-        .get_typed_func::<(), V128, _>(&store, "bump")
-        .unwrap();
+    let bump = instance.get_typed_func::<(), V128>(&store, "bump").unwrap();
     assert_eq!(bump.call(&mut store, ()).unwrap(), v([11, 22, 33, 44]));
     hg.set(&mut store, Val::V128(v([1, 1, 1, 1]))).unwrap();
     assert_eq!(bump.call(&mut store, ()).unwrap(), v([12, 23, 34, 45]));

@@ -32,15 +32,9 @@ fn one_byte_pages_size_grow_and_bounds() {
     let instance = Linker::new(&engine)
         .instantiate(&mut store, &module)
         .unwrap();
-    let size = instance
-        .get_typed_func::<(), i32, _>(&store, "size")
-        .unwrap();
-    let grow = instance
-        .get_typed_func::<i32, i32, _>(&store, "grow")
-        .unwrap();
-    let load = instance
-        .get_typed_func::<i32, i32, _>(&store, "load")
-        .unwrap();
+    let size = instance.get_typed_func::<(), i32>(&store, "size").unwrap();
+    let grow = instance.get_typed_func::<i32, i32>(&store, "grow").unwrap();
+    let load = instance.get_typed_func::<i32, i32>(&store, "load").unwrap();
     let mem = instance.get_memory(&store, "mem").unwrap();
 
     assert_eq!(size.call(&mut store, ()).unwrap(), 5);
@@ -109,9 +103,7 @@ fn value_stack_below_the_default_start() {
     let instance = Linker::new(&engine)
         .instantiate(&mut store, &module)
         .unwrap();
-    let deep = instance
-        .get_typed_func::<i32, i32, _>(&store, "deep")
-        .unwrap();
+    let deep = instance.get_typed_func::<i32, i32>(&store, "deep").unwrap();
     assert_eq!(deep.call(&mut store, 5).unwrap(), 5);
     let err = deep.call(&mut store, 1000).unwrap_err();
     assert_eq!(err.trap_code(), Some(TrapCode::StackOverflow));

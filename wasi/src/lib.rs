@@ -29,7 +29,7 @@
 //! wasmbed_wasi::add_to_linker(&mut linker, |cx: &mut WasiCtx| cx)?;
 //! let mut store = Store::new(&engine, wasi);
 //! let instance = linker.instantiate(&mut store, &module)?;
-//! let start = instance.get_typed_func::<(), (), _>(&store, "_start")?;
+//! let start = instance.get_typed_func::<(), ()>(&store, "_start")?;
 //! match start.call(&mut store, ()) {
 //!     Ok(()) => {}
 //!     Err(e) if wasmbed_wasi::exit_code(&e) == Some(0) => {}

@@ -41,6 +41,6 @@ pub extern "C" fn _start(ptr: *const u8, len: usize) -> i32 {
     let mut store = wasmbed_core::Store::new(&engine, ());
     let linker = wasmbed_core::Linker::new(&engine);
     let Ok(instance) = linker.instantiate(&mut store, &module) else { return -2 };
-    let Ok(f) = instance.get_typed_func::<i32, i32, _>(&store, "run") else { return -3 };
+    let Ok(f) = instance.get_typed_func::<i32, i32>(&store, "run") else { return -3 };
     f.call(&mut store, 10).unwrap_or(-4)
 }

@@ -100,11 +100,11 @@ impl<T> Host for Store<T> {
     }
 
     fn memory_may_grow(&mut self, index: u32, delta: u32) -> Result<bool, Error> {
-        catch_host_panic(|| self.memory_may_grow_by(index, delta))
+        catch_host_panic(|| self.memory_may_grow_by(index, delta))?
     }
 
     fn table_may_grow(&mut self, index: u32, delta: u32) -> Result<bool, Error> {
-        catch_host_panic(|| self.table_may_grow_by(index, delta))
+        catch_host_panic(|| self.table_may_grow_by(index, delta))?
     }
 }
 
@@ -128,7 +128,7 @@ fn catch_host_panic<R>(f: impl FnOnce() -> R) -> Result<R, Error> {
 impl<T> Store<T> {
     /// Asks the limiter whether memory `index` (a store index) may grow by
     /// `delta` pages.
-    pub(crate) fn memory_may_grow_by(&mut self, index: u32, delta: u32) -> bool {
+    pub(crate) fn memory_may_grow_by(&mut self, index: u32, delta: u32) -> Result<bool, Error> {
         let m = self.inner.memories[index as usize].get();
         let current = m.vm.length;
         let page = m.ty.page_size() as usize;
@@ -138,7 +138,7 @@ impl<T> Store<T> {
     }
 
     /// Asks the limiter whether table `index` may grow by `delta`.
-    pub(crate) fn table_may_grow_by(&mut self, index: u32, delta: u32) -> bool {
+    pub(crate) fn table_may_grow_by(&mut self, index: u32, delta: u32) -> Result<bool, Error> {
         let t = self.inner.tables[index as usize].get();
         let current = t.elements.len() as u32;
         let max = t.ty.max;
@@ -179,14 +179,14 @@ impl Func {
         let store = store.as_context();
         store.inner.check_id(self.store);
         let id = store.inner.funcs[self.index as usize].type_id();
-        store.inner.engine.type_of(id)
+        store.inner.func_type(id)
     }
 
     /// Calls the function, checking `params` against its type and writing
     /// `results` (whose length must match).
-    pub fn call<T>(
+    pub fn call(
         &self,
-        mut store: impl AsContextMut<Data = T>,
+        mut store: impl AsContextMut,
         params: &[Val],
         results: &mut [Val],
     ) -> Result<(), Error> {
@@ -237,9 +237,9 @@ impl Func {
     }
 
     /// A statically typed view, checked once here.
-    pub fn typed<P: WasmParams, R: WasmResults, T>(
+    pub fn typed<P: WasmParams, R: WasmResults>(
         &self,
-        store: impl AsContext<Data = T>,
+        store: impl AsContext,
     ) -> Result<TypedFunc<P, R>, Error> {
         store.as_context().inner.owns(self.store, "function")?;
         let ty = self.ty(&store);
@@ -255,6 +255,10 @@ impl Func {
 impl<T> Store<T> {
     pub(crate) fn alloc_host_func(&mut self, f: Arc<HostFunc<T>>) -> Func {
         let type_id = self.inner.engine.intern_type(&f.ty);
+        self.inner
+            .func_types
+            .entry(type_id)
+            .or_insert_with(|| f.ty.clone());
         let slots = ValType::slots_of(f.ty.params()).max(ValType::slots_of(f.ty.results())) as u32;
         self.host_funcs.push(f);
         self.inner.funcs.push(FuncEntity::Host {

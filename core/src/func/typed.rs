@@ -281,7 +281,7 @@ impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
     }
 
     /// Calls the function.
-    pub fn call<T>(&self, mut store: impl AsContextMut<Data = T>, params: P) -> Result<R, Error> {
+    pub fn call(&self, mut store: impl AsContextMut, params: P) -> Result<R, Error> {
         let store = store.as_context_mut();
         store.inner.owns(self.func.store, "function")?;
         let n = P::slots().max(R::slots());

@@ -31,10 +31,12 @@ impl<R: WasmResults> WasmRet for R {
     }
 }
 
-impl<R: WasmResults> WasmRet for Result<R, Error> {
+/// Any error that converts into [`Error`] (so `wasmbed::Result`, an
+/// `io::Result`, or a result of your own error type).
+impl<R: WasmResults, E: Into<Error> + 'static> WasmRet for Result<R, E> {
     type Results = R;
     fn into_result(self) -> Result<R, Error> {
-        self
+        self.map_err(Into::into)
     }
 }
 

@@ -57,7 +57,7 @@ use crate::vm::trap::{FrameInfo, Trap, TrapCode};
 use alloc::vec::Vec;
 use core::hint::unreachable_unchecked;
 use core::ptr;
-use core::sync::atomic::{AtomicU32, Ordering};
+use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
 /// Most nested host→wasm entries (a host function calling back into wasm).
 /// Each costs one executor activation on the host stack.
@@ -193,6 +193,10 @@ struct Ctx<'h> {
     /// Monotonic nanoseconds, `u64::MAX` for none.
     deadline: u64,
     clock: Option<*const dyn Clock>,
+    /// The engine's epoch counter and the epoch to stop at (`u64::MAX`
+    /// for none); mirrors `StoreInner::epoch_deadline` around host calls.
+    epoch: *const AtomicU64,
+    epoch_deadline: u64,
     // The register state between ops in loop dispatch.
     #[cfg(not(wasmbed_tail_dispatch))]
     ip: Ip,
@@ -814,6 +818,7 @@ macro_rules! call_store_func {
                 unsafe {
                     $ctx.fuel = (*$ctx.inner).fuel;
                     $ctx.deadline = (*$ctx.inner).deadline.unwrap_or(u64::MAX);
+                    $ctx.epoch_deadline = (*$ctx.inner).epoch_deadline.unwrap_or(u64::MAX);
                 }
                 // The host may have grown memory 0, and the cached pointers
                 // are re-derived from the fresh `ctx.inner`.
@@ -992,6 +997,12 @@ fn poll_interrupt(ctx: &mut Ctx<'_>) -> bool {
     // SAFETY: the flag lives as long as the store.
     let flag = unsafe { &*ctx.interrupt };
     if flag.swap(0, Ordering::Relaxed) != 0 {
+        return true;
+    }
+    // SAFETY: the counter lives in the engine, which outlives every run.
+    if ctx.epoch_deadline != u64::MAX
+        && unsafe { &*ctx.epoch }.load(Ordering::Relaxed) >= ctx.epoch_deadline
+    {
         return true;
     }
     match ctx.clock {
@@ -1693,11 +1704,13 @@ fn run(
     let inst = unsafe { (&(*inner).instances)[instance as usize].ptr() };
     // SAFETY: `inner` is valid; these are plain reads, and the interrupt
     // flag is an `Arc` the store keeps for its whole life.
-    let (fuel, interrupt, deadline) = unsafe {
+    let (fuel, interrupt, deadline, epoch, epoch_deadline) = unsafe {
         (
             (*inner).fuel,
             &*(*inner).interrupt as *const AtomicU32,
             (*inner).deadline.unwrap_or(u64::MAX),
+            (*inner).engine.epoch_counter(),
+            (*inner).epoch_deadline.unwrap_or(u64::MAX),
         )
     };
     let mut ctx = Ctx {
@@ -1721,6 +1734,8 @@ fn run(
         deadline,
         // The engine (and so its clock) outlives every store run.
         clock: config.clock.as_ref().map(|c| &**c as *const dyn Clock),
+        epoch,
+        epoch_deadline,
         #[cfg(not(wasmbed_tail_dispatch))]
         ip: ptr::null(),
         #[cfg(not(wasmbed_tail_dispatch))]

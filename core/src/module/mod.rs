@@ -196,6 +196,35 @@ pub struct ExportType<'a> {
     pub ty: ExternType,
 }
 
+impl<'a> ImportType<'a> {
+    /// The module name (wasmtime's accessor).
+    pub fn module(&self) -> &'a str {
+        self.module
+    }
+
+    /// The item name.
+    pub fn name(&self) -> &'a str {
+        self.name
+    }
+
+    /// The expected type.
+    pub fn ty(&self) -> ExternType {
+        self.ty.clone()
+    }
+}
+
+impl<'a> ExportType<'a> {
+    /// The export name (wasmtime's accessor).
+    pub fn name(&self) -> &'a str {
+        self.name
+    }
+
+    /// The exported type.
+    pub fn ty(&self) -> ExternType {
+        self.ty.clone()
+    }
+}
+
 fn werr(e: wasmparser::BinaryReaderError) -> Error {
     Error::from(e)
 }

@@ -87,7 +87,16 @@ pub struct Trap {
     backtrace: Vec<FrameInfo>,
 }
 
+impl core::error::Error for TrapCode {}
+
+impl core::error::Error for Trap {}
+
 impl Trap {
+    /// The code by reference, for `Error::downcast_ref::<TrapCode>`.
+    pub(crate) fn code_ref(&self) -> &TrapCode {
+        &self.code
+    }
+
     /// A trap with no backtrace.
     pub fn new(code: TrapCode) -> Trap {
         Trap {

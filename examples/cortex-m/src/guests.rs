@@ -107,7 +107,7 @@ fn hello(engine: &Engine, clock: &Arc<SysTickClock>, region: &'static Region) ->
     let mut store = Store::new(engine, 0u32);
     store.set_deadline(DEADLINE)?;
     let instance = linker.instantiate(&mut store, &module)?;
-    let greet = instance.get_typed_func::<(), i32, _>(&store, "greet")?;
+    let greet = instance.get_typed_func::<(), i32>(&store, "greet")?;
     let printed = greet.call(&mut store, ())?;
     let memory = instance
         .get_memory(&store, "memory")
@@ -168,7 +168,7 @@ fn crc32(engine: &Engine, clock: &Arc<SysTickClock>, region: &'static Region) ->
     let mut store = Store::new(engine, ());
     store.set_deadline(DEADLINE)?;
     let instance = Linker::new(engine).instantiate(&mut store, &module)?;
-    let run = instance.get_typed_func::<u32, u32, _>(&store, "run")?;
+    let run = instance.get_typed_func::<u32, u32>(&store, "run")?;
     let wasm_start = clock.monotonic_nanos();
     let crc = run.call(&mut store, CRC_ROUNDS)?;
     let wasm_micros = (clock.monotonic_nanos() - wasm_start) / 1000;
@@ -228,7 +228,7 @@ fn wasi_lines(
     let mut store = Store::new(engine, wasi);
     store.set_deadline(DEADLINE)?;
     let instance = linker.instantiate(&mut store, &module)?;
-    let start = instance.get_typed_func::<(), (), _>(&store, "_start")?;
+    let start = instance.get_typed_func::<(), ()>(&store, "_start")?;
     let code = match start.call(&mut store, ()) {
         Ok(()) => 0,
         Err(e) => wasmbed_wasi::exit_code(&e).ok_or(e)?,

@@ -160,7 +160,7 @@ pub fn run(engine: &Engine, module: &Module, spec: &RunSpec, backend: Backend) -
         wasmbed_wasi::add_to_linker(&mut linker, |cx: &mut WasiCtx| cx)?;
         let mut store = Store::new(engine, ctx);
         let instance = linker.instantiate(&mut store, module)?;
-        let start = instance.get_typed_func::<(), (), _>(&store, "_start")?;
+        let start = instance.get_typed_func::<(), ()>(&store, "_start")?;
         start.call(&mut store, ())
     })();
     outcome.exit_code = match &result {

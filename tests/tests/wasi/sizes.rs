@@ -86,7 +86,7 @@ impl Guest {
     fn call<P: wasmbed::WasmParams, R: wasmbed::WasmResults>(&mut self, name: &str, p: P) -> R {
         let f = self
             .instance
-            .get_typed_func::<P, R, _>(&self.store, name)
+            .get_typed_func::<P, R>(&self.store, name)
             .unwrap();
         f.call(&mut self.store, p)
             .unwrap_or_else(|e| panic!("{name} trapped: {e}"))
