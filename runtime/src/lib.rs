@@ -1,7 +1,8 @@
 //! `wasmbed`: the crate an embedder adds. It re-exports the embedding API of
 //! [`wasmbed_core`] and adds what needs `std`: modules from the text format
-//! or from files, the host platform, and (with the `cli` feature) the
-//! `wasmbed` command's subcommands as library functions.
+//! or from files, and the host platform. The `wasmbed` command lives in
+//! the `wasmbed-cli` package, so depending on this crate builds no
+//! command-line parser, spec-script parser or WASI.
 //!
 //! ```
 //! use wasmbed::{Engine, Linker, Module, Store};
@@ -64,9 +65,6 @@ pub use wasmbed_core::{
 
 #[doc(hidden)]
 pub use wasmbed_core::__ir_op_names;
-
-#[cfg(feature = "cli")]
-pub mod cli;
 
 #[cfg(unix)]
 pub use wasmbed_platform_unix as host_platform;

@@ -3,8 +3,8 @@
 //! out): every script in `tests/interp/` must pass in the default
 //! configuration and with fuel, interruption and eager translation.
 use std::path::Path;
-use wasmbed::cli::wast::run_file_with;
 use wasmbed::Config;
+use wasmbed_cli::wast::run_file_with;
 
 fn configs() -> Vec<(&'static str, Config)> {
     let mut metered = Config::new();

@@ -395,8 +395,8 @@ fn many_stores_run_concurrently_while_some_are_interrupted() {
     ignore = "writes its module to the host's temp dir (Miri's isolation forbids file access) and runs on the host platform's mmap'd memories"
 )]
 fn cli_fuel_and_timeout_stop_a_spinning_program() {
-    use wasmbed::cli::limits::LimitArgs;
-    use wasmbed::cli::run::{main, RunArgs};
+    use wasmbed_cli::limits::LimitArgs;
+    use wasmbed_cli::run::{main, RunArgs};
     let dir = std::env::temp_dir().join(format!("wasmbed-limits-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let module = dir.join("spin.wat");

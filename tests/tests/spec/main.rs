@@ -1,5 +1,5 @@
 //! The spec test: every WebAssembly 2.0 core spec script (`*.wast`) run
-//! through [`wasmbed::cli::wast`], one libtest-mimic trial per script and
+//! through [`wasmbed_cli::wast`], one libtest-mimic trial per script and
 //! configuration, so that `cargo test --test spec -- memory_grow` runs one
 //! script and a failure names its script.
 //!
@@ -21,7 +21,7 @@
 //! one that starts passing fails its trial until its entry is removed.
 //!
 //! This file owns discovery and verdicts; the runner itself (directives,
-//! `spectest`, value matching) is `wasmbed::cli::wast`.
+//! `spectest`, value matching) is `wasmbed_cli::wast`.
 mod expectations;
 
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
@@ -29,8 +29,8 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
 use std::time::Duration;
-use wasmbed::cli::wast::{run_file_with, run_source, ScriptReport};
 use wasmbed::Config;
+use wasmbed_cli::wast::{run_file_with, run_source, ScriptReport};
 
 /// Longest one script may run before it counts as hung.
 const SCRIPT_TIME_LIMIT: Duration = Duration::from_secs(60);

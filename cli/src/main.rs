@@ -2,7 +2,7 @@
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use wasmbed::cli::run::RunArgs;
+use wasmbed_cli::run::RunArgs;
 
 const EXIT_CODES: &str = "\
 Exit status:
@@ -38,8 +38,8 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Run(args) => wasmbed::cli::run::main(&args),
-        Command::Wast { files } => wasmbed::cli::wast::main(&files),
+        Command::Run(args) => wasmbed_cli::run::main(&args),
+        Command::Wast { files } => wasmbed_cli::wast::main(&files),
     };
     ExitCode::from(code.clamp(0, 255) as u8)
 }

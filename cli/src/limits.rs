@@ -2,9 +2,9 @@
 //! `--timeout 5s`, and wasmtime's spellings `-W fuel=N`, `-W timeout=5s`.
 //! Owns parsing them and applying them to a `Config` and a `Store`; it
 //! knows nothing about what is being run.
-use crate::{Config, Error, Store};
 use clap::Args;
 use std::time::Duration;
+use wasmbed::{Config, Error, Store};
 
 /// Flags that bound what a guest may do.
 #[derive(Args, Debug, Default, Clone)]

@@ -12,10 +12,10 @@
 //! `EIO` and the run fails (exit code 1, the audit file and the OS error on
 //! stderr) however the guest ended.
 use super::limits::LimitArgs;
-use crate::{Engine, Error, ErrorKind, Linker, Module, Store, Val, ValType};
 use clap::Args;
 use std::path::PathBuf;
 use std::sync::Arc;
+use wasmbed::{Engine, Error, ErrorKind, Linker, Module, Store, Val, ValType};
 use wasmbed_wasi::fs::audit::{
     AuditError, AuditFs, AuditRecord, AuditSink, AuditStatus, JsonLines, Ops, Policy,
 };
@@ -349,7 +349,7 @@ impl AuditSink for NoSink {
 
 fn run(args: &RunArgs) -> Result<Ended, Error> {
     let limits = args.limits.limits().map_err(Error::msg)?;
-    let mut config = crate::host_config();
+    let mut config = wasmbed::host_config();
     limits.configure(&mut config);
     let engine = Engine::new(&config);
     let module = Module::from_file(&engine, &args.module)?;

@@ -9,17 +9,17 @@
 //!
 //! A panic inside the runtime is caught per directive and reported as a
 //! failure, so one engine bug does not end the run.
-use crate::{
-    Config, Engine, Error, ErrorKind, Extern, ExternRef, Func, Global, GlobalType, Instance,
-    Linker, Memory, MemoryType, Module, Mutability, RefType, Store, Table, TableType, TrapCode,
-    Val, V128,
-};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::Once;
+use wasmbed::{
+    Config, Engine, Error, ErrorKind, Extern, ExternRef, Func, Global, GlobalType, Instance,
+    Linker, Memory, MemoryType, Module, Mutability, RefType, Store, Table, TableType, TrapCode,
+    Val, V128,
+};
 use wast::core::{AbstractHeapType, HeapType, NanPattern, V128Pattern, WastArgCore, WastRetCore};
 use wast::lexer::Lexer;
 use wast::parser::{self, ParseBuffer};

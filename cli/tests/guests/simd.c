@@ -1,7 +1,7 @@
 // SIMD kernels written with clang's wasm_simd128.h intrinsics (so the
 // module is guaranteed to contain v128 code), each checked against a
 // scalar version of the same computation. Built with -msimd128 and run
-// through `wasmbed run` by runtime/tests/simd_guest.rs; its stdout is
+// through `wasmbed run` by cli/tests/simd_guest.rs; its stdout is
 // compared with simd.out.
 #include <stdint.h>
 #include <stdio.h>
