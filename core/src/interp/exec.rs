@@ -999,11 +999,12 @@ fn poll_interrupt(ctx: &mut Ctx<'_>) -> bool {
     if flag.swap(0, Ordering::Relaxed) != 0 {
         return true;
     }
-    // SAFETY: the counter lives in the engine, which outlives every run.
-    if ctx.epoch_deadline != u64::MAX
-        && unsafe { &*ctx.epoch }.load(Ordering::Relaxed) >= ctx.epoch_deadline
-    {
-        return true;
+    if ctx.epoch_deadline != u64::MAX {
+        // SAFETY: the counter lives in the engine, which outlives every run.
+        let epoch = unsafe { &*ctx.epoch };
+        if epoch.load(Ordering::Relaxed) >= ctx.epoch_deadline {
+            return true;
+        }
     }
     match ctx.clock {
         // SAFETY: the engine (and so its clock) outlives every store run.
