@@ -255,6 +255,13 @@ impl Func {
 impl<T> Store<T> {
     pub(crate) fn alloc_host_func(&mut self, f: Arc<HostFunc<T>>) -> Func {
         let type_id = self.inner.engine.intern_type(&f.ty);
+        self.alloc_host_func_typed(f, type_id)
+    }
+
+    /// [`alloc_host_func`](Self::alloc_host_func) with the signature
+    /// already interned in this store's engine (by a `Linker` of the same
+    /// engine), so instantiating takes no registry lock.
+    pub(crate) fn alloc_host_func_typed(&mut self, f: Arc<HostFunc<T>>, type_id: u32) -> Func {
         self.inner
             .func_types
             .entry(type_id)
