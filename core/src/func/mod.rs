@@ -65,6 +65,17 @@ impl<T> Caller<'_, T> {
     pub fn engine(&self) -> &crate::Engine {
         self.store.engine()
     }
+
+    /// The fuel left ([`Store::get_fuel`]).
+    pub fn get_fuel(&self) -> Result<u64, Error> {
+        self.store.get_fuel()
+    }
+
+    /// Sets the fuel left ([`Store::set_fuel`]): the running guest
+    /// continues with it when this host function returns.
+    pub fn set_fuel(&mut self, fuel: u64) -> Result<(), Error> {
+        self.store.set_fuel(fuel)
+    }
 }
 
 impl<T> AsContext for Caller<'_, T> {
