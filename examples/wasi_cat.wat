@@ -1,5 +1,5 @@
 ;; A tiny WASI command: copies /greeting.txt (through preopen fd 3) to
-;; stdout. `cargo run -p wasmbed-wasi --example wasi_embed` runs it with an
+;; stdout. `cargo run -p wasmbed-wasi --example wasi_memfs` runs it with an
 ;; in-memory filesystem; `wasmbed run --dir DIR::/ examples/wasi_cat.wat`
 ;; runs it on a host directory. Exits with 100 + errno if the file cannot
 ;; be opened.

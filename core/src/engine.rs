@@ -8,7 +8,7 @@ use crate::types::FuncType;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
-use core::sync::atomic::{AtomicU64, Ordering};
+use core::sync::atomic::{AtomicUsize, Ordering};
 use hashbrown::HashMap;
 
 /// Settings for an [`Engine`].
@@ -169,8 +169,10 @@ struct EngineInner {
     config: Config,
     types: spin::Mutex<TypeRegistry>,
     /// The epoch counter that [`Engine::increment_epoch`] advances and
-    /// `Store::set_epoch_deadline` measures against.
-    epoch: AtomicU64,
+    /// `Store::set_epoch_deadline` measures against. `usize` because
+    /// Cortex-M has no 64-bit atomics; deadlines compare by wrapping
+    /// distance, so only a wait of 2^32 ticks on a 32-bit target is lost.
+    epoch: AtomicUsize,
 }
 
 /// Interns signatures. Ids are never reused while the engine lives, so the
@@ -195,7 +197,7 @@ impl Engine {
             inner: Arc::new(EngineInner {
                 config: config.clone(),
                 types: spin::Mutex::new(TypeRegistry::default()),
-                epoch: AtomicU64::new(0),
+                epoch: AtomicUsize::new(0),
             }),
         }
     }
@@ -210,13 +212,13 @@ impl Engine {
     }
 
     /// The current epoch.
-    pub(crate) fn current_epoch(&self) -> u64 {
+    pub(crate) fn current_epoch(&self) -> usize {
         self.inner.epoch.load(Ordering::Relaxed)
     }
 
     /// The counter itself, for the executor's polls (it lives as long as
     /// the engine, which every store keeps alive).
-    pub(crate) fn epoch_counter(&self) -> *const AtomicU64 {
+    pub(crate) fn epoch_counter(&self) -> *const AtomicUsize {
         &self.inner.epoch
     }
 

@@ -67,22 +67,29 @@ trait Payload: Send + Sync + 'static {
     fn source(&self) -> Option<&(dyn StdError + 'static)>;
 }
 
+/// The four `Payload` methods every wrapper forwards to its field.
+macro_rules! payload_by_field_0 {
+    () => {
+        fn display(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            fmt::Display::fmt(&self.0, f)
+        }
+        fn debug(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            fmt::Debug::fmt(&self.0, f)
+        }
+        fn as_any(&self) -> &dyn Any {
+            &self.0
+        }
+        fn into_any(self: Box<Self>) -> Box<dyn Any + Send> {
+            Box::new(self.0)
+        }
+    };
+}
+
 /// A value that is only `Display + Debug` (`Error::msg`, `Error::host`).
 struct Plain<M>(M);
 
 impl<M: fmt::Display + fmt::Debug + Send + Sync + 'static> Payload for Plain<M> {
-    fn display(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0, f)
-    }
-    fn debug(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.0, f)
-    }
-    fn as_any(&self) -> &dyn Any {
-        &self.0
-    }
-    fn into_any(self: Box<Self>) -> Box<dyn Any + Send> {
-        Box::new(self.0)
-    }
+    payload_by_field_0!();
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         None
     }
@@ -92,18 +99,7 @@ impl<M: fmt::Display + fmt::Debug + Send + Sync + 'static> Payload for Plain<M> 
 struct Std<E>(E);
 
 impl<E: StdError + Send + Sync + 'static> Payload for Std<E> {
-    fn display(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0, f)
-    }
-    fn debug(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.0, f)
-    }
-    fn as_any(&self) -> &dyn Any {
-        &self.0
-    }
-    fn into_any(self: Box<Self>) -> Box<dyn Any + Send> {
-        Box::new(self.0)
-    }
+    payload_by_field_0!();
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         self.0.source()
     }
@@ -114,18 +110,7 @@ impl<E: StdError + Send + Sync + 'static> Payload for Std<E> {
 struct Boxed(Box<dyn StdError + Send + Sync>);
 
 impl Payload for Boxed {
-    fn display(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0, f)
-    }
-    fn debug(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.0, f)
-    }
-    fn as_any(&self) -> &dyn Any {
-        &self.0
-    }
-    fn into_any(self: Box<Self>) -> Box<dyn Any + Send> {
-        Box::new(self.0)
-    }
+    payload_by_field_0!();
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         self.0.source()
     }

@@ -19,14 +19,15 @@ use hashbrown::HashMap;
 
 enum Definition<T> {
     Extern(Extern),
-    HostFunc(Arc<HostFunc<T>>),
+    /// With its signature's id in the linker's engine.
+    HostFunc(Arc<HostFunc<T>>, u32),
 }
 
 impl<T> Clone for Definition<T> {
     fn clone(&self) -> Self {
         match self {
             Definition::Extern(e) => Definition::Extern(*e),
-            Definition::HostFunc(f) => Definition::HostFunc(f.clone()),
+            Definition::HostFunc(f, id) => Definition::HostFunc(f.clone(), *id),
         }
     }
 }
@@ -81,6 +82,16 @@ impl<T: 'static> Linker<T> {
         Ok(self)
     }
 
+    fn insert_host(
+        &mut self,
+        module: &str,
+        name: &str,
+        host: HostFunc<T>,
+    ) -> Result<&mut Self, Error> {
+        let id = self.engine.intern_type(&host.ty);
+        self.insert(module, name, Definition::HostFunc(Arc::new(host), id))
+    }
+
     /// Defines `module::name` as a store object.
     pub fn define(
         &mut self,
@@ -102,7 +113,7 @@ impl<T: 'static> Linker<T> {
         f: impl IntoFunc<T, Params, Results>,
     ) -> Result<&mut Self, Error> {
         let host = f.into_host_func(&self.engine);
-        self.insert(module, name, Definition::HostFunc(Arc::new(host)))
+        self.insert_host(module, name, host)
     }
 
     /// Defines `module::name` as a host closure of dynamic type.
@@ -114,7 +125,7 @@ impl<T: 'static> Linker<T> {
         f: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<(), Error> + Send + Sync + 'static,
     ) -> Result<&mut Self, Error> {
         let host = dynamic_host_func(ty, f);
-        self.insert(module, name, Definition::HostFunc(Arc::new(host)))
+        self.insert_host(module, name, host)
     }
 
     /// Defines every export of `instance` under module name `module`.
@@ -142,7 +153,7 @@ impl<T: 'static> Linker<T> {
         let def = self.map.get(&(module.to_string(), name.to_string()))?;
         Some(match def {
             Definition::Extern(e) => *e,
-            Definition::HostFunc(f) => {
+            Definition::HostFunc(f, _) => {
                 Extern::Func(store.as_context_mut().alloc_host_func(f.clone()))
             }
         })
@@ -176,6 +187,7 @@ impl<T: 'static> Linker<T> {
         }
         Ok(InstancePre {
             module: module.clone(),
+            engine: self.engine.clone(),
             imports: Arc::from(imports),
         })
     }
@@ -221,11 +233,7 @@ impl<T: 'static> Linker<T> {
                     .ok_or_else(|| Error::link(format!("the command's export `{name}` is gone")))?;
                 f.call(&mut caller, params, results)
             });
-            self.insert(
-                module_name,
-                export.name(),
-                Definition::HostFunc(Arc::new(host)),
-            )?;
+            self.insert_host(module_name, export.name(), host)?;
         }
         Ok(self)
     }
@@ -261,6 +269,8 @@ impl<T: 'static> Linker<T> {
 /// in a server, say). Cheap to clone.
 pub struct InstancePre<T> {
     module: Module,
+    /// The linker's engine: its signature ids are valid in stores of it.
+    engine: Engine,
     imports: Arc<[Definition<T>]>,
 }
 
@@ -268,6 +278,7 @@ impl<T> Clone for InstancePre<T> {
     fn clone(&self) -> Self {
         InstancePre {
             module: self.module.clone(),
+            engine: self.engine.clone(),
             imports: self.imports.clone(),
         }
     }
@@ -284,11 +295,15 @@ impl<T: 'static> InstancePre<T> {
     /// held must belong to `store`.
     pub fn instantiate(&self, mut store: impl AsContextMut<Data = T>) -> Result<Instance, Error> {
         let store = store.as_context_mut();
+        let same_engine = Engine::same(store.engine(), &self.engine);
         let mut imports = Vec::with_capacity(self.imports.len());
         for def in self.imports.iter() {
             imports.push(match def {
                 Definition::Extern(e) => *e,
-                Definition::HostFunc(f) => Extern::Func(store.alloc_host_func(f.clone())),
+                Definition::HostFunc(f, id) if same_engine => {
+                    Extern::Func(store.alloc_host_func_typed(f.clone(), *id))
+                }
+                Definition::HostFunc(f, _) => Extern::Func(store.alloc_host_func(f.clone())),
             });
         }
         Instance::new(store, &self.module, &imports)

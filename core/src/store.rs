@@ -214,8 +214,9 @@ pub(crate) struct StoreInner {
     pub fuel: u64,
     /// Monotonic-clock deadline in nanoseconds.
     pub deadline: Option<u64>,
-    /// The engine epoch at which running code stops.
-    pub epoch_deadline: Option<u64>,
+    /// The engine epoch when the deadline was set, and how many ticks
+    /// after it running code stops.
+    pub epoch_deadline: Option<EpochDeadline>,
 }
 
 impl StoreInner {
@@ -277,6 +278,26 @@ impl StoreInner {
     pub(crate) fn alloc_global(&mut self, ty: GlobalType, value: [u64; 2]) -> u32 {
         self.globals.push(Pinned::new(GlobalEntity { value, ty }));
         self.globals.len() as u32 - 1
+    }
+}
+
+/// An epoch deadline: reached once the engine's counter is `ticks` past
+/// `start` (by wrapping distance).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct EpochDeadline {
+    pub start: usize,
+    pub ticks: usize,
+}
+
+impl EpochDeadline {
+    /// No deadline: never reached in practice.
+    pub const NONE: EpochDeadline = EpochDeadline {
+        start: 0,
+        ticks: usize::MAX,
+    };
+
+    pub fn reached(self, now: usize) -> bool {
+        now.wrapping_sub(self.start) >= self.ticks
     }
 }
 
@@ -433,8 +454,10 @@ impl<T> Store<T> {
     pub fn set_epoch_deadline(&mut self, ticks: u64) -> Result<(), Error> {
         let config = self.inner.engine.config();
         self.require(config.interruptible, "epoch deadlines", "interruptible")?;
-        let now = self.inner.engine.current_epoch();
-        self.inner.epoch_deadline = Some(now.saturating_add(ticks));
+        self.inner.epoch_deadline = Some(EpochDeadline {
+            start: self.inner.engine.current_epoch(),
+            ticks: usize::try_from(ticks).unwrap_or(usize::MAX),
+        });
         Ok(())
     }
 

@@ -97,7 +97,7 @@ fn host_functions_can_refuel_a_running_guest() {
             "refuel",
             |mut caller: Caller<'_, u32>| -> Result<(), Error> {
                 *caller.data_mut() += 1;
-                caller.as_context_mut().set_fuel(5_000)
+                caller.set_fuel(5_000)
             },
         )
         .unwrap();
@@ -109,8 +109,6 @@ fn host_functions_can_refuel_a_running_guest() {
     assert_eq!(run.call(&mut store, 100_000).unwrap(), 100_000);
     assert_eq!(*store.data(), 1_000);
 }
-
-use wasmbed::AsContextMut;
 
 #[test]
 fn fuel_and_interruption_must_be_enabled() {

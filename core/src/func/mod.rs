@@ -65,6 +65,17 @@ impl<T> Caller<'_, T> {
     pub fn engine(&self) -> &crate::Engine {
         self.store.engine()
     }
+
+    /// The fuel left ([`Store::get_fuel`]).
+    pub fn get_fuel(&self) -> Result<u64, Error> {
+        self.store.get_fuel()
+    }
+
+    /// Sets the fuel left ([`Store::set_fuel`]): the running guest
+    /// continues with it when this host function returns.
+    pub fn set_fuel(&mut self, fuel: u64) -> Result<(), Error> {
+        self.store.set_fuel(fuel)
+    }
 }
 
 impl<T> AsContext for Caller<'_, T> {
@@ -255,6 +266,13 @@ impl Func {
 impl<T> Store<T> {
     pub(crate) fn alloc_host_func(&mut self, f: Arc<HostFunc<T>>) -> Func {
         let type_id = self.inner.engine.intern_type(&f.ty);
+        self.alloc_host_func_typed(f, type_id)
+    }
+
+    /// [`alloc_host_func`](Self::alloc_host_func) with the signature
+    /// already interned in this store's engine (by a `Linker` of the same
+    /// engine), so instantiating takes no registry lock.
+    pub(crate) fn alloc_host_func_typed(&mut self, f: Arc<HostFunc<T>>, type_id: u32) -> Func {
         self.inner
             .func_types
             .entry(type_id)

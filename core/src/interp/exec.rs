@@ -51,13 +51,13 @@ use crate::interp::num;
 use crate::ir::{CompiledFunc, Op, OP_COUNT};
 use crate::module::LazyFunc;
 use crate::platform::Clock;
-use crate::store::{FuncEntity, InstanceEntity, StoreInner};
+use crate::store::{EpochDeadline, FuncEntity, InstanceEntity, StoreInner};
 use crate::vm::context::VmTable;
 use crate::vm::trap::{FrameInfo, Trap, TrapCode};
 use alloc::vec::Vec;
 use core::hint::unreachable_unchecked;
 use core::ptr;
-use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use core::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 
 /// Most nested host→wasm entries (a host function calling back into wasm).
 /// Each costs one executor activation on the host stack.
@@ -193,10 +193,11 @@ struct Ctx<'h> {
     /// Monotonic nanoseconds, `u64::MAX` for none.
     deadline: u64,
     clock: Option<*const dyn Clock>,
-    /// The engine's epoch counter and the epoch to stop at (`u64::MAX`
-    /// for none); mirrors `StoreInner::epoch_deadline` around host calls.
-    epoch: *const AtomicU64,
-    epoch_deadline: u64,
+    /// The engine's epoch counter and the deadline against it
+    /// (`EpochDeadline::NONE` for none); mirrors
+    /// `StoreInner::epoch_deadline` around host calls.
+    epoch: *const AtomicUsize,
+    epoch_deadline: EpochDeadline,
     // The register state between ops in loop dispatch.
     #[cfg(not(wasmbed_tail_dispatch))]
     ip: Ip,
@@ -818,7 +819,8 @@ macro_rules! call_store_func {
                 unsafe {
                     $ctx.fuel = (*$ctx.inner).fuel;
                     $ctx.deadline = (*$ctx.inner).deadline.unwrap_or(u64::MAX);
-                    $ctx.epoch_deadline = (*$ctx.inner).epoch_deadline.unwrap_or(u64::MAX);
+                    $ctx.epoch_deadline =
+                        (*$ctx.inner).epoch_deadline.unwrap_or(EpochDeadline::NONE);
                 }
                 // The host may have grown memory 0, and the cached pointers
                 // are re-derived from the fresh `ctx.inner`.
@@ -999,11 +1001,12 @@ fn poll_interrupt(ctx: &mut Ctx<'_>) -> bool {
     if flag.swap(0, Ordering::Relaxed) != 0 {
         return true;
     }
-    // SAFETY: the counter lives in the engine, which outlives every run.
-    if ctx.epoch_deadline != u64::MAX
-        && unsafe { &*ctx.epoch }.load(Ordering::Relaxed) >= ctx.epoch_deadline
-    {
-        return true;
+    if ctx.epoch_deadline.ticks != usize::MAX {
+        // SAFETY: the counter lives in the engine, which outlives every run.
+        let epoch = unsafe { &*ctx.epoch };
+        if ctx.epoch_deadline.reached(epoch.load(Ordering::Relaxed)) {
+            return true;
+        }
     }
     match ctx.clock {
         // SAFETY: the engine (and so its clock) outlives every store run.
@@ -1710,7 +1713,7 @@ fn run(
             &*(*inner).interrupt as *const AtomicU32,
             (*inner).deadline.unwrap_or(u64::MAX),
             (*inner).engine.epoch_counter(),
-            (*inner).epoch_deadline.unwrap_or(u64::MAX),
+            (*inner).epoch_deadline.unwrap_or(EpochDeadline::NONE),
         )
     };
     let mut ctx = Ctx {

@@ -32,7 +32,7 @@ fn engine(variant: u8) -> &'static Engine {
         (0..8u8)
             .map(|v| {
                 let mut config = if v & 2 != 0 {
-                    wasmbed::host_config()
+                    platform_config()
                 } else {
                     Config::new()
                 };
@@ -48,6 +48,23 @@ fn engine(variant: u8) -> &'static Engine {
             .collect()
     });
     &engines[usize::from(variant & 7)]
+}
+
+/// The host platform, with small reservations (initial size plus a
+/// 64 KiB guard, memories moving as they grow) when
+/// `WASMBED_TEST_SMALL_RESERVATIONS` is set. `.ci/run` sets it for the
+/// aarch64 leg: qemu-user keeps about 37 MB of bookkeeping for every 6 GiB
+/// reservation after it is unmapped, and these checks make thousands.
+fn platform_config() -> Config {
+    let mut config = wasmbed::host_config();
+    #[cfg(unix)]
+    if std::env::var_os("WASMBED_TEST_SMALL_RESERVATIONS").is_some() {
+        use wasmbed::host_platform::{GuardedMemoryCreator, MemoryConfig};
+        config.memory_creator(std::sync::Arc::new(GuardedMemoryCreator::new(
+            MemoryConfig::small(),
+        )));
+    }
+    config
 }
 
 /// Generates a module from `u` and runs [`check_instantiate_run_module`].
