@@ -1,8 +1,10 @@
 // The assertions on `embedding.rs`, shared with the wasmtime build of it
 // (`benches/tests/wasmtime_port.rs`) so that both runtimes are held to the
-// same results. Like the body, it has no `use` lines. Trap and error
-// messages are matched by their runtime-independent parts: wasmtime puts a
-// wasm backtrace between a host error and its context, wasmbed does not.
+// same results. Like the body, it has no `use` lines. Error text is matched
+// by its runtime-independent parts: wasmtime wraps an error that crossed
+// wasm frames in a layer that prints the wasm backtrace, so `{e}` of a
+// failed host call is that layer there; wasmbed prints a trap's backtrace
+// as part of the trap and adds no layer.
 
 #[test]
 fn run_logs_guest_text_and_returns_typed_results() {
