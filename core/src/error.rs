@@ -494,10 +494,15 @@ impl fmt::Display for Error {
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&self.repr, f)?;
-        let mut causes = self.chain().skip(1).peekable();
-        if causes.peek().is_some() {
+        let causes = self.chain().skip(1).count();
+        if causes > 0 {
             f.write_str("\n\nCaused by:")?;
-            for (i, e) in causes.enumerate() {
+        }
+        // Numbered only when there are several, as `anyhow` prints them.
+        for (i, e) in self.chain().skip(1).enumerate() {
+            if causes == 1 {
+                write!(f, "\n    {e}")?;
+            } else {
                 write!(f, "\n    {i}: {e}")?;
             }
         }
@@ -506,8 +511,9 @@ impl fmt::Debug for Error {
 }
 
 /// `.context(..)` and `.with_context(|| ..)` on results and options, as
-/// `anyhow::Context` offers them.
-pub trait Context<T>: context_sealed::Sealed {
+/// `anyhow::Context` offers them (with the same two type parameters: `E` is
+/// the error being wrapped, `Infallible` for `Option`).
+pub trait Context<T, E>: context_sealed::Sealed {
     /// Wraps the error (or `None`) in `context`.
     fn context<C>(self, context: C) -> Result<T, Error>
     where
@@ -526,7 +532,7 @@ mod context_sealed {
     impl<T> Sealed for Option<T> {}
 }
 
-impl<T, E: Into<Error>> Context<T> for core::result::Result<T, E> {
+impl<T, E: Into<Error>> Context<T, E> for core::result::Result<T, E> {
     fn context<C>(self, context: C) -> Result<T, Error>
     where
         C: fmt::Display + fmt::Debug + Send + Sync + 'static,
@@ -543,7 +549,7 @@ impl<T, E: Into<Error>> Context<T> for core::result::Result<T, E> {
     }
 }
 
-impl<T> Context<T> for Option<T> {
+impl<T> Context<T, core::convert::Infallible> for Option<T> {
     fn context<C>(self, context: C) -> Result<T, Error>
     where
         C: fmt::Display + fmt::Debug + Send + Sync + 'static,
