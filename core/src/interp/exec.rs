@@ -125,8 +125,13 @@ fn call_func_inner(host: &mut dyn Host, func: u32, slots: &mut [u64]) -> Result<
     let guard = NestingGuard(host as *mut dyn Host);
     // SAFETY: `guard.0` comes from the live `&mut` above; this reborrow
     // ends before the guard (or the code below) uses the pointer again.
-    let (stack, result) = run(unsafe { &mut *guard.0 }, stack, instance, def, slots);
+    let end = run(unsafe { &mut *guard.0 }, stack, instance, def, slots, false);
     core::mem::forget(guard);
+    let (stack, result) = match end {
+        RunEnd::Finished(stack, result) => (stack, result),
+        // Only async entries set `async_mode`, the one source of `Suspend`.
+        RunEnd::Suspended(s) => (s.stack, Err(Error::msg("wasmbed: a sync run suspended"))),
+    };
     let inner = host.inner();
     inner.call_nesting -= 1;
     inner.stack = stack;
@@ -162,6 +167,23 @@ enum Done {
     Trap,
     /// A host function failed; `Ctx::error` holds it.
     Error,
+    /// Async runs only: an async host function was called; `Ctx::suspend`
+    /// says where to continue once its future has its results.
+    Suspend,
+}
+
+/// Where a suspended run continues: the call of an async host function.
+#[derive(Clone, Copy)]
+struct SuspendAt {
+    /// Store host-function index.
+    host: u32,
+    /// The op after the call.
+    ret: Ip,
+    /// The calling frame, as a slot offset.
+    fp_off: usize,
+    /// The call's argument (and result) slots in the value stack.
+    start: usize,
+    end: usize,
 }
 
 /// Execution state that is not kept in registers.
@@ -185,6 +207,10 @@ struct Ctx<'h> {
     max_stack: usize,
     trap: Option<(TrapCode, Ip)>,
     error: Option<Error>,
+    /// Set by an async entry (`start_async`/`resume_async`): async host
+    /// functions suspend the run instead of failing with a usage error.
+    async_mode: bool,
+    suspend: Option<SuspendAt>,
     /// The op whose check is being polled (for the trap location).
     poll_ip: Ip,
     /// Fuel left; mirrors `StoreInner::fuel` around host calls.
@@ -794,12 +820,29 @@ macro_rules! call_store_func {
                 };
                 enter!($ip, $fp, $mem, $len, $cd, $ctx, callee, $base, instance, ret)
             }
-            FuncEntity::Host { host: h, slots, .. } => {
+            FuncEntity::Host {
+                host: h,
+                slots,
+                is_async,
+                ..
+            } => {
                 let fp_off = $ctx.frame_offset($fp);
                 let start = fp_off + $base as usize;
                 let end = start + slots as usize;
                 if end > $ctx.stack.len() && !grow_stack(&mut $ctx.stack, end, $ctx.max_stack) {
                     trap!($ctx, $ip, TrapCode::StackOverflow);
+                }
+                // An async host function outside an async run falls through
+                // to `call_host`, whose sync body is the usage error.
+                if is_async && $ctx.async_mode {
+                    $ctx.suspend = Some(SuspendAt {
+                        host: h,
+                        ret,
+                        fp_off,
+                        start,
+                        end,
+                    });
+                    return Done::Suspend;
                 }
                 // Host code sees and may change the store's fuel.
                 // SAFETY: `ctx.inner` is the store; no reference into it is
@@ -1684,16 +1727,121 @@ fn grow_stack(stack: &mut Vec<u64>, need: usize, max: usize) -> bool {
     true
 }
 
-fn run(
-    host: &mut dyn Host,
-    mut stack: Vec<u64>,
+/// How a run ended: finished (the value stack goes back to the store), or
+/// suspended at an async host function (async runs only).
+enum RunEnd {
+    Finished(Vec<u64>, Result<(), Error>),
+    Suspended(Suspended),
+}
+
+/// A run stopped at a call of an async host function: everything needed to
+/// continue it once the host function's future has produced its results.
+///
+/// The run owns its value stack and frames while suspended; the store's own
+/// stack is free for nested calls made by the host future.
+pub(crate) struct Suspended {
+    stack: Vec<u64>,
+    frames: Vec<Frame>,
+    cur: *const CompiledFunc,
     instance: u32,
-    def: u32,
+    at: SuspendAt,
+}
+
+// SAFETY: the raw pointers (`cur`, the frames' and `at`'s ops) point into
+// compiled code of modules the store's instances hold alive; they are only
+// dereferenced by `resume_async`, which needs the store exclusively, so
+// moving the value to another thread along with the store is sound.
+unsafe impl Send for Suspended {}
+// SAFETY: a shared `Suspended` only exposes plain data (`host`,
+// `instance`, `args`); nothing reads through its pointers via `&self`.
+unsafe impl Sync for Suspended {}
+
+impl Suspended {
+    /// The store index of the async host function to call.
+    pub(crate) fn host(&self) -> u32 {
+        self.at.host
+    }
+
+    /// The instance that called it.
+    pub(crate) fn caller_instance(&self) -> u32 {
+        self.instance
+    }
+
+    /// The call's parameter slots (sized for the larger of params and
+    /// results).
+    pub(crate) fn args(&self) -> &[u64] {
+        &self.stack[self.at.start..self.at.end]
+    }
+}
+
+/// What one async step of a call did.
+pub(crate) enum Step {
+    Finished(Result<(), Error>),
+    Suspended(Suspended),
+}
+
+/// Starts store function `func` (a wasm function) as an async run: like
+/// [`call_func`], but an async host function it reaches suspends the run.
+/// Host panics caught during the run come back as errors
+/// (`Error::take_panic`); the caller resumes them.
+pub(crate) fn start_async(host: &mut dyn Host, func: u32, slots: &mut [u64]) -> Step {
+    let inner = host.inner();
+    let (instance, def) = match inner.funcs[func as usize] {
+        FuncEntity::Host { host: h, .. } => return Step::Finished(host.call_host(h, None, slots)),
+        FuncEntity::Wasm { instance, def, .. } => (instance, def),
+    };
+    if inner.call_nesting >= MAX_NESTING {
+        return Step::Finished(Err(TrapCode::StackOverflow.into()));
+    }
+    inner.call_nesting += 1;
+    let stack = core::mem::take(&mut inner.stack);
+    let guard = NestingGuard(host as *mut dyn Host);
+    // SAFETY: as in `call_func_inner`.
+    let end = run(unsafe { &mut *guard.0 }, stack, instance, def, slots, true);
+    core::mem::forget(guard);
+    settle(host, end)
+}
+
+/// Continues a suspended run with the async host function's `results`
+/// (written where a sync host call writes them); `slots` receives the entry
+/// function's results as in [`start_async`].
+pub(crate) fn resume_async(
+    host: &mut dyn Host,
+    s: Suspended,
+    results: &[u64],
     slots: &mut [u64],
-) -> (Vec<u64>, Result<(), Error>) {
-    // Everything the run derives from the store comes from this one raw
-    // pointer, so that no use of `host` itself invalidates it.
-    let host: *mut (dyn Host + '_) = host;
+) -> Step {
+    let inner = host.inner();
+    if inner.call_nesting >= MAX_NESTING {
+        return Step::Finished(Err(TrapCode::StackOverflow.into()));
+    }
+    inner.call_nesting += 1;
+    let guard = NestingGuard(host as *mut dyn Host);
+    // SAFETY: as in `call_func_inner`.
+    let end = resume(unsafe { &mut *guard.0 }, s, results, slots);
+    core::mem::forget(guard);
+    settle(host, end)
+}
+
+/// The bookkeeping after an async run stopped: the nesting count drops
+/// either way (a suspended run is not on the host stack), and a finished
+/// run's value stack goes back to the store.
+fn settle(host: &mut dyn Host, end: RunEnd) -> Step {
+    let inner = host.inner();
+    inner.call_nesting -= 1;
+    match end {
+        RunEnd::Finished(stack, result) => {
+            inner.stack = stack;
+            Step::Finished(result)
+        }
+        RunEnd::Suspended(s) => Step::Suspended(s),
+    }
+}
+
+/// The execution context of a run in `instance`, reading fuel, deadlines
+/// and limits from the store (so a resumed run sees what host code set
+/// while it was suspended).
+fn new_ctx<'h>(host: *mut (dyn Host + 'h), instance: u32, async_mode: bool) -> Ctx<'h> {
     // SAFETY: `host` is the caller's exclusive borrow, unused but through
     // this pointer while the run lasts.
     let inner: *mut StoreInner = unsafe { (*host).inner() };
@@ -1731,6 +1879,8 @@ fn run(
         max_stack: config.max_value_stack,
         trap: None,
         error: None,
+        async_mode,
+        suspend: None,
         poll_ip: ptr::null(),
         fuel,
         interrupt,
@@ -1752,12 +1902,27 @@ fn run(
     };
     // SAFETY: `ctx.inner` is valid and `instance` one of its instances.
     unsafe { ctx.switch_instance(instance) };
+    ctx
+}
+
+fn run(
+    host: &mut dyn Host,
+    mut stack: Vec<u64>,
+    instance: u32,
+    def: u32,
+    slots: &mut [u64],
+    async_mode: bool,
+) -> RunEnd {
+    // Everything the run derives from the store comes from this one raw
+    // pointer, so that no use of `host` itself invalidates it.
+    let host: *mut (dyn Host + '_) = host;
+    let mut ctx = new_ctx(host, instance, async_mode);
     // SAFETY: `ctx.inst` is the live instance just made current; the
     // borrow ends before the run starts (only raw pointers cross it).
     let compiled = unsafe { (*ctx.inst).module.inner.compiled(def) };
     let entry: *const CompiledFunc = match compiled {
         Ok(f) => f,
-        Err(e) => return (stack, Err(e)),
+        Err(e) => return RunEnd::Finished(stack, Err(e)),
     };
     // SAFETY: `entry` is a translated function of a live module.
     let (frame_size, num_params, ops) = unsafe {
@@ -1766,7 +1931,7 @@ fn run(
     };
     let need = frame_size.max(slots.len());
     if stack.len() < need && !grow_stack(&mut stack, need, ctx.max_stack) {
-        return (stack, Err(TrapCode::StackOverflow.into()));
+        return RunEnd::Finished(stack, Err(TrapCode::StackOverflow.into()));
     }
     stack[..num_params].copy_from_slice(&slots[..num_params]);
     ctx.stack = stack;
@@ -1775,6 +1940,39 @@ fn run(
     let fp = unsafe { init_frame(ctx.frame_at(0), &*entry) };
     let (mem, len) = ctx.memory();
     let done = execute(ops, fp, mem, len, &mut ctx);
+    finish(ctx, done, slots)
+}
+
+/// Continues suspended run `s` after its async host call returned
+/// `results`.
+fn resume(host: &mut dyn Host, s: Suspended, results: &[u64], slots: &mut [u64]) -> RunEnd {
+    let host: *mut (dyn Host + '_) = host;
+    let mut ctx = new_ctx(host, s.instance, true);
+    let Suspended {
+        stack,
+        frames,
+        cur,
+        at,
+        ..
+    } = s;
+    ctx.stack = stack;
+    ctx.frames = frames;
+    ctx.cur = cur;
+    // The results go where a sync host call leaves them: the call's slots,
+    // which the suspension sized for `max(params, results)`.
+    let n = results.len().min(at.end - at.start);
+    ctx.stack[at.start..at.start + n].copy_from_slice(&results[..n]);
+    let fp = ctx.frame_at(at.fp_off);
+    let (mem, len) = ctx.memory();
+    // `at.ret` is the op after the call in `cur`, whose module the instance
+    // keeps alive, and the stack still holds the suspended frames, so the
+    // dispatch contract holds as it did when the run suspended.
+    let done = execute(at.ret, fp, mem, len, &mut ctx);
+    finish(ctx, done, slots)
+}
+
+/// Turns how `execute` stopped into the run's outcome.
+fn finish(mut ctx: Ctx<'_>, done: Done, slots: &mut [u64]) -> RunEnd {
     // SAFETY: `ctx.inner` is valid (re-derived after host calls).
     unsafe { (*ctx.inner).fuel = ctx.fuel };
     let result = match done {
@@ -1793,12 +1991,24 @@ fn run(
             let inner = unsafe { &*ctx.inner };
             Err(trap_at(inner, &ctx.frames, code, ctx.cur, ip, ctx.instance))
         }
+        Done::Suspend => match ctx.suspend.take() {
+            Some(at) => {
+                return RunEnd::Suspended(Suspended {
+                    stack: core::mem::take(&mut ctx.stack),
+                    frames: core::mem::take(&mut ctx.frames),
+                    cur: ctx.cur,
+                    instance: ctx.instance,
+                    at,
+                })
+            }
+            None => Err(Error::msg("wasmbed: run suspended without a call")),
+        },
         Done::Error | Done::Continue => Err(ctx
             .error
             .take()
             .unwrap_or_else(|| Error::msg("wasmbed: executor stopped without a reason"))),
     };
-    (core::mem::take(&mut ctx.stack), result)
+    RunEnd::Finished(core::mem::take(&mut ctx.stack), result)
 }
 
 /// Zeroes the declared locals and loads the constants of a frame at `fp`.
