@@ -125,13 +125,8 @@ fn call_func_inner(host: &mut dyn Host, func: u32, slots: &mut [u64]) -> Result<
     let guard = NestingGuard(host as *mut dyn Host);
     // SAFETY: `guard.0` comes from the live `&mut` above; this reborrow
     // ends before the guard (or the code below) uses the pointer again.
-    let end = run(unsafe { &mut *guard.0 }, stack, instance, def, slots, false);
+    let (stack, result) = run(unsafe { &mut *guard.0 }, stack, instance, def, slots);
     core::mem::forget(guard);
-    let (stack, result) = match end {
-        RunEnd::Finished(stack, result) => (stack, result),
-        // Only async entries set `async_mode`, the one source of `Suspend`.
-        RunEnd::Suspended(s) => (s.stack, Err(Error::msg("wasmbed: a sync run suspended"))),
-    };
     let inner = host.inner();
     inner.call_nesting -= 1;
     inner.stack = stack;
@@ -1797,7 +1792,7 @@ pub(crate) fn start_async(host: &mut dyn Host, func: u32, slots: &mut [u64]) -> 
     let stack = core::mem::take(&mut inner.stack);
     let guard = NestingGuard(host as *mut dyn Host);
     // SAFETY: as in `call_func_inner`.
-    let end = run(unsafe { &mut *guard.0 }, stack, instance, def, slots, true);
+    let end = run_async(unsafe { &mut *guard.0 }, stack, instance, def, slots);
     core::mem::forget(guard);
     settle(host, end)
 }
@@ -1838,10 +1833,10 @@ fn settle(host: &mut dyn Host, end: RunEnd) -> Step {
     }
 }
 
-/// The execution context of a run in `instance`, reading fuel, deadlines
-/// and limits from the store (so a resumed run sees what host code set
-/// while it was suspended).
-fn new_ctx<'h>(host: *mut (dyn Host + 'h), instance: u32, async_mode: bool) -> Ctx<'h> {
+/// The execution context of an async run in `instance`, reading fuel,
+/// deadlines and limits from the store (so a resumed run sees what host
+/// code set while it was suspended).
+fn new_ctx<'h>(host: *mut (dyn Host + 'h), instance: u32) -> Ctx<'h> {
     // SAFETY: `host` is the caller's exclusive borrow, unused but through
     // this pointer while the run lasts.
     let inner: *mut StoreInner = unsafe { (*host).inner() };
@@ -1879,7 +1874,7 @@ fn new_ctx<'h>(host: *mut (dyn Host + 'h), instance: u32, async_mode: bool) -> C
         max_stack: config.max_value_stack,
         trap: None,
         error: None,
-        async_mode,
+        async_mode: true,
         suspend: None,
         poll_ip: ptr::null(),
         fuel,
@@ -1905,18 +1900,17 @@ fn new_ctx<'h>(host: *mut (dyn Host + 'h), instance: u32, async_mode: bool) -> C
     ctx
 }
 
-fn run(
+fn run_async(
     host: &mut dyn Host,
     mut stack: Vec<u64>,
     instance: u32,
     def: u32,
     slots: &mut [u64],
-    async_mode: bool,
 ) -> RunEnd {
     // Everything the run derives from the store comes from this one raw
     // pointer, so that no use of `host` itself invalidates it.
     let host: *mut (dyn Host + '_) = host;
-    let mut ctx = new_ctx(host, instance, async_mode);
+    let mut ctx = new_ctx(host, instance);
     // SAFETY: `ctx.inst` is the live instance just made current; the
     // borrow ends before the run starts (only raw pointers cross it).
     let compiled = unsafe { (*ctx.inst).module.inner.compiled(def) };
@@ -1943,11 +1937,134 @@ fn run(
     finish(ctx, done, slots)
 }
 
+/// Runs wasm function `def` of `instance` synchronously (an async host
+/// function it reaches fails with its usage error). Kept apart from the
+/// async entry so the sync path builds its context in place.
+fn run(
+    host: &mut dyn Host,
+    mut stack: Vec<u64>,
+    instance: u32,
+    def: u32,
+    slots: &mut [u64],
+) -> (Vec<u64>, Result<(), Error>) {
+    // Everything the run derives from the store comes from this one raw
+    // pointer, so that no use of `host` itself invalidates it.
+    let host: *mut (dyn Host + '_) = host;
+    // SAFETY: `host` is the caller's exclusive borrow, unused but through
+    // this pointer while the run lasts.
+    let inner: *mut StoreInner = unsafe { (*host).inner() };
+    // Read in place, not cloned: this runs on every call into wasm.
+    // SAFETY: `inner` is valid (see above); the config lives in the
+    // engine's own allocation, which the store keeps alive and nothing
+    // mutates, and it is not used after the run starts.
+    let config = unsafe { (*inner).engine.config() };
+    // SAFETY: `inner` is valid and `instance` is one of its instances (the
+    // caller found it in the store's function entity).
+    let inst = unsafe { (&(*inner).instances)[instance as usize].ptr() };
+    // SAFETY: `inner` is valid; these are plain reads, and the interrupt
+    // flag is an `Arc` the store keeps for its whole life.
+    let (fuel, interrupt, deadline, epoch, epoch_deadline) = unsafe {
+        (
+            (*inner).fuel,
+            &*(*inner).interrupt as *const AtomicU32,
+            (*inner).deadline.unwrap_or(u64::MAX),
+            (*inner).engine.epoch_counter(),
+            (*inner).epoch_deadline.unwrap_or(EpochDeadline::NONE),
+        )
+    };
+    let mut ctx = Ctx {
+        host,
+        inner,
+        stack: Vec::new(),
+        frames: Vec::new(),
+        inst,
+        instance,
+        cur: ptr::null(),
+        code: ptr::null(),
+        globals: ptr::null(),
+        tables: ptr::null(),
+        max_depth: config.max_call_depth as usize,
+        max_stack: config.max_value_stack,
+        trap: None,
+        error: None,
+        async_mode: false,
+        suspend: None,
+        poll_ip: ptr::null(),
+        fuel,
+        interrupt,
+        deadline,
+        // The engine (and so its clock) outlives every store run.
+        clock: config.clock.as_ref().map(|c| &**c as *const dyn Clock),
+        epoch,
+        epoch_deadline,
+        #[cfg(not(wasmbed_tail_dispatch))]
+        ip: ptr::null(),
+        #[cfg(not(wasmbed_tail_dispatch))]
+        fp: ptr::null_mut(),
+        #[cfg(not(wasmbed_tail_dispatch))]
+        mem: ptr::null_mut(),
+        #[cfg(not(wasmbed_tail_dispatch))]
+        len: 0,
+        #[cfg(not(wasmbed_tail_dispatch))]
+        cd: 0,
+    };
+    // SAFETY: `ctx.inner` is valid and `instance` one of its instances.
+    unsafe { ctx.switch_instance(instance) };
+    // SAFETY: `ctx.inst` is the live instance just made current; the
+    // borrow ends before the run starts (only raw pointers cross it).
+    let compiled = unsafe { (*ctx.inst).module.inner.compiled(def) };
+    let entry: *const CompiledFunc = match compiled {
+        Ok(f) => f,
+        Err(e) => return (stack, Err(e)),
+    };
+    // SAFETY: `entry` is a translated function of a live module.
+    let (frame_size, num_params, ops) = unsafe {
+        let f = &*entry;
+        (f.frame_size as usize, f.num_params as usize, f.ops.as_ptr())
+    };
+    let need = frame_size.max(slots.len());
+    if stack.len() < need && !grow_stack(&mut stack, need, ctx.max_stack) {
+        return (stack, Err(TrapCode::StackOverflow.into()));
+    }
+    stack[..num_params].copy_from_slice(&slots[..num_params]);
+    ctx.stack = stack;
+    ctx.cur = entry;
+    // SAFETY: the stack holds `frame_size` slots from 0, and `entry` is live.
+    let fp = unsafe { init_frame(ctx.frame_at(0), &*entry) };
+    let (mem, len) = ctx.memory();
+    let done = execute(ops, fp, mem, len, &mut ctx);
+    // SAFETY: `ctx.inner` is valid (re-derived after host calls).
+    unsafe { (*ctx.inner).fuel = ctx.fuel };
+    let result = match done {
+        Done::Return => {
+            // The entry frame sits at slot 0 and returned its results there.
+            let n = slots.len();
+            slots.copy_from_slice(&ctx.stack[..n]);
+            Ok(())
+        }
+        Done::Trap => {
+            let (code, ip) = ctx
+                .trap
+                .take()
+                .unwrap_or((TrapCode::Unreachable, ptr::null()));
+            // SAFETY: `ctx.inner` is valid (re-derived after host calls).
+            let inner = unsafe { &*ctx.inner };
+            Err(trap_at(inner, &ctx.frames, code, ctx.cur, ip, ctx.instance))
+        }
+        // Only async runs suspend.
+        Done::Error | Done::Continue | Done::Suspend => Err(ctx
+            .error
+            .take()
+            .unwrap_or_else(|| Error::msg("wasmbed: executor stopped without a reason"))),
+    };
+    (core::mem::take(&mut ctx.stack), result)
+}
+
 /// Continues suspended run `s` after its async host call returned
 /// `results`.
 fn resume(host: &mut dyn Host, s: Suspended, results: &[u64], slots: &mut [u64]) -> RunEnd {
     let host: *mut (dyn Host + '_) = host;
-    let mut ctx = new_ctx(host, s.instance, true);
+    let mut ctx = new_ctx(host, s.instance);
     let Suspended {
         stack,
         frames,
