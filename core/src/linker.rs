@@ -5,7 +5,9 @@
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::extern_::Extern;
-use crate::func::{dynamic_host_func, Caller, Func, HostFunc, IntoFunc};
+use crate::func::{
+    async_host_func, dynamic_host_func, Caller, Func, HostFunc, IntoFunc, WasmResults,
+};
 use crate::instance::Instance;
 use crate::module::Module;
 use crate::store::{AsContext, AsContextMut};
@@ -114,6 +116,32 @@ impl<T: 'static> Linker<T> {
     ) -> Result<&mut Self, Error> {
         let host = f.into_host_func(&self.engine);
         self.insert_host(module, name, host)
+    }
+
+    /// Defines `module::name` as an async host closure: it takes a
+    /// [`Caller`] and its params as a tuple and returns a boxed future of
+    /// its results. Guests reach it only through `call_async`; a sync call
+    /// (or a start function) that reaches it fails with a usage error.
+    pub fn func_wrap_async<P, R, F>(
+        &mut self,
+        module: &str,
+        name: &str,
+        f: F,
+    ) -> Result<&mut Self, Error>
+    where
+        T: Send,
+        P: WasmResults,
+        R: WasmResults,
+        F: for<'a> Fn(
+                Caller<'a, T>,
+                P,
+            ) -> alloc::boxed::Box<
+                dyn core::future::Future<Output = Result<R, Error>> + Send + 'a,
+            > + Send
+            + Sync
+            + 'static,
+    {
+        self.insert_host(module, name, async_host_func(f))
     }
 
     /// Defines `module::name` as a host closure of dynamic type.

@@ -82,6 +82,9 @@ pub(crate) enum FuncEntity {
         type_id: u32,
         /// Slots a call needs: `max(params, results)`.
         slots: u32,
+        /// Defined with `func_wrap_async`: async runs suspend at it, sync
+        /// calls of it fail.
+        is_async: bool,
     },
 }
 

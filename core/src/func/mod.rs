@@ -2,8 +2,11 @@
 //! or host function), [`Caller`] (what a host function gets), and the call
 //! path that turns [`Val`]s into slots and back. Typed calls live in
 //! `typed`, closure wrapping in `wrap`.
+mod async_;
 mod typed;
 mod wrap;
+
+pub(crate) use async_::async_host_func;
 
 pub use typed::{TypedFunc, WasmParams, WasmResults, WasmTy};
 pub use wrap::{IntoFunc, WasmRet};
@@ -28,6 +31,9 @@ pub(crate) type HostFn<T> =
 pub struct HostFunc<T> {
     pub(crate) ty: FuncType,
     pub(crate) call: Box<HostFn<T>>,
+    /// The async body, for functions defined with `func_wrap_async` (whose
+    /// `call` is then the usage error of a sync call).
+    pub(crate) call_async: Option<Box<async_::AsyncHostFn<T>>>,
 }
 
 /// A function in a store: defined by a module or by the host.
@@ -202,6 +208,20 @@ impl Func {
         results: &mut [Val],
     ) -> Result<(), Error> {
         let store = store.as_context_mut();
+        let (ty, mut slots) = self.prepare_call(store, params, results)?;
+        exec::call_func(store, self.index, &mut slots)?;
+        Func::read_results(store, &ty, &slots, results);
+        Ok(())
+    }
+
+    /// Checks an untyped call's arguments and result count against the
+    /// function's type; returns the type and the slots holding the params.
+    fn prepare_call<T>(
+        &self,
+        store: &mut Store<T>,
+        params: &[Val],
+        results: &[Val],
+    ) -> Result<(FuncType, Vec<u64>), Error> {
         store.inner.owns(self.store, "function")?;
         let ty = self.ty(&*store);
         if params.len() != ty.params().len() {
@@ -237,14 +257,17 @@ impl Func {
         for p in params {
             at += p.to_slots(&mut slots[at..]);
         }
-        exec::call_func(store, self.index, &mut slots)?;
+        Ok((ty, slots))
+    }
+
+    /// Reads an untyped call's results out of its slots.
+    fn read_results<T>(store: &Store<T>, ty: &FuncType, slots: &[u64], results: &mut [Val]) {
         let id = store.inner.id;
         let mut at = 0;
         for (r, t) in results.iter_mut().zip(ty.results()) {
             *r = Val::from_slots(&slots[at..], *t, id);
             at += t.slots();
         }
-        Ok(())
     }
 
     /// A statically typed view, checked once here.
@@ -278,11 +301,13 @@ impl<T> Store<T> {
             .entry(type_id)
             .or_insert_with(|| f.ty.clone());
         let slots = ValType::slots_of(f.ty.params()).max(ValType::slots_of(f.ty.results())) as u32;
+        let is_async = f.call_async.is_some();
         self.host_funcs.push(f);
         self.inner.funcs.push(FuncEntity::Host {
             host: self.host_funcs.len() as u32 - 1,
             type_id,
             slots,
+            is_async,
         });
         Func::from_raw(self.inner.id, self.inner.funcs.len() as u32 - 1)
     }
@@ -331,5 +356,6 @@ pub(crate) fn dynamic_host_func<T: 'static>(
             }
             Ok(())
         }),
+        call_async: None,
     }
 }

@@ -69,6 +69,7 @@ macro_rules! into_func {
                         let r = (self)($($a),*).into_result()?;
                         r.store(slots, token)
                     }),
+                    call_async: None,
                 }
             }
         }
@@ -90,6 +91,7 @@ macro_rules! into_func {
                         let r = (self)(caller, $($a),*).into_result()?;
                         r.store(slots, token)
                     }),
+                    call_async: None,
                 }
             }
         }

@@ -162,6 +162,23 @@ enum Done {
     Trap,
     /// A host function failed; `Ctx::error` holds it.
     Error,
+    /// Async runs only: an async host function was called; `Ctx::suspend`
+    /// says where to continue once its future has its results.
+    Suspend,
+}
+
+/// Where a suspended run continues: the call of an async host function.
+#[derive(Clone, Copy)]
+struct SuspendAt {
+    /// Store host-function index.
+    host: u32,
+    /// The op after the call.
+    ret: Ip,
+    /// The calling frame, as a slot offset.
+    fp_off: usize,
+    /// The call's argument (and result) slots in the value stack.
+    start: usize,
+    end: usize,
 }
 
 /// Execution state that is not kept in registers.
@@ -185,6 +202,10 @@ struct Ctx<'h> {
     max_stack: usize,
     trap: Option<(TrapCode, Ip)>,
     error: Option<Error>,
+    /// Set by an async entry (`start_async`/`resume_async`): async host
+    /// functions suspend the run instead of failing with a usage error.
+    async_mode: bool,
+    suspend: Option<SuspendAt>,
     /// The op whose check is being polled (for the trap location).
     poll_ip: Ip,
     /// Fuel left; mirrors `StoreInner::fuel` around host calls.
@@ -794,12 +815,29 @@ macro_rules! call_store_func {
                 };
                 enter!($ip, $fp, $mem, $len, $cd, $ctx, callee, $base, instance, ret)
             }
-            FuncEntity::Host { host: h, slots, .. } => {
+            FuncEntity::Host {
+                host: h,
+                slots,
+                is_async,
+                ..
+            } => {
                 let fp_off = $ctx.frame_offset($fp);
                 let start = fp_off + $base as usize;
                 let end = start + slots as usize;
                 if end > $ctx.stack.len() && !grow_stack(&mut $ctx.stack, end, $ctx.max_stack) {
                     trap!($ctx, $ip, TrapCode::StackOverflow);
+                }
+                // An async host function outside an async run falls through
+                // to `call_host`, whose sync body is the usage error.
+                if is_async && $ctx.async_mode {
+                    $ctx.suspend = Some(SuspendAt {
+                        host: h,
+                        ret,
+                        fp_off,
+                        start,
+                        end,
+                    });
+                    return Done::Suspend;
                 }
                 // Host code sees and may change the store's fuel.
                 // SAFETY: `ctx.inner` is the store; no reference into it is
@@ -1684,6 +1722,224 @@ fn grow_stack(stack: &mut Vec<u64>, need: usize, max: usize) -> bool {
     true
 }
 
+/// How a run ended: finished (the value stack goes back to the store), or
+/// suspended at an async host function (async runs only).
+enum RunEnd {
+    Finished(Vec<u64>, Result<(), Error>),
+    Suspended(Suspended),
+}
+
+/// A run stopped at a call of an async host function: everything needed to
+/// continue it once the host function's future has produced its results.
+///
+/// The run owns its value stack and frames while suspended; the store's own
+/// stack is free for nested calls made by the host future.
+pub(crate) struct Suspended {
+    stack: Vec<u64>,
+    frames: Vec<Frame>,
+    cur: *const CompiledFunc,
+    instance: u32,
+    at: SuspendAt,
+}
+
+// SAFETY: the raw pointers (`cur`, the frames' and `at`'s ops) point into
+// compiled code of modules the store's instances hold alive; they are only
+// dereferenced by `resume_async`, which needs the store exclusively, so
+// moving the value to another thread along with the store is sound.
+unsafe impl Send for Suspended {}
+// SAFETY: a shared `Suspended` only exposes plain data (`host`,
+// `instance`, `args`); nothing reads through its pointers via `&self`.
+unsafe impl Sync for Suspended {}
+
+impl Suspended {
+    /// The store index of the async host function to call.
+    pub(crate) fn host(&self) -> u32 {
+        self.at.host
+    }
+
+    /// The instance that called it.
+    pub(crate) fn caller_instance(&self) -> u32 {
+        self.instance
+    }
+
+    /// The call's parameter slots (sized for the larger of params and
+    /// results).
+    pub(crate) fn args(&self) -> &[u64] {
+        &self.stack[self.at.start..self.at.end]
+    }
+}
+
+/// What one async step of a call did.
+pub(crate) enum Step {
+    Finished(Result<(), Error>),
+    Suspended(Suspended),
+}
+
+/// Starts store function `func` (a wasm function) as an async run: like
+/// [`call_func`], but an async host function it reaches suspends the run.
+/// Host panics caught during the run come back as errors
+/// (`Error::take_panic`); the caller resumes them.
+pub(crate) fn start_async(host: &mut dyn Host, func: u32, slots: &mut [u64]) -> Step {
+    let inner = host.inner();
+    let (instance, def) = match inner.funcs[func as usize] {
+        FuncEntity::Host { host: h, .. } => return Step::Finished(host.call_host(h, None, slots)),
+        FuncEntity::Wasm { instance, def, .. } => (instance, def),
+    };
+    if inner.call_nesting >= MAX_NESTING {
+        return Step::Finished(Err(TrapCode::StackOverflow.into()));
+    }
+    inner.call_nesting += 1;
+    let stack = core::mem::take(&mut inner.stack);
+    let guard = NestingGuard(host as *mut dyn Host);
+    // SAFETY: as in `call_func_inner`.
+    let end = run_async(unsafe { &mut *guard.0 }, stack, instance, def, slots);
+    core::mem::forget(guard);
+    settle(host, end)
+}
+
+/// Continues a suspended run with the async host function's `results`
+/// (written where a sync host call writes them); `slots` receives the entry
+/// function's results as in [`start_async`].
+pub(crate) fn resume_async(
+    host: &mut dyn Host,
+    s: Suspended,
+    results: &[u64],
+    slots: &mut [u64],
+) -> Step {
+    let inner = host.inner();
+    if inner.call_nesting >= MAX_NESTING {
+        return Step::Finished(Err(TrapCode::StackOverflow.into()));
+    }
+    inner.call_nesting += 1;
+    let guard = NestingGuard(host as *mut dyn Host);
+    // SAFETY: as in `call_func_inner`.
+    let end = resume(unsafe { &mut *guard.0 }, s, results, slots);
+    core::mem::forget(guard);
+    settle(host, end)
+}
+
+/// The bookkeeping after an async run stopped: the nesting count drops
+/// either way (a suspended run is not on the host stack), and a finished
+/// run's value stack goes back to the store.
+fn settle(host: &mut dyn Host, end: RunEnd) -> Step {
+    let inner = host.inner();
+    inner.call_nesting -= 1;
+    match end {
+        RunEnd::Finished(stack, result) => {
+            inner.stack = stack;
+            Step::Finished(result)
+        }
+        RunEnd::Suspended(s) => Step::Suspended(s),
+    }
+}
+
+/// The execution context of an async run in `instance`, reading fuel,
+/// deadlines and limits from the store (so a resumed run sees what host
+/// code set while it was suspended).
+fn new_ctx<'h>(host: *mut (dyn Host + 'h), instance: u32) -> Ctx<'h> {
+    // SAFETY: `host` is the caller's exclusive borrow, unused but through
+    // this pointer while the run lasts.
+    let inner: *mut StoreInner = unsafe { (*host).inner() };
+    // Read in place, not cloned: this runs on every call into wasm.
+    // SAFETY: `inner` is valid (see above); the config lives in the
+    // engine's own allocation, which the store keeps alive and nothing
+    // mutates, and it is not used after the run starts.
+    let config = unsafe { (*inner).engine.config() };
+    // SAFETY: `inner` is valid and `instance` is one of its instances (the
+    // caller found it in the store's function entity).
+    let inst = unsafe { (&(*inner).instances)[instance as usize].ptr() };
+    // SAFETY: `inner` is valid; these are plain reads, and the interrupt
+    // flag is an `Arc` the store keeps for its whole life.
+    let (fuel, interrupt, deadline, epoch, epoch_deadline) = unsafe {
+        (
+            (*inner).fuel,
+            &*(*inner).interrupt as *const AtomicU32,
+            (*inner).deadline.unwrap_or(u64::MAX),
+            (*inner).engine.epoch_counter(),
+            (*inner).epoch_deadline.unwrap_or(EpochDeadline::NONE),
+        )
+    };
+    let mut ctx = Ctx {
+        host,
+        inner,
+        stack: Vec::new(),
+        frames: Vec::new(),
+        inst,
+        instance,
+        cur: ptr::null(),
+        code: ptr::null(),
+        globals: ptr::null(),
+        tables: ptr::null(),
+        max_depth: config.max_call_depth as usize,
+        max_stack: config.max_value_stack,
+        trap: None,
+        error: None,
+        async_mode: true,
+        suspend: None,
+        poll_ip: ptr::null(),
+        fuel,
+        interrupt,
+        deadline,
+        // The engine (and so its clock) outlives every store run.
+        clock: config.clock.as_ref().map(|c| &**c as *const dyn Clock),
+        epoch,
+        epoch_deadline,
+        #[cfg(not(wasmbed_tail_dispatch))]
+        ip: ptr::null(),
+        #[cfg(not(wasmbed_tail_dispatch))]
+        fp: ptr::null_mut(),
+        #[cfg(not(wasmbed_tail_dispatch))]
+        mem: ptr::null_mut(),
+        #[cfg(not(wasmbed_tail_dispatch))]
+        len: 0,
+        #[cfg(not(wasmbed_tail_dispatch))]
+        cd: 0,
+    };
+    // SAFETY: `ctx.inner` is valid and `instance` one of its instances.
+    unsafe { ctx.switch_instance(instance) };
+    ctx
+}
+
+fn run_async(
+    host: &mut dyn Host,
+    mut stack: Vec<u64>,
+    instance: u32,
+    def: u32,
+    slots: &mut [u64],
+) -> RunEnd {
+    // Everything the run derives from the store comes from this one raw
+    // pointer, so that no use of `host` itself invalidates it.
+    let host: *mut (dyn Host + '_) = host;
+    let mut ctx = new_ctx(host, instance);
+    // SAFETY: `ctx.inst` is the live instance just made current; the
+    // borrow ends before the run starts (only raw pointers cross it).
+    let compiled = unsafe { (*ctx.inst).module.inner.compiled(def) };
+    let entry: *const CompiledFunc = match compiled {
+        Ok(f) => f,
+        Err(e) => return RunEnd::Finished(stack, Err(e)),
+    };
+    // SAFETY: `entry` is a translated function of a live module.
+    let (frame_size, num_params, ops) = unsafe {
+        let f = &*entry;
+        (f.frame_size as usize, f.num_params as usize, f.ops.as_ptr())
+    };
+    let need = frame_size.max(slots.len());
+    if stack.len() < need && !grow_stack(&mut stack, need, ctx.max_stack) {
+        return RunEnd::Finished(stack, Err(TrapCode::StackOverflow.into()));
+    }
+    stack[..num_params].copy_from_slice(&slots[..num_params]);
+    ctx.stack = stack;
+    ctx.cur = entry;
+    // SAFETY: the stack holds `frame_size` slots from 0, and `entry` is live.
+    let fp = unsafe { init_frame(ctx.frame_at(0), &*entry) };
+    let (mem, len) = ctx.memory();
+    let done = execute(ops, fp, mem, len, &mut ctx);
+    finish(ctx, done, slots)
+}
+
+/// Runs wasm function `def` of `instance` synchronously (an async host
+/// function it reaches fails with its usage error). Kept apart from the
+/// async entry so the sync path builds its context in place.
 fn run(
     host: &mut dyn Host,
     mut stack: Vec<u64>,
@@ -1731,6 +1987,8 @@ fn run(
         max_stack: config.max_value_stack,
         trap: None,
         error: None,
+        async_mode: false,
+        suspend: None,
         poll_ip: ptr::null(),
         fuel,
         interrupt,
@@ -1793,12 +2051,81 @@ fn run(
             let inner = unsafe { &*ctx.inner };
             Err(trap_at(inner, &ctx.frames, code, ctx.cur, ip, ctx.instance))
         }
-        Done::Error | Done::Continue => Err(ctx
+        // Only async runs suspend.
+        Done::Error | Done::Continue | Done::Suspend => Err(ctx
             .error
             .take()
             .unwrap_or_else(|| Error::msg("wasmbed: executor stopped without a reason"))),
     };
     (core::mem::take(&mut ctx.stack), result)
+}
+
+/// Continues suspended run `s` after its async host call returned
+/// `results`.
+fn resume(host: &mut dyn Host, s: Suspended, results: &[u64], slots: &mut [u64]) -> RunEnd {
+    let host: *mut (dyn Host + '_) = host;
+    let mut ctx = new_ctx(host, s.instance);
+    let Suspended {
+        stack,
+        frames,
+        cur,
+        at,
+        ..
+    } = s;
+    ctx.stack = stack;
+    ctx.frames = frames;
+    ctx.cur = cur;
+    // The results go where a sync host call leaves them: the call's slots,
+    // which the suspension sized for `max(params, results)`.
+    let n = results.len().min(at.end - at.start);
+    ctx.stack[at.start..at.start + n].copy_from_slice(&results[..n]);
+    let fp = ctx.frame_at(at.fp_off);
+    let (mem, len) = ctx.memory();
+    // `at.ret` is the op after the call in `cur`, whose module the instance
+    // keeps alive, and the stack still holds the suspended frames, so the
+    // dispatch contract holds as it did when the run suspended.
+    let done = execute(at.ret, fp, mem, len, &mut ctx);
+    finish(ctx, done, slots)
+}
+
+/// Turns how `execute` stopped into the run's outcome.
+fn finish(mut ctx: Ctx<'_>, done: Done, slots: &mut [u64]) -> RunEnd {
+    // SAFETY: `ctx.inner` is valid (re-derived after host calls).
+    unsafe { (*ctx.inner).fuel = ctx.fuel };
+    let result = match done {
+        Done::Return => {
+            // The entry frame sits at slot 0 and returned its results there.
+            let n = slots.len();
+            slots.copy_from_slice(&ctx.stack[..n]);
+            Ok(())
+        }
+        Done::Trap => {
+            let (code, ip) = ctx
+                .trap
+                .take()
+                .unwrap_or((TrapCode::Unreachable, ptr::null()));
+            // SAFETY: `ctx.inner` is valid (re-derived after host calls).
+            let inner = unsafe { &*ctx.inner };
+            Err(trap_at(inner, &ctx.frames, code, ctx.cur, ip, ctx.instance))
+        }
+        Done::Suspend => match ctx.suspend.take() {
+            Some(at) => {
+                return RunEnd::Suspended(Suspended {
+                    stack: core::mem::take(&mut ctx.stack),
+                    frames: core::mem::take(&mut ctx.frames),
+                    cur: ctx.cur,
+                    instance: ctx.instance,
+                    at,
+                })
+            }
+            None => Err(Error::msg("wasmbed: run suspended without a call")),
+        },
+        Done::Error | Done::Continue => Err(ctx
+            .error
+            .take()
+            .unwrap_or_else(|| Error::msg("wasmbed: executor stopped without a reason"))),
+    };
+    RunEnd::Finished(core::mem::take(&mut ctx.stack), result)
 }
 
 /// Zeroes the declared locals and loads the constants of a frame at `fp`.
