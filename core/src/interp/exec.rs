@@ -1939,7 +1939,10 @@ fn run_async(
 
 /// Runs wasm function `def` of `instance` synchronously (an async host
 /// function it reaches fails with its usage error). Kept apart from the
-/// async entry so the sync path builds its context in place.
+/// async entry so the sync path builds its context in place: sharing
+/// `new_ctx` and `finish` with it (even `#[inline(always)]`) made 3M
+/// embedder→wasm calls 104 ms instead of 80 ms (release, side by side,
+/// load average 1.6).
 fn run(
     host: &mut dyn Host,
     mut stack: Vec<u64>,
