@@ -220,6 +220,13 @@ pub(crate) struct StoreInner {
     /// The engine epoch when the deadline was set, and how many ticks
     /// after it running code stops.
     pub epoch_deadline: Option<EpochDeadline>,
+    /// Async runs only: fuel an async call burns between yields
+    /// (`u64::MAX` for never; see `Store::fuel_async_yield_interval`).
+    pub fuel_yield_interval: u64,
+    /// Async runs only: a reached epoch deadline yields and moves the
+    /// deadline this many ticks past the epoch at resumption, instead of
+    /// trapping (see `Store::epoch_deadline_async_yield_and_update`).
+    pub epoch_yield_delta: Option<u64>,
 }
 
 impl StoreInner {
@@ -372,6 +379,8 @@ impl<T> Store<T> {
                 fuel: 0,
                 deadline: None,
                 epoch_deadline: None,
+                fuel_yield_interval: u64::MAX,
+                epoch_yield_delta: None,
             },
             host_funcs: Vec::new(),
             limiter: None,
@@ -467,6 +476,42 @@ impl<T> Store<T> {
     /// Removes an epoch deadline set with [`Store::set_epoch_deadline`].
     pub fn clear_epoch_deadline(&mut self) {
         self.inner.epoch_deadline = None;
+    }
+
+    /// Makes async calls ([`Func::call_async`](crate::Func::call_async),
+    /// [`TypedFunc::call_async`](crate::TypedFunc::call_async)) yield to
+    /// their executor each time wasm code has burnt `interval` units of
+    /// fuel, so that one long-running guest cannot starve the other tasks
+    /// of its thread; `None` turns yielding off. Running out of fuel still
+    /// traps with `TrapCode::OutOfFuel`. Sync calls never yield. Needs
+    /// `Config::consume_fuel(true)`; an interval of 0 is a usage error.
+    pub fn fuel_async_yield_interval(&mut self, interval: Option<u64>) -> Result<(), Error> {
+        self.require(
+            self.inner.engine.config().consume_fuel,
+            "fuel",
+            "consume_fuel",
+        )?;
+        self.inner.fuel_yield_interval = match interval {
+            Some(0) => return Err(Error::usage("the fuel yield interval must not be 0")),
+            Some(n) => n,
+            None => u64::MAX,
+        };
+        Ok(())
+    }
+
+    /// In async calls, a reached epoch deadline
+    /// ([`Store::set_epoch_deadline`]) yields to the executor and, once
+    /// polled again, continues with the deadline moved `delta` ticks past
+    /// the engine's epoch at that moment, instead of trapping. Sync calls
+    /// still trap with `TrapCode::Interrupt`.
+    pub fn epoch_deadline_async_yield_and_update(&mut self, delta: u64) {
+        self.inner.epoch_yield_delta = Some(delta);
+    }
+
+    /// Undoes [`Store::epoch_deadline_async_yield_and_update`]: a reached
+    /// epoch deadline traps in async calls too (the default).
+    pub fn epoch_deadline_trap(&mut self) {
+        self.inner.epoch_yield_delta = None;
     }
 
     /// Installs a resource limiter: `f` picks it out of the host data.

@@ -445,3 +445,174 @@ fn call_async_futures_are_send() {
     });
     assert_eq!(handle.join().unwrap(), 30);
 }
+
+/// A counting loop for the yield tests: `spin(n)` returns `n`; `tick(n)`
+/// calls the host's `tick` on each iteration.
+const SPINNER: &str = r#"(module
+  (import "host" "tick" (func $tick))
+  (func (export "spin") (param $n i32) (result i32) (local $i i32)
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $next)))
+    (local.get $i))
+  (func (export "ticks") (param $n i32) (result i32) (local $i i32)
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+      (call $tick)
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $next)))
+    (local.get $i)))"#;
+
+/// A store of `SPINNER` whose `tick` import advances the engine's epoch.
+fn spinner(config: &Config) -> (Store<()>, Instance) {
+    let engine = Engine::new(config);
+    let module = Module::new(&engine, SPINNER).unwrap();
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap("host", "tick", |caller: Caller<'_, ()>| {
+            caller.engine().increment_epoch();
+        })
+        .unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    (store, instance)
+}
+
+fn fuel_config() -> Config {
+    let mut config = Config::new();
+    config.consume_fuel(true);
+    config
+}
+
+#[test]
+fn fuel_yield_interval_yields_and_charges_what_a_sync_run_charges() {
+    let (mut store, instance) = spinner(&fuel_config());
+    let spin = instance
+        .get_typed_func::<i32, i32>(&mut store, "spin")
+        .unwrap();
+    store.set_fuel(1_000_000).unwrap();
+    assert_eq!(spin.call(&mut store, 10_000).unwrap(), 10_000);
+    let sync_burnt = 1_000_000 - store.get_fuel().unwrap();
+
+    store.set_fuel(1_000_000).unwrap();
+    store.fuel_async_yield_interval(Some(1_000)).unwrap();
+    let (r, polls) = block_on(spin.call_async(&mut store, 10_000));
+    assert_eq!(r.unwrap(), 10_000);
+    assert_eq!(1_000_000 - store.get_fuel().unwrap(), sync_burnt);
+    // One yield per interval burnt, give or take the last partial one.
+    let intervals = sync_burnt / 1_000;
+    assert!(
+        (intervals - 1..=intervals + 1).contains(&u64::from(polls - 1)),
+        "{polls} polls for {sync_burnt} fuel"
+    );
+    // Sync calls never yield, whatever the interval.
+    store.set_fuel(1_000_000).unwrap();
+    assert_eq!(spin.call(&mut store, 10_000).unwrap(), 10_000);
+    assert_eq!(1_000_000 - store.get_fuel().unwrap(), sync_burnt);
+}
+
+#[test]
+fn fuel_still_runs_out_in_an_async_run_that_yields() {
+    let (mut store, instance) = spinner(&fuel_config());
+    let spin = instance
+        .get_typed_func::<i32, i32>(&mut store, "spin")
+        .unwrap();
+    store.set_fuel(5_000).unwrap();
+    store.fuel_async_yield_interval(Some(1_000)).unwrap();
+    let (r, polls) = block_on(spin.call_async(&mut store, i32::MAX));
+    let err = r.unwrap_err();
+    assert_eq!(err.downcast_ref::<TrapCode>(), Some(&TrapCode::OutOfFuel));
+    assert!((5..=6).contains(&polls), "{polls} polls");
+    // What is left is less than one more loop iteration costs.
+    assert!(
+        store.get_fuel().unwrap() < 10,
+        "{}",
+        store.get_fuel().unwrap()
+    );
+}
+
+#[test]
+fn no_interval_means_no_yield_and_zero_is_refused() {
+    let (mut store, instance) = spinner(&fuel_config());
+    let spin = instance
+        .get_typed_func::<i32, i32>(&mut store, "spin")
+        .unwrap();
+    store.set_fuel(1_000_000).unwrap();
+    let (r, polls) = block_on(spin.call_async(&mut store, 10_000));
+    assert_eq!((r.unwrap(), polls), (10_000, 1));
+    store.fuel_async_yield_interval(Some(10)).unwrap();
+    store.fuel_async_yield_interval(None).unwrap();
+    let (r, polls) = block_on(spin.call_async(&mut store, 10_000));
+    assert_eq!((r.unwrap(), polls), (10_000, 1));
+    let err = store.fuel_async_yield_interval(Some(0)).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::Usage(_)), "{err}");
+    // Without fuel metering there is nothing to count.
+    let (mut plain, _) = spinner(&Config::new());
+    assert!(plain.fuel_async_yield_interval(Some(10)).is_err());
+}
+
+#[test]
+fn epoch_deadline_yields_and_moves_in_async_runs_and_traps_in_sync_ones() {
+    let mut config = Config::new();
+    config.epoch_interruption(true);
+    let (mut store, instance) = spinner(&config);
+    let ticks = instance
+        .get_typed_func::<i32, i32>(&mut store, "ticks")
+        .unwrap();
+    // Every iteration advances the epoch; the first deadline is one tick
+    // away, each later one a thousand.
+    store.set_epoch_deadline(1).unwrap();
+    store.epoch_deadline_async_yield_and_update(1_000);
+    // The executor polls the epoch once every 1024 checks (loop
+    // iterations here), so 5,000 iterations yield about five times.
+    let (r, polls) = block_on(ticks.call_async(&mut store, 5_000));
+    assert_eq!(r.unwrap(), 5_000);
+    assert!((4..=6).contains(&polls), "{polls} polls");
+
+    store.set_epoch_deadline(1).unwrap();
+    let err = ticks.call(&mut store, 5_000).unwrap_err();
+    assert_eq!(err.downcast_ref::<TrapCode>(), Some(&TrapCode::Interrupt));
+
+    store.epoch_deadline_trap();
+    store.set_epoch_deadline(1).unwrap();
+    let (r, _) = block_on(ticks.call_async(&mut store, 5_000));
+    let err = r.unwrap_err();
+    assert_eq!(err.downcast_ref::<TrapCode>(), Some(&TrapCode::Interrupt));
+}
+
+#[test]
+fn two_guests_share_one_thread_by_yielding() {
+    let config = fuel_config();
+    let (mut a, ia) = spinner(&config);
+    let (mut b, ib) = spinner(&config);
+    for s in [&mut a, &mut b] {
+        s.set_fuel(u64::MAX).unwrap();
+        s.fuel_async_yield_interval(Some(5_000)).unwrap();
+    }
+    let fa = ia.get_typed_func::<i32, i32>(&mut a, "spin").unwrap();
+    let fb = ib.get_typed_func::<i32, i32>(&mut b, "spin").unwrap();
+    let mut fut_a = pin!(fa.call_async(&mut a, 200_000));
+    let mut fut_b = pin!(fb.call_async(&mut b, 200_000));
+    let mut cx = Context::from_waker(Waker::noop());
+    // Round-robin: each poll runs one guest for one interval.
+    let (mut done_a, mut done_b) = (None, None);
+    let mut turns = Vec::new();
+    while done_a.is_none() || done_b.is_none() {
+        if done_a.is_none() {
+            turns.push('a');
+            if let Poll::Ready(r) = fut_a.as_mut().poll(&mut cx) {
+                done_a = Some(r.unwrap());
+            }
+        }
+        if done_b.is_none() {
+            turns.push('b');
+            if let Poll::Ready(r) = fut_b.as_mut().poll(&mut cx) {
+                done_b = Some(r.unwrap());
+            }
+        }
+    }
+    assert_eq!((done_a, done_b), (Some(200_000), Some(200_000)));
+    // Neither guest ran to the end in one go.
+    assert!(turns.len() > 20, "{} turns", turns.len());
+}

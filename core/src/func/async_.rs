@@ -5,11 +5,17 @@
 //! module awaits the host function's future between the two with the store
 //! lent to it, so no executor or thread is needed. Core futures only:
 //! any executor (or a hand-written `block_on`) can drive these calls.
+//!
+//! An async run also suspends at yield points, so a long guest shares its
+//! thread with other tasks: every `Store::fuel_async_yield_interval` units
+//! of fuel, and at an epoch deadline under
+//! `Store::epoch_deadline_async_yield_and_update`. The future then returns
+//! `Pending` once, having woken its task.
 use super::typed::{StoreToken, WasmParams, WasmResults};
 use super::{Caller, Func, HostFunc, TypedFunc};
 use crate::error::Error;
-use crate::interp::exec::{self, Step};
-use crate::store::{AsContextMut, FuncEntity, Store};
+use crate::interp::exec::{self, Step, Why};
+use crate::store::{AsContextMut, EpochDeadline, FuncEntity, Store};
 use crate::types::FuncType;
 use crate::value::Val;
 use alloc::boxed::Box;
@@ -18,6 +24,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 use core::future::Future;
 use core::pin::Pin;
+use core::task::{Context, Poll};
 
 /// The future of an erased async host function: the result slots.
 pub(crate) type HostFuture<'a> = Pin<Box<dyn Future<Output = Result<Vec<u64>, Error>> + Send + 'a>>;
@@ -120,14 +127,49 @@ async fn drive<T>(store: &mut Store<T>, func: u32, slots: &mut [u64]) -> Result<
     loop {
         match step {
             Step::Finished(result) => return result,
-            Step::Suspended(s) => {
-                let args = s.args().to_vec();
-                // The store is lent to the host future until it completes;
-                // the suspended run holds no reference into it meanwhile.
-                let results =
-                    host_future(store, s.host(), Some(s.caller_instance()), args)?.await?;
-                step = exec::resume_async(store, s, &results, slots);
-            }
+            Step::Suspended(s) => match s.why() {
+                Why::Host => {
+                    let args = s.args().to_vec();
+                    // The store is lent to the host future until it
+                    // completes; the suspended run holds no reference into
+                    // it meanwhile.
+                    let results =
+                        host_future(store, s.host(), Some(s.caller_instance()), args)?.await?;
+                    step = exec::resume_async(store, s, &results, slots);
+                }
+                why @ (Why::Fuel | Why::Epoch) => {
+                    YieldNow(false).await;
+                    if why == Why::Epoch {
+                        // Measured from the epoch at resumption, as the
+                        // executor may have run other tasks for a while.
+                        if let Some(delta) = store.inner.epoch_yield_delta {
+                            store.inner.epoch_deadline = Some(EpochDeadline {
+                                start: store.inner.engine.current_epoch(),
+                                ticks: usize::try_from(delta).unwrap_or(usize::MAX),
+                            });
+                        }
+                    }
+                    step = exec::resume_async(store, s, &[], slots);
+                }
+            },
+        }
+    }
+}
+
+/// Pending once (waking its task at once), then ready: hands the thread
+/// back to the executor at a yield point.
+struct YieldNow(bool);
+
+impl Future for YieldNow {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.0 {
+            Poll::Ready(())
+        } else {
+            self.0 = true;
+            cx.waker().wake_by_ref();
+            Poll::Pending
         }
     }
 }

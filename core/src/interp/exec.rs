@@ -167,16 +167,32 @@ enum Done {
     Suspend,
 }
 
-/// Where a suspended run continues: the call of an async host function.
+/// Why an async run suspended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Why {
+    /// It called an async host function.
+    Host,
+    /// It burnt the fuel of one yield interval
+    /// (`Store::fuel_async_yield_interval`).
+    Fuel,
+    /// It reached its epoch deadline with
+    /// `Store::epoch_deadline_async_yield_and_update` in force.
+    Epoch,
+}
+
+/// Where a suspended run continues: after the call of an async host
+/// function, or at the op where it yielded.
 #[derive(Clone, Copy)]
 struct SuspendAt {
-    /// Store host-function index.
+    why: Why,
+    /// Store host-function index (`Why::Host` only).
     host: u32,
-    /// The op after the call.
+    /// The op to continue with: after the call, or the yield point.
     ret: Ip,
     /// The calling frame, as a slot offset.
     fp_off: usize,
-    /// The call's argument (and result) slots in the value stack.
+    /// The call's argument (and result) slots in the value stack (an empty
+    /// range for yields).
     start: usize,
     end: usize,
 }
@@ -208,8 +224,13 @@ struct Ctx<'h> {
     suspend: Option<SuspendAt>,
     /// The op whose check is being polled (for the trap location).
     poll_ip: Ip,
-    /// Fuel left; mirrors `StoreInner::fuel` around host calls.
+    /// Fuel left before the next check that stops or yields; with
+    /// `fuel_reserve`, mirrors `StoreInner::fuel` around host calls.
     fuel: u64,
+    /// Async runs with a fuel yield interval only (0 otherwise): fuel held
+    /// back from `fuel`, so that the hot check (one subtraction) also finds
+    /// the yield points.
+    fuel_reserve: u64,
     interrupt: *const AtomicU32,
     /// Monotonic nanoseconds, `u64::MAX` for none.
     deadline: u64,
@@ -232,7 +253,40 @@ struct Ctx<'h> {
     cd: isize,
 }
 
+impl SuspendAt {
+    /// A yield at `ret` in the frame at slot offset `fp_off`.
+    fn yield_at(why: Why, ret: Ip, fp_off: usize) -> SuspendAt {
+        SuspendAt {
+            why,
+            host: 0,
+            ret,
+            fp_off,
+            start: 0,
+            end: 0,
+        }
+    }
+}
+
 impl Ctx<'_> {
+    /// All the fuel the run has left, held back or not.
+    #[inline]
+    fn fuel_total(&self) -> u64 {
+        self.fuel + self.fuel_reserve
+    }
+
+    /// Takes `total` as the fuel left; an async run with a yield interval
+    /// holds back all but one interval's worth.
+    #[inline]
+    fn set_fuel(&mut self, total: u64) {
+        self.fuel = total;
+        if self.async_mode {
+            // SAFETY: `self.inner` is the store; a plain read.
+            let interval = unsafe { (*self.inner).fuel_yield_interval };
+            self.fuel = total.min(interval);
+            self.fuel_reserve = total - self.fuel;
+        }
+    }
+
     /// Makes instance `idx` current.
     ///
     /// # Safety
@@ -831,6 +885,7 @@ macro_rules! call_store_func {
                 // to `call_host`, whose sync body is the usage error.
                 if is_async && $ctx.async_mode {
                     $ctx.suspend = Some(SuspendAt {
+                        why: Why::Host,
                         host: h,
                         ret,
                         fp_off,
@@ -842,7 +897,7 @@ macro_rules! call_store_func {
                 // Host code sees and may change the store's fuel.
                 // SAFETY: `ctx.inner` is the store; no reference into it is
                 // live here.
-                unsafe { (*$ctx.inner).fuel = $ctx.fuel };
+                unsafe { (*$ctx.inner).fuel = $ctx.fuel_total() };
                 let args = &mut $ctx.stack[start..end];
                 // SAFETY: `ctx.host` is the caller's exclusive borrow of the
                 // store, which the run holds no reference into: the host may
@@ -855,7 +910,7 @@ macro_rules! call_store_func {
                 $ctx.inner = unsafe { (*$ctx.host).inner() };
                 // SAFETY: `ctx.inner` was just re-derived.
                 unsafe {
-                    $ctx.fuel = (*$ctx.inner).fuel;
+                    $ctx.set_fuel((*$ctx.inner).fuel);
                     $ctx.deadline = (*$ctx.inner).deadline.unwrap_or(u64::MAX);
                     $ctx.epoch_deadline =
                         (*$ctx.inner).epoch_deadline.unwrap_or(EpochDeadline::NONE);
@@ -1019,10 +1074,38 @@ handler!(ConsumeFuel(ip, fp, mem, len, cd, ctx) {
     fields!(ip, ConsumeFuel { amount });
     match ctx.fuel.checked_sub(amount as u64) {
         Some(left) => ctx.fuel = left,
-        None => trap!(ctx, ip, TrapCode::OutOfFuel),
+        None => {
+            if !fuel_yield(ctx, amount) {
+                trap!(ctx, ip, TrapCode::OutOfFuel);
+            }
+            // Charged from the next interval's fuel: yield, continuing
+            // after this op.
+            ctx.suspend = Some(SuspendAt::yield_at(Why::Fuel, next!(ip, 1), ctx.frame_offset(fp)));
+            return Done::Suspend;
+        }
     }
     dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
+
+/// The slow half of `ConsumeFuel`: whether an async run with fuel held in
+/// reserve yields here instead of trapping. If so, `amount` is charged from
+/// the next interval's fuel (the whole reserve when the op costs more than
+/// an interval), so the yield never repeats without progress.
+#[cold]
+#[inline(never)]
+fn fuel_yield(ctx: &mut Ctx<'_>, amount: u32) -> bool {
+    let total = ctx.fuel_total();
+    if ctx.fuel_reserve == 0 || total < amount as u64 {
+        return false;
+    }
+    ctx.set_fuel(total);
+    if ctx.fuel < amount as u64 {
+        ctx.fuel = total;
+        ctx.fuel_reserve = 0;
+    }
+    ctx.fuel -= amount as u64;
+    true
+}
 
 /// Interruption flag and clock are consulted once per this many checks,
 /// which keeps a check to a decrement and a branch; at a few nanoseconds per
@@ -1033,26 +1116,40 @@ const CHECKS_PER_POLL: isize = 1024;
 /// and the clock.
 #[cold]
 #[inline(never)]
-fn poll_interrupt(ctx: &mut Ctx<'_>) -> bool {
+fn poll_interrupt(ctx: &mut Ctx<'_>) -> Polled {
     // SAFETY: the flag lives as long as the store.
     let flag = unsafe { &*ctx.interrupt };
     if flag.swap(0, Ordering::Relaxed) != 0 {
-        return true;
+        return Polled::Stop;
     }
     if ctx.epoch_deadline.ticks != usize::MAX {
         // SAFETY: the counter lives in the engine, which outlives every run.
         let epoch = unsafe { &*ctx.epoch };
         if ctx.epoch_deadline.reached(epoch.load(Ordering::Relaxed)) {
-            return true;
+            // SAFETY: `ctx.inner` is the store; a plain read.
+            let yields = ctx.async_mode && unsafe { (*ctx.inner).epoch_yield_delta.is_some() };
+            return if yields { Polled::Yield } else { Polled::Stop };
         }
     }
     match ctx.clock {
         // SAFETY: the engine (and so its clock) outlives every store run.
-        Some(clock) if ctx.deadline != u64::MAX => unsafe {
-            (*clock).monotonic_nanos() >= ctx.deadline
-        },
-        _ => false,
+        Some(clock)
+            if ctx.deadline != u64::MAX
+                && unsafe { (*clock).monotonic_nanos() >= ctx.deadline } =>
+        {
+            Polled::Stop
+        }
+        _ => Polled::Go,
     }
+}
+
+/// What a poll found.
+enum Polled {
+    Go,
+    /// Interrupted, or a deadline passed: trap.
+    Stop,
+    /// An epoch deadline passed in an async run that yields on it.
+    Yield,
 }
 
 handler!(Check(ip, fp, mem, len, cd, ctx) {
@@ -1063,8 +1160,13 @@ handler!(Check(ip, fp, mem, len, cd, ctx) {
 // Not an op: the slow half of `check!`, entered with `ip` at the op to
 // continue with.
 handler!(Poll(ip, fp, mem, len, cd, ctx) {
-    if poll_interrupt(ctx) {
-        trap!(ctx, ctx.poll_ip, TrapCode::Interrupt);
+    match poll_interrupt(ctx) {
+        Polled::Go => {}
+        Polled::Stop => trap!(ctx, ctx.poll_ip, TrapCode::Interrupt),
+        Polled::Yield => {
+            ctx.suspend = Some(SuspendAt::yield_at(Why::Epoch, ip, ctx.frame_offset(fp)));
+            return Done::Suspend;
+        }
     }
     dispatch!(ip, fp, mem, len, CHECKS_PER_POLL, ctx)
 });
@@ -1268,7 +1370,7 @@ fn memory_grow(ctx: &mut Ctx<'_>, delta: u32) -> Result<u32, Error> {
     let m = unsafe { (&(*ctx.inst).memories)[0] };
     let allowed = delta == 0 || {
         // SAFETY: `ctx.inner` is the store; no reference into it is live.
-        unsafe { (*ctx.inner).fuel = ctx.fuel };
+        unsafe { (*ctx.inner).fuel = ctx.fuel_total() };
         // SAFETY: `ctx.host` is the caller's exclusive borrow of the store,
         // which the limiter may use as a whole; `ctx.inner` is re-derived
         // right after it.
@@ -1404,7 +1506,7 @@ fn table_grow(ctx: &mut Ctx<'_>, t: u32, delta: u32, init: u64) -> Result<u32, E
     let ti = unsafe { (&(*ctx.inst).tables)[t as usize] };
     let allowed = delta == 0 || {
         // SAFETY: `ctx.inner` is the store; no reference into it is live.
-        unsafe { (*ctx.inner).fuel = ctx.fuel };
+        unsafe { (*ctx.inner).fuel = ctx.fuel_total() };
         // SAFETY: as in `memory_grow`: the limiter may use the whole store,
         // and `ctx.inner` is re-derived right after it.
         let ok = unsafe { (*ctx.host).table_may_grow(ti, delta) };
@@ -1762,8 +1864,13 @@ impl Suspended {
         self.instance
     }
 
+    /// Why the run suspended.
+    pub(crate) fn why(&self) -> Why {
+        self.at.why
+    }
+
     /// The call's parameter slots (sized for the larger of params and
-    /// results).
+    /// results); empty for yields.
     pub(crate) fn args(&self) -> &[u64] {
         &self.stack[self.at.start..self.at.end]
     }
@@ -1877,7 +1984,8 @@ fn new_ctx<'h>(host: *mut (dyn Host + 'h), instance: u32) -> Ctx<'h> {
         async_mode: true,
         suspend: None,
         poll_ip: ptr::null(),
-        fuel,
+        fuel: 0,
+        fuel_reserve: 0,
         interrupt,
         deadline,
         // The engine (and so its clock) outlives every store run.
@@ -1895,6 +2003,7 @@ fn new_ctx<'h>(host: *mut (dyn Host + 'h), instance: u32) -> Ctx<'h> {
         #[cfg(not(wasmbed_tail_dispatch))]
         cd: 0,
     };
+    ctx.set_fuel(fuel);
     // SAFETY: `ctx.inner` is valid and `instance` one of its instances.
     unsafe { ctx.switch_instance(instance) };
     ctx
@@ -1994,6 +2103,7 @@ fn run(
         suspend: None,
         poll_ip: ptr::null(),
         fuel,
+        fuel_reserve: 0,
         interrupt,
         deadline,
         // The engine (and so its clock) outlives every store run.
@@ -2037,7 +2147,7 @@ fn run(
     let (mem, len) = ctx.memory();
     let done = execute(ops, fp, mem, len, &mut ctx);
     // SAFETY: `ctx.inner` is valid (re-derived after host calls).
-    unsafe { (*ctx.inner).fuel = ctx.fuel };
+    unsafe { (*ctx.inner).fuel = ctx.fuel_total() };
     let result = match done {
         Done::Return => {
             // The entry frame sits at slot 0 and returned its results there.
@@ -2094,7 +2204,7 @@ fn resume(host: &mut dyn Host, s: Suspended, results: &[u64], slots: &mut [u64])
 /// Turns how `execute` stopped into the run's outcome.
 fn finish(mut ctx: Ctx<'_>, done: Done, slots: &mut [u64]) -> RunEnd {
     // SAFETY: `ctx.inner` is valid (re-derived after host calls).
-    unsafe { (*ctx.inner).fuel = ctx.fuel };
+    unsafe { (*ctx.inner).fuel = ctx.fuel_total() };
     let result = match done {
         Done::Return => {
             // The entry frame sits at slot 0 and returned its results there.
