@@ -1131,15 +1131,17 @@ fn poll_interrupt(ctx: &mut Ctx<'_>) -> Polled {
             return if yields { Polled::Yield } else { Polled::Stop };
         }
     }
-    match ctx.clock {
+    let passed = match ctx.clock {
         // SAFETY: the engine (and so its clock) outlives every store run.
-        Some(clock)
-            if ctx.deadline != u64::MAX
-                && unsafe { (*clock).monotonic_nanos() >= ctx.deadline } =>
-        {
-            Polled::Stop
-        }
-        _ => Polled::Go,
+        Some(clock) if ctx.deadline != u64::MAX => unsafe {
+            (*clock).monotonic_nanos() >= ctx.deadline
+        },
+        _ => false,
+    };
+    if passed {
+        Polled::Stop
+    } else {
+        Polled::Go
     }
 }
 
