@@ -36,7 +36,7 @@ const C: Lang = Lang {
     name: "C",
     ext: "c",
     guests: &[
-        "files", "dirs", "links", "times", "poll", "misc", "escape", "mounts",
+        "files", "dirs", "links", "times", "poll", "misc", "escape", "mounts", "rights",
     ],
     env: "WASMBED_CC",
     default: &["python3", "-m", "ziglang", "cc"],
@@ -341,6 +341,15 @@ fn guest_links() {
 #[test]
 fn guest_times() {
     if let Some(o) = check_golden("times", "times", |_| with_fixture(&["times"])) {
+        exits_cleanly(&o);
+    }
+}
+
+/// Open modes, reported rights and `O_CREAT` corners; the expected output
+/// is wasmtime's.
+#[test]
+fn guest_rights() {
+    if let Some(o) = check_golden("rights", "rights", |_| with_fixture(&["rights"])) {
         exits_cleanly(&o);
     }
 }
