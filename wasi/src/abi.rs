@@ -57,11 +57,9 @@ impl Rights {
         .union(Rights::FD_FILESTAT_SET_TIMES)
         .union(Rights::POLL_FD_READWRITE);
 
-    /// Everything a directory descriptor can do itself.
-    pub const DIRECTORY: Rights = Rights::FD_FDSTAT_SET_FLAGS
-        .union(Rights::FD_SYNC)
-        .union(Rights::FD_ADVISE)
-        .union(Rights::PATH_CREATE_DIRECTORY)
+    /// What a preopened directory reports as its base rights: the set
+    /// wasmtime reports (and many guest libraries expect).
+    pub const PREOPEN: Rights = Rights::PATH_CREATE_DIRECTORY
         .union(Rights::PATH_CREATE_FILE)
         .union(Rights::PATH_LINK_SOURCE)
         .union(Rights::PATH_LINK_TARGET)
@@ -70,30 +68,19 @@ impl Rights {
         .union(Rights::PATH_READLINK)
         .union(Rights::PATH_RENAME_SOURCE)
         .union(Rights::PATH_RENAME_TARGET)
-        .union(Rights::PATH_FILESTAT_GET)
-        .union(Rights::PATH_FILESTAT_SET_SIZE)
-        .union(Rights::PATH_FILESTAT_SET_TIMES)
-        .union(Rights::FD_FILESTAT_GET)
-        .union(Rights::FD_FILESTAT_SET_TIMES)
         .union(Rights::PATH_SYMLINK)
         .union(Rights::PATH_REMOVE_DIRECTORY)
         .union(Rights::PATH_UNLINK_FILE)
-        .union(Rights::POLL_FD_READWRITE);
-
-    /// What a directory passes on to what is opened through it.
-    pub const DIRECTORY_INHERITING: Rights = Rights::DIRECTORY.union(Rights::FILE);
-
-    /// Standard input, output and error streams.
-    pub const STDIO: Rights = Rights::FD_READ
-        .union(Rights::FD_WRITE)
-        .union(Rights::FD_FDSTAT_SET_FLAGS)
+        .union(Rights::PATH_FILESTAT_GET)
+        .union(Rights::PATH_FILESTAT_SET_TIMES)
         .union(Rights::FD_FILESTAT_GET)
-        .union(Rights::POLL_FD_READWRITE);
+        .union(Rights::FD_FILESTAT_SET_TIMES);
 
-    /// The rights that need a writable open on the host.
-    pub const WRITE_INTENT: Rights = Rights::FD_WRITE
-        .union(Rights::FD_DATASYNC)
-        .union(Rights::FD_ALLOCATE)
+    /// What a directory opened by the guest does not report: it cannot be
+    /// written, sized or seeked.
+    pub const NOT_ON_DIRECTORY: Rights = Rights::FD_SEEK
+        .union(Rights::FD_WRITE)
+        .union(Rights::PATH_FILESTAT_SET_SIZE)
         .union(Rights::FD_FILESTAT_SET_SIZE);
 }
 

@@ -2,7 +2,6 @@
 //! fills in: arguments, environment, standard streams, preopened mounts,
 //! clocks and randomness. Also [`I32Exit`], the error `proc_exit` ends a
 //! run with.
-use crate::abi::{Fdflags, Rights};
 use crate::clock::Sleep;
 use crate::errno::Errno;
 use crate::fd_table::{Desc, Entry, FdTable};
@@ -64,7 +63,7 @@ pub struct WasiCtxBuilder {
     stdin: Box<dyn InputStream>,
     stdout: Box<dyn OutputStream>,
     stderr: Box<dyn OutputStream>,
-    preopens: Vec<(Arc<dyn crate::fs::Dir>, String, Rights)>,
+    preopens: Vec<(Arc<dyn crate::fs::Dir>, String)>,
     clock: Option<Arc<dyn Clock>>,
     sleep: Option<Arc<dyn Sleep>>,
     random: Option<Box<dyn RandomSource>>,
@@ -170,8 +169,7 @@ impl WasiCtxBuilder {
         if guest.is_empty() || guest.contains('\0') {
             return Err(Errno::Inval);
         }
-        self.preopens
-            .push((fs.root()?, guest.to_string(), Rights::DIRECTORY));
+        self.preopens.push((fs.root()?, guest.to_string()));
         Ok(self)
     }
 
@@ -233,27 +231,18 @@ impl WasiCtxBuilder {
             .unwrap_or_else(|| Box::new(crate::random::NoRandom));
 
         let mut fds = FdTable::default();
-        let stream = |desc: Desc| Entry {
-            desc,
-            rights_base: Rights::STDIO,
-            rights_inheriting: Rights::empty(),
-            flags: Fdflags::empty(),
-            preopen: None,
-        };
-        fds.insert_at(0, stream(Desc::Input(b.stdin)));
-        fds.insert_at(1, stream(Desc::Output(b.stdout)));
-        fds.insert_at(2, stream(Desc::Output(b.stderr)));
-        for (mount, (dir, guest, rights)) in b.preopens.into_iter().enumerate() {
+        fds.insert_at(0, Entry::new(Desc::Input(b.stdin), true, false));
+        fds.insert_at(1, Entry::new(Desc::Output(b.stdout), false, true));
+        fds.insert_at(2, Entry::new(Desc::Output(b.stderr), false, true));
+        for (mount, (dir, guest)) in b.preopens.into_iter().enumerate() {
+            let desc = Desc::Dir {
+                dir,
+                mount: mount as u32,
+                listing: None,
+            };
             let entry = Entry {
-                desc: Desc::Dir {
-                    dir,
-                    mount: mount as u32,
-                    listing: None,
-                },
-                rights_base: rights,
-                rights_inheriting: Rights::DIRECTORY_INHERITING,
-                flags: Fdflags::empty(),
                 preopen: Some(guest),
+                ..Entry::new(desc, true, false)
             };
             // The table is empty past the streams, so this cannot fail.
             let _ = fds.insert(entry);

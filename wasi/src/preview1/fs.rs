@@ -1,6 +1,8 @@
 //! The `fd_*` and `path_*` calls. Each one checks, in this order: the
 //! descriptor (`EBADF`), what kind of descriptor it is (`EISDIR`,
-//! `ENOTDIR`, `ESPIPE`), its rights (`ENOTCAPABLE`), the guest pointers it
+//! `ENOTDIR`, `ESPIPE`), the rights the guest gave up (`ENOTCAPABLE`; see
+//! `fd_table` for the rights model), its open mode (`EBADF` for reading a
+//! file not opened for it, as POSIX), the guest pointers it
 //! will write through (`EFAULT`, before any side effect), then does the
 //! work. Paths go through [`Walk`], the sandbox. Sizes and offsets are the
 //! guest's `u64`s: every sum on them is checked, and past
@@ -112,6 +114,10 @@ pub fn fd_allocate(
     match &e.desc {
         Desc::File { file, .. } => {
             e.require(Rights::FD_ALLOCATE)?;
+            // posix_fallocate on a descriptor not open for writing.
+            if !e.write {
+                return Err(Errno::Badf);
+            }
             crate::fs::write_end(offset, len)?;
             file.allocate(offset, len)
         }
@@ -170,11 +176,12 @@ fn filetype(e: &Entry) -> Filetype {
 
 pub fn fd_fdstat_get(s: &mut State, m: &mut GuestMemory<'_>, fd: u32, buf: u32) -> Result<()> {
     let e = s.fds.get(fd)?;
+    let (rights_base, rights_inheriting) = e.reported_rights();
     let stat = Fdstat {
         filetype: filetype(e),
         flags: e.flags,
-        rights_base: e.rights_base,
-        rights_inheriting: e.rights_inheriting,
+        rights_base,
+        rights_inheriting,
     };
     m.write(buf, &stat.encode())
 }
@@ -205,11 +212,15 @@ pub fn fd_fdstat_set_rights(
     let e = s.fds.get_mut(fd)?;
     let base = Rights::from_bits(base).ok_or(Errno::Inval)?;
     let inheriting = Rights::from_bits(inheriting).ok_or(Errno::Inval)?;
-    if !e.rights_base.contains(base) || !e.rights_inheriting.contains(inheriting) {
+    let (has_base, has_inheriting) = e.reported_rights();
+    if !has_base.contains(base) || !has_inheriting.contains(inheriting) {
         return Err(Errno::Notcapable);
     }
-    e.rights_base = base;
-    e.rights_inheriting = inheriting;
+    // Only what was reported and is now left out is given up: a guest
+    // that sets back what `fd_fdstat_get` gave it keeps the unreported
+    // rights it had (a preopen truncating through `path_open`, say).
+    e.rights_base -= has_base - base;
+    e.rights_inheriting -= has_inheriting - inheriting;
     Ok(())
 }
 
@@ -236,6 +247,10 @@ pub fn fd_filestat_set_size(
     match &e.desc {
         Desc::File { file, .. } => {
             e.require(Rights::FD_FILESTAT_SET_SIZE)?;
+            // ftruncate on a descriptor not open for writing.
+            if !e.write {
+                return Err(Errno::Inval);
+            }
             // A guest's -1 arrives as u64::MAX: EFBIG here, whatever the
             // filesystem behind the descriptor would make of it.
             if size > MAX_FILE_SIZE {
@@ -297,6 +312,9 @@ fn read_into(
                 Rights::FD_READ
             };
             need(e.rights_base, needed)?;
+            if !e.read {
+                return Err(Errno::Badf);
+            }
             let start = at.unwrap_or(*pos);
             for &(p, l) in iovs {
                 let buf = m.slice_mut(p, l)?;
@@ -367,6 +385,9 @@ fn write_from(
                 Rights::FD_WRITE
             };
             need(e.rights_base, needed)?;
+            if !e.write {
+                return Err(Errno::Badf);
+            }
             let start = match at {
                 Some(offset) => offset,
                 None if flags.contains(Fdflags::APPEND) => file.stat()?.size,
@@ -779,7 +800,7 @@ pub fn path_open(
     len: u32,
     oflags: u32,
     base: u64,
-    inheriting: u64,
+    _inheriting: u64,
     fdflags: u32,
     opened: u32,
 ) -> Result<()> {
@@ -799,20 +820,39 @@ pub fn path_open(
     let (dir, mount, allowed) = dir_fd(s, fd, needed)?;
     let path = m.str(path, len)?;
     m.slice(opened, 4)?;
-    // Rights beyond what the directory passes on are dropped, as are rights
-    // that do not apply to what is opened (below).
-    let base = Rights::from_bits_truncate(base) & allowed;
-    let inheriting = Rights::from_bits_truncate(inheriting) & allowed;
-    let write = base.intersects(Rights::WRITE_INTENT);
+    // As in wasmtime, the requested rights choose the open mode and
+    // nothing else: toolchains ask for rights that have little to do with
+    // what they then do (see `fd_table`). Unknown bits are ignored, as the
+    // other rights are.
+    let base = Rights::from_bits_truncate(base);
+    let write = base.contains(Rights::FD_WRITE);
+    let read = base.contains(Rights::FD_READ) || !write;
+    // Unless the guest took them from the directory.
+    let mode = Rights::FD_WRITE.union(Rights::FD_READ) & base;
+    if !allowed.contains(mode) {
+        return Err(Errno::Notcapable);
+    }
+
+    // Creating a directory is `path_create_directory`'s job: as Linux's
+    // `openat` (since 6.4) and wasmtime, `EINVAL` before any lookup.
+    if oflags.contains(Oflags::CREAT | Oflags::DIRECTORY) {
+        return Err(Errno::Inval);
+    }
 
     let mut walk = Walk::new(dir);
     let mut last = walk.parent(path)?;
+    // As Linux and wasmtime: creating something named with a trailing `/`
+    // is `EISDIR` whatever is there (a file, a link, nothing), and so is
+    // creating without `EXCL` what turns out to be a directory (below).
+    if oflags.contains(Oflags::CREAT) && matches!(last, Last::Name(_, true)) {
+        return Err(Errno::Isdir);
+    }
     let desc = loop {
         let open_dir_here = |d: Arc<dyn Dir>| -> Result<Desc> {
             if oflags.contains(Oflags::CREAT | Oflags::EXCL) {
                 return Err(Errno::Exist);
             }
-            if oflags.contains(Oflags::TRUNC) || base.contains(Rights::FD_WRITE) {
+            if oflags.intersects(Oflags::TRUNC | Oflags::CREAT) || base.contains(Rights::FD_WRITE) {
                 return Err(Errno::Isdir);
             }
             Ok(Desc::Dir {
@@ -840,15 +880,12 @@ pub fn path_open(
             match walk.dir().open_dir(&name) {
                 Ok(d) => break open_dir_here(d)?,
                 Err(Errno::Loop | Errno::Notdir) => last = follow_link(&mut walk)?,
-                Err(Errno::Noent) if oflags.contains(Oflags::CREAT) => {
-                    return Err(if trailing { Errno::Isdir } else { Errno::Inval })
-                }
                 Err(e) => return Err(e),
             }
             continue;
         }
         let options = OpenOptions {
-            read: base.intersects(Rights::FD_READ | Rights::FD_READDIR) || !write,
+            read,
             write,
             create: oflags.contains(Oflags::CREAT),
             exclusive: oflags.contains(Oflags::EXCL),
@@ -867,16 +904,15 @@ pub fn path_open(
             Err(e) => return Err(e),
         }
     };
-    let rights_base = match desc {
-        Desc::Dir { .. } => base & Rights::DIRECTORY,
-        _ => base & Rights::FILE,
+    let entry = match desc {
+        Desc::Dir { .. } => Entry::new(desc, true, false),
+        _ => Entry::new(desc, read, write),
     };
     let new_fd = s.fds.insert(Entry {
-        desc,
-        rights_base,
-        rights_inheriting: inheriting,
+        rights_base: allowed,
+        rights_inheriting: allowed,
         flags: fdflags,
-        preopen: None,
+        ..entry
     })?;
     m.write_u32(opened, new_fd)
 }
@@ -898,7 +934,17 @@ pub fn path_readlink(
     let mut walk = Walk::new(dir);
     let target = match walk.parent(path)? {
         Last::Dir => return Err(Errno::Inval),
-        Last::Name(name, _) => walk.dir().read_link(&name)?,
+        // A trailing `/` asks for a directory: a link is not one (wasmtime
+        // does not follow it here), anything else that is no directory is
+        // `ENOTDIR`.
+        Last::Name(name, true) => {
+            let ft = walk.dir().stat_at(&name)?.filetype;
+            return Err(match ft {
+                Filetype::Directory | Filetype::SymbolicLink => Errno::Inval,
+                _ => Errno::Notdir,
+            });
+        }
+        Last::Name(name, false) => walk.dir().read_link(&name)?,
     };
     let n = target.len().min(buf_len as usize);
     m.write(buf, &target.as_bytes()[..n])?;
