@@ -53,7 +53,7 @@ use crate::module::LazyFunc;
 use crate::platform::Clock;
 use crate::store::{EpochDeadline, FuncEntity, InstanceEntity, StoreInner};
 use crate::vm::context::VmTable;
-use crate::vm::trap::{FrameInfo, Trap, TrapCode};
+use crate::vm::trap::{FrameInfo, Omitted, Trap, TrapCode};
 use alloc::vec::Vec;
 use core::hint::unreachable_unchecked;
 use core::ptr;
@@ -1674,6 +1674,9 @@ fn execute(ip: Ip, fp: Fp, mem: Mem, len: usize, ctx: &mut Ctx<'_>) -> Done {
     }
 }
 
+/// The trap `code` at `ip` of `cur`, with its backtrace: the innermost and
+/// outermost frames (see [`Trap`]), and whether the ones between continue
+/// the cycle the innermost ones end in.
 fn trap_at(
     inner: &StoreInner,
     frames: &[Frame],
@@ -1682,28 +1685,54 @@ fn trap_at(
     ip: Ip,
     instance: u32,
 ) -> Error {
-    let mut bt = Vec::new();
-    let mut push = |func: *const CompiledFunc, ip: Ip, instance: u32| {
+    // Frame `d` (0 innermost) as the call site it is stopped at. The saved
+    // ip is the op after the call (or after its `Extra`); the op before it
+    // carries the call's offset.
+    let site = |d: usize| -> (*const CompiledFunc, Ip, u32) {
+        if d == 0 {
+            (cur, ip, instance)
+        } else {
+            let fr = &frames[frames.len() - d];
+            (fr.func, fr.ip.wrapping_sub(1), fr.instance)
+        }
+    };
+    let depth = frames.len() + 1;
+    let mut omitted = Omitted::default();
+    if depth > Trap::KEPT_INNER + Trap::KEPT_OUTER {
+        let at = Trap::KEPT_INNER;
+        let end = depth - Trap::KEPT_OUTER;
+        // The shortest cycle of the kept innermost frames that every
+        // left-out frame continues (0: none); comparing call sites is
+        // cheap, so all of them are checked.
+        let period = (1..=Trap::MAX_CYCLE)
+            .find(|&p| (at..end).all(|d| site(d) == site(d - p)))
+            .unwrap_or(0);
+        omitted = Omitted {
+            at,
+            count: end - at,
+            period,
+        };
+    }
+    let info = |d: usize| {
+        let (func, ip, instance) = site(d);
         // SAFETY: `func` is a live function of `instance`'s module.
         let f = unsafe { &*func };
         // Address arithmetic only; an `ip` outside the ops (there is none)
         // would just miss the offset table.
         let idx = (ip as usize).wrapping_sub(f.ops.as_ptr() as usize) / core::mem::size_of::<Op>();
         let module = &inner.instances[instance as usize].get().module.inner;
-        bt.push(FrameInfo {
+        FrameInfo {
             func_index: f.func_index,
             func_name: module.func_names.get(&f.func_index).cloned(),
             offset: f.offsets.get(idx).copied().unwrap_or(0),
-        });
+        }
     };
-    push(cur, ip, instance);
-    for fr in frames.iter().rev() {
-        // The saved ip is the op after the call (or after its `Extra`);
-        // the op before it carries the call's offset.
-        push(fr.func, fr.ip.wrapping_sub(1), fr.instance);
-    }
+    let bt = (0..omitted.at)
+        .chain(omitted.at + omitted.count..depth)
+        .map(info)
+        .collect();
     let mut t = Trap::new(code);
-    t.set_backtrace(bt);
+    t.set_backtrace(bt, omitted);
     t.into()
 }
 
