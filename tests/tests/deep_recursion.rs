@@ -101,11 +101,7 @@ fn go_guest() -> Option<PathBuf> {
         Ok(go) => vec![split(&go)],
         Err(_) => vec![
             split("go"),
-            vec![
-                "python3".into(),
-                "-c".into(),
-                "import go; go.main()".into(),
-            ],
+            vec!["python3".into(), "-c".into(), "import go; go.main()".into()],
         ],
     };
     let Some(go) = candidates
@@ -155,9 +151,7 @@ fn run_wasi(config: Config, wasm: PathBuf, args: &[&str]) -> (Result<i32, Error>
             wasmbed_wasi::add_to_linker(&mut linker, |cx: &mut WasiCtx| cx).unwrap();
             let mut store = Store::new(&engine, builder.build());
             let instance = linker.instantiate(&mut store, &module).unwrap();
-            let start = instance
-                .get_typed_func::<(), ()>(&store, "_start")
-                .unwrap();
+            let start = instance.get_typed_func::<(), ()>(&store, "_start").unwrap();
             let result = match start.call(&mut store, ()) {
                 Ok(()) => Ok(0),
                 Err(e) => wasmbed_wasi::exit_code(&e).ok_or(e),
