@@ -101,7 +101,7 @@ pub fn run(wasm: &[u8]) -> Result<String> {
     config
         .consume_fuel(true)
         // A few KiB of interpreter stack instead of a host's megabytes.
-        .max_value_stack(512)
+        .max_wasm_stack(6 * 1024)
         .max_call_depth(64);
     let engine = Engine::new(&config);
 

@@ -1,5 +1,6 @@
 //! The execution-limit flags shared by the CLI's subcommands: `--fuel N`,
-//! `--timeout 5s`, and wasmtime's spellings `-W fuel=N`, `-W timeout=5s`.
+//! `--timeout 5s`, and wasmtime's spellings `-W fuel=N`, `-W timeout=5s`,
+//! `-W max-wasm-stack=BYTES`.
 //! Owns parsing them and applying them to a `Config` and a `Store`; it
 //! knows nothing about what is being run.
 use clap::Args;
@@ -16,8 +17,10 @@ pub struct LimitArgs {
     /// (e.g. `500ms`, `5s`, `2m`; a bare number is seconds).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub timeout: Option<Duration>,
-    /// wasmtime-style options: `-W fuel=N`, `-W timeout=5s` (comma-separated
-    /// lists work too).
+    /// wasmtime-style options: `-W fuel=N`, `-W timeout=5s`,
+    /// `-W max-wasm-stack=BYTES` (most bytes of wasm stack, 64 MiB by
+    /// default; deeper recursion traps with "call stack exhausted").
+    /// Comma-separated lists work too.
     #[arg(short = 'W', value_name = "KEY=VALUE", value_delimiter = ',')]
     pub wasm: Vec<String>,
 }
@@ -29,6 +32,8 @@ pub struct Limits {
     pub fuel: Option<u64>,
     /// Wall-clock budget for the run.
     pub timeout: Option<Duration>,
+    /// Most bytes of wasm stack (`Config::max_wasm_stack`).
+    pub max_wasm_stack: Option<usize>,
 }
 
 /// Parses `500ms`, `5s`, `2m`, `1h` or a bare number of seconds.
@@ -74,7 +79,16 @@ impl LimitArgs {
                     )
                 }
                 "timeout" => limits.timeout = Some(parse_duration(value)?),
-                other => return Err(format!("-W {other}: unknown option (known: fuel, timeout)")),
+                "max-wasm-stack" => {
+                    limits.max_wasm_stack = Some(value.parse().map_err(|_| {
+                        format!("-W max-wasm-stack={value}: not a whole number of bytes")
+                    })?)
+                }
+                other => {
+                    return Err(format!(
+                        "-W {other}: unknown option (known: fuel, timeout, max-wasm-stack)"
+                    ))
+                }
             }
         }
         if self.fuel.is_some() {
@@ -95,6 +109,9 @@ impl Limits {
         }
         if self.timeout.is_some() {
             config.interruptible(true);
+        }
+        if let Some(bytes) = self.max_wasm_stack {
+            config.max_wasm_stack(bytes);
         }
     }
 
@@ -130,15 +147,25 @@ mod tests {
         let args = LimitArgs {
             fuel: None,
             timeout: Some(Duration::from_secs(1)),
-            wasm: vec!["fuel=100".into(), "timeout=9s".into()],
+            wasm: vec![
+                "fuel=100".into(),
+                "timeout=9s".into(),
+                "max-wasm-stack=1048576".into(),
+            ],
         };
         assert_eq!(
             args.limits(),
             Ok(Limits {
                 fuel: Some(100),
                 timeout: Some(Duration::from_secs(1)),
+                max_wasm_stack: Some(1 << 20),
             })
         );
+        let not_bytes = LimitArgs {
+            wasm: vec!["max-wasm-stack=8M".into()],
+            ..LimitArgs::default()
+        };
+        assert!(not_bytes.limits().unwrap_err().contains("whole number"));
         let bad = LimitArgs {
             wasm: vec!["speed=11".into()],
             ..LimitArgs::default()

@@ -855,8 +855,8 @@ fn describe_error(e: &Error) -> String {
                     let _ = write!(s, " ({name})");
                 }
                 let _ = write!(s, " at offset {:#x}", frame.offset);
-                if t.backtrace().len() > 1 {
-                    let _ = write!(s, ", {} frames deep", t.backtrace().len());
+                if t.backtrace_depth() > 1 {
+                    let _ = write!(s, ", {} frames deep", t.backtrace_depth());
                 }
             }
             s

@@ -212,8 +212,11 @@ fn call_depth_and_value_stack_limits_trap() {
     let deep = instance.get_typed_func::<i32, i32>(&store, "deep").unwrap();
     let err = deep.call(&mut store, 100_000).unwrap_err();
     assert_eq!(err.trap_code(), Some(TrapCode::StackOverflow));
-    // Backtraces of deep recursion stay usable (every frame is listed).
-    assert!(err.as_trap().unwrap().backtrace().len() > 100);
+    // Backtraces of deep recursion stay usable: every frame is counted,
+    // the innermost and outermost are kept.
+    let trap = err.as_trap().unwrap();
+    assert!(trap.backtrace_depth() > 100);
+    assert_eq!(trap.backtrace().len(), 150);
 }
 
 struct PageLimit {

@@ -53,7 +53,7 @@ use crate::module::LazyFunc;
 use crate::platform::Clock;
 use crate::store::{EpochDeadline, FuncEntity, InstanceEntity, StoreInner};
 use crate::vm::context::VmTable;
-use crate::vm::trap::{FrameInfo, Trap, TrapCode};
+use crate::vm::trap::{FrameInfo, Omitted, Trap, TrapCode};
 use alloc::vec::Vec;
 use core::hint::unreachable_unchecked;
 use core::ptr;
@@ -214,7 +214,10 @@ struct Ctx<'h> {
     code: *const LazyFunc,
     globals: *const *mut u64,
     tables: *const *mut VmTable,
+    /// `Config::max_call_depth`: most frame records.
     max_depth: usize,
+    /// `Config::max_wasm_stack`: most bytes of value stack and frame
+    /// records together.
     max_stack: usize,
     trap: Option<(TrapCode, Ip)>,
     error: Option<Error>,
@@ -789,8 +792,17 @@ macro_rules! enter {
         let fp_off = $ctx.frame_offset($fp);
         let new_fp = fp_off + $base as usize;
         let need = new_fp + frame_size;
-        if $ctx.frames.len() >= $ctx.max_depth
-            || (need > $ctx.stack.len() && !grow_stack(&mut $ctx.stack, need, $ctx.max_stack))
+        // Full frame records or too few slots: grow (cold), so the push
+        // below never reallocates.
+        if ($ctx.frames.len() == $ctx.frames.capacity() || need > $ctx.stack.len())
+            && !make_room(
+                &mut $ctx.stack,
+                &mut $ctx.frames,
+                need,
+                true,
+                $ctx.max_depth,
+                $ctx.max_stack,
+            )
         {
             trap!($ctx, $ip, TrapCode::StackOverflow);
         }
@@ -878,7 +890,16 @@ macro_rules! call_store_func {
                 let fp_off = $ctx.frame_offset($fp);
                 let start = fp_off + $base as usize;
                 let end = start + slots as usize;
-                if end > $ctx.stack.len() && !grow_stack(&mut $ctx.stack, end, $ctx.max_stack) {
+                if end > $ctx.stack.len()
+                    && !make_room(
+                        &mut $ctx.stack,
+                        &mut $ctx.frames,
+                        end,
+                        false,
+                        $ctx.max_depth,
+                        $ctx.max_stack,
+                    )
+                {
                     trap!($ctx, $ip, TrapCode::StackOverflow);
                 }
                 // An async host function outside an async run falls through
@@ -1778,6 +1799,9 @@ fn execute(ip: Ip, fp: Fp, mem: Mem, len: usize, ctx: &mut Ctx<'_>) -> Done {
     }
 }
 
+/// The trap `code` at `ip` of `cur`, with its backtrace: the innermost and
+/// outermost frames (see [`Trap`]), and whether the ones between continue
+/// the cycle the innermost ones end in.
 fn trap_at(
     inner: &StoreInner,
     frames: &[Frame],
@@ -1786,43 +1810,121 @@ fn trap_at(
     ip: Ip,
     instance: u32,
 ) -> Error {
-    let mut bt = Vec::new();
-    let mut push = |func: *const CompiledFunc, ip: Ip, instance: u32| {
+    // Frame `d` (0 innermost) as the call site it is stopped at. The saved
+    // ip is the op after the call (or after its `Extra`); the op before it
+    // carries the call's offset.
+    let site = |d: usize| -> (*const CompiledFunc, Ip, u32) {
+        if d == 0 {
+            (cur, ip, instance)
+        } else {
+            let fr = &frames[frames.len() - d];
+            (fr.func, fr.ip.wrapping_sub(1), fr.instance)
+        }
+    };
+    let depth = frames.len() + 1;
+    let mut omitted = Omitted::default();
+    if depth > Trap::KEPT_INNER + Trap::KEPT_OUTER {
+        let at = Trap::KEPT_INNER;
+        let end = depth - Trap::KEPT_OUTER;
+        // The shortest cycle of the kept innermost frames that every
+        // left-out frame continues (0: none); comparing call sites is
+        // cheap, so all of them are checked.
+        let period = (1..=Trap::MAX_CYCLE)
+            .find(|&p| (at..end).all(|d| site(d) == site(d - p)))
+            .unwrap_or(0);
+        omitted = Omitted {
+            at,
+            count: end - at,
+            period,
+        };
+    }
+    let info = |d: usize| {
+        let (func, ip, instance) = site(d);
         // SAFETY: `func` is a live function of `instance`'s module.
         let f = unsafe { &*func };
         // Address arithmetic only; an `ip` outside the ops (there is none)
         // would just miss the offset table.
         let idx = (ip as usize).wrapping_sub(f.ops.as_ptr() as usize) / core::mem::size_of::<Op>();
         let module = &inner.instances[instance as usize].get().module.inner;
-        bt.push(FrameInfo {
+        FrameInfo {
             func_index: f.func_index,
             func_name: module.func_names.get(&f.func_index).cloned(),
             offset: f.offsets.get(idx).copied().unwrap_or(0),
-        });
+        }
     };
-    push(cur, ip, instance);
-    for fr in frames.iter().rev() {
-        // The saved ip is the op after the call (or after its `Extra`);
-        // the op before it carries the call's offset.
-        push(fr.func, fr.ip.wrapping_sub(1), fr.instance);
-    }
+    let bt = (0..omitted.at)
+        .chain(omitted.at + omitted.count..depth)
+        .map(info)
+        .collect();
     let mut t = Trap::new(code);
-    t.set_backtrace(bt);
+    t.set_backtrace(bt, omitted);
     t.into()
 }
 
-/// Grows the value stack so `need` slots exist, or reports overflow.
+/// Makes room for `need` value-stack slots and, with `frame`, one more
+/// frame record (beyond `frames.len()`); false when that would take the
+/// two past `max_bytes` or `max_depth` records, or the allocator has no
+/// memory (both end in `TrapCode::StackOverflow`, never in an abort).
+///
+/// Each grows by doubling (the value stack from 8 KiB, the records from
+/// 8), so a deep recursion reallocates a few dozen times in all and a
+/// shallow guest never allocates much. Near the limit a stack that grows
+/// gets at most half of what is left, so that the other one can still
+/// grow: every byte of the limit is usable whatever the mix of frame
+/// sizes, up to the slack of the last doubling. Nothing is shrunk here,
+/// as slots above `need` may belong to the caller's frame.
 #[cold]
-fn grow_stack(stack: &mut Vec<u64>, need: usize, max: usize) -> bool {
-    if need > max {
+#[inline(never)]
+fn make_room(
+    stack: &mut Vec<u64>,
+    frames: &mut Vec<Frame>,
+    need: usize,
+    frame: bool,
+    max_depth: usize,
+    max_bytes: usize,
+) -> bool {
+    const SLOT: usize = core::mem::size_of::<u64>();
+    const RECORD: usize = core::mem::size_of::<Frame>();
+    let records_needed = frames.len() + usize::from(frame);
+    if records_needed > max_depth {
         return false;
     }
-    // Start at 1024 slots (8 KiB) unless the limit is lower.
-    let new_len = need.max(stack.len() * 2).max(1024).min(max.max(need));
-    if stack.try_reserve_exact(new_len - stack.len()).is_err() {
+    let slots_min = need.max(stack.len());
+    let records_min = records_needed.max(frames.capacity());
+    let Some(spare) = slots_min
+        .checked_mul(SLOT)
+        .and_then(|b| b.checked_add(records_min.checked_mul(RECORD)?))
+        .and_then(|used| max_bytes.checked_sub(used))
+    else {
         return false;
+    };
+    let grow_slots = need > stack.len();
+    let grow_records = records_needed > frames.capacity();
+    let share = if grow_slots && grow_records {
+        spare / 4
+    } else {
+        spare / 2
+    };
+    if grow_slots {
+        let want = need.max(stack.len().saturating_mul(2)).max(1024);
+        let slots = want.min(need + share / SLOT);
+        if stack.try_reserve_exact(slots - stack.len()).is_err() {
+            return false;
+        }
+        stack.resize(slots, 0);
     }
-    stack.resize(new_len, 0);
+    if grow_records {
+        let want = frames
+            .capacity()
+            .saturating_mul(2)
+            .max(8)
+            .min(max_depth)
+            .max(records_needed);
+        let records = want.min(records_needed + share / RECORD);
+        if frames.try_reserve_exact(records - frames.len()).is_err() {
+            return false;
+        }
+    }
     true
 }
 
@@ -1980,7 +2082,7 @@ fn new_ctx<'h>(host: *mut (dyn Host + 'h), instance: u32) -> Ctx<'h> {
         globals: ptr::null(),
         tables: ptr::null(),
         max_depth: config.max_call_depth as usize,
-        max_stack: config.max_value_stack,
+        max_stack: config.max_wasm_stack,
         trap: None,
         error: None,
         async_mode: true,
@@ -2035,7 +2137,16 @@ fn run_async(
         (f.frame_size as usize, f.num_params as usize, f.ops.as_ptr())
     };
     let need = frame_size.max(slots.len());
-    if stack.len() < need && !grow_stack(&mut stack, need, ctx.max_stack) {
+    if stack.len() < need
+        && !make_room(
+            &mut stack,
+            &mut ctx.frames,
+            need,
+            false,
+            ctx.max_depth,
+            ctx.max_stack,
+        )
+    {
         return RunEnd::Finished(stack, Err(TrapCode::StackOverflow.into()));
     }
     stack[..num_params].copy_from_slice(&slots[..num_params]);
@@ -2098,7 +2209,7 @@ fn run(
         globals: ptr::null(),
         tables: ptr::null(),
         max_depth: config.max_call_depth as usize,
-        max_stack: config.max_value_stack,
+        max_stack: config.max_wasm_stack,
         trap: None,
         error: None,
         async_mode: false,
@@ -2138,7 +2249,16 @@ fn run(
         (f.frame_size as usize, f.num_params as usize, f.ops.as_ptr())
     };
     let need = frame_size.max(slots.len());
-    if stack.len() < need && !grow_stack(&mut stack, need, ctx.max_stack) {
+    if stack.len() < need
+        && !make_room(
+            &mut stack,
+            &mut ctx.frames,
+            need,
+            false,
+            ctx.max_depth,
+            ctx.max_stack,
+        )
+    {
         return (stack, Err(TrapCode::StackOverflow.into()));
     }
     stack[..num_params].copy_from_slice(&slots[..num_params]);
