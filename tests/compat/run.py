@@ -55,6 +55,7 @@ def pip_target(package, version, dest):
         return
     shutil.rmtree(dest, ignore_errors=True)
     sh([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+        "--root-user-action=ignore",
         "--no-deps", "--target", dest, f"{package}=={version}"])
     stamp.write_text(f"{package}=={version}\n")
 
