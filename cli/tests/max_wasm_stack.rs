@@ -6,6 +6,7 @@ mod common;
 use common::wasmbed_command;
 use std::path::PathBuf;
 use std::process::Output;
+use std::sync::OnceLock;
 
 /// `$f` and `$g` recurse into each other `n` times and return `n`.
 const MUTUAL: &str = r#"(module
@@ -18,10 +19,16 @@ const MUTUAL: &str = r#"(module
       (then (i32.const 0))
       (else (i32.add (i32.const 1) (call $f (i32.sub (local.get $n) (i32.const 1))))))))"#;
 
+/// Written once per test binary: the tests run in parallel, and one
+/// rewriting the file while another's `wasmbed` reads it read it empty.
 fn module() -> PathBuf {
-    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("max_wasm_stack.wat");
-    std::fs::write(&path, MUTUAL).unwrap();
-    path
+    static PATH: OnceLock<PathBuf> = OnceLock::new();
+    PATH.get_or_init(|| {
+        let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("max_wasm_stack.wat");
+        std::fs::write(&path, MUTUAL).unwrap();
+        path
+    })
+    .clone()
 }
 
 fn run(flags: &[&str], n: &str) -> Output {
