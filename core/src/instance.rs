@@ -257,13 +257,14 @@ impl Instance {
         let entity = InstanceEntity {
             module: module.clone(),
             vmctx: VmContext {
-                fuel: 0,
+                magic: crate::vm::context::VMCTX_MAGIC,
+                instance: instance_index,
+                store: core::ptr::null_mut(),
                 memory: memory0,
                 globals: global_ptrs.as_ptr(),
                 tables: table_ptrs.as_ptr(),
-                funcs: funcs.as_ptr(),
+                func_refs: core::ptr::null(),
                 type_ids: m.type_ids.as_ptr(),
-                interrupt: &*inner.interrupt,
             },
             funcs,
             tables: tables.into(),

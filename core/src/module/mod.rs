@@ -7,7 +7,7 @@ mod const_expr;
 
 pub(crate) use const_expr::ConstExpr;
 
-use crate::backend::{Backend, FunctionInput, Interpreter, ModuleEnv};
+use crate::backend::{FunctionInput, Interpreter, ModuleEnv};
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::ir::CompiledFunc;
@@ -133,7 +133,7 @@ impl ModuleInner {
 
     /// Runs defined function `def` through the backend.
     fn translate(&self, def: u32) -> Result<CompiledFunc, Error> {
-        let backend: &dyn Backend = &Interpreter;
+        let backend = Interpreter;
         let config = self.engine.config();
         let env = ModuleEnv {
             types: &self.types,
