@@ -259,12 +259,6 @@ impl Engine {
         self.inner.epoch.load(Ordering::Relaxed)
     }
 
-    /// The counter itself, for the executor's polls (it lives as long as
-    /// the engine, which every store keeps alive).
-    pub(crate) fn epoch_counter(&self) -> *const AtomicUsize {
-        &self.inner.epoch
-    }
-
     /// The configuration it was built with.
     pub fn config(&self) -> &Config {
         &self.inner.config

@@ -10,7 +10,7 @@ use crate::store::{
     AsContext, AsContextMut, FuncEntity, InstanceEntity, Pinned, StoreId, StoreInner,
 };
 use crate::types::{limits_match, ExternType};
-use crate::vm::context::VmContext;
+use crate::vm::context::{FuncKind, VmContext, VmFuncRef};
 use crate::vm::trap::TrapCode;
 use alloc::boxed::Box;
 use alloc::format;
@@ -126,7 +126,7 @@ impl Instance {
         let instance = Instance::allocate(&mut store.inner, module, imports)?;
         if let Some(start) = module.inner.start {
             let f = store.inner.instances[instance.index as usize].get().funcs[start as usize];
-            crate::interp::exec::call_func(store, f, &mut [])?;
+            crate::func::call::call(store, f, &mut [])?;
         }
         Ok(instance)
     }
@@ -167,17 +167,38 @@ impl Instance {
         for (ty, &id) in m.types.iter().zip(&m.type_ids) {
             inner.func_types.entry(id).or_insert_with(|| ty.clone());
         }
-        for (def, &ty) in m.func_types[m.num_imported_funcs as usize..]
+        // The only fallible allocation comes first, so that a failure leaves
+        // no function entity behind whose reference would dangle.
+        for ty in &m.memories[m.num_imported_memories as usize..] {
+            memories.push(inner.alloc_memory(*ty)?);
+        }
+        // Defined functions' references; `vmctx` is filled in once the
+        // instance has its fixed address. The boxed slice never moves.
+        let first = inner.funcs.len() as u32;
+        let defined: Box<[VmFuncRef]> = m.func_types[m.num_imported_funcs as usize..]
             .iter()
             .enumerate()
-        {
+            .map(|(def, &ty)| VmFuncRef {
+                array_call: crate::interp::exec::array_call,
+                wasm_call: core::ptr::null(),
+                vmctx: core::ptr::null_mut(),
+                type_id: m.type_ids[ty as usize],
+                kind: FuncKind::Interp,
+                index: def as u32,
+                store_index: first + def as u32,
+            })
+            .collect();
+        for r in defined.iter() {
             inner.funcs.push(FuncEntity::Wasm {
                 instance: instance_index,
-                def: def as u32,
-                type_id: m.type_ids[ty as usize],
+                def: r.index,
+                type_id: r.type_id,
             });
-            funcs.push(inner.funcs.len() as u32 - 1);
+            inner.push_func_ref(r);
+            funcs.push(r.store_index);
         }
+        let func_refs: Box<[*const VmFuncRef]> =
+            funcs.iter().map(|&f| inner.func_refs[f as usize]).collect();
         let id = inner.id;
         let funcref = |funcs: &[u32], i: u32| funcs[i as usize] as u64 + 1;
         let cell = |v: [u64; 2]| v[0] as u128 | (v[1] as u128) << 64;
@@ -199,9 +220,6 @@ impl Instance {
             });
             let ty = m.tables[m.num_imported_tables as usize + ti];
             tables.push(inner.alloc_table(ty, value));
-        }
-        for ty in &m.memories[m.num_imported_memories as usize..] {
-            memories.push(inner.alloc_memory(*ty)?);
         }
         // Segment items and offsets are never `v128`: the low half is all.
         let eval = |e: &crate::module::ConstExpr| {
@@ -259,14 +277,16 @@ impl Instance {
             vmctx: VmContext {
                 magic: crate::vm::context::VMCTX_MAGIC,
                 instance: instance_index,
-                store: core::ptr::null_mut(),
+                store: inner.vm_store(),
                 memory: memory0,
                 globals: global_ptrs.as_ptr(),
                 tables: table_ptrs.as_ptr(),
-                func_refs: core::ptr::null(),
+                func_refs: func_refs.as_ptr(),
                 type_ids: m.type_ids.as_ptr(),
             },
             funcs,
+            defined,
+            func_refs,
             tables: tables.into(),
             memories: memories.into(),
             globals: globals.into(),
@@ -275,7 +295,18 @@ impl Instance {
             elems,
             data_dropped: alloc::vec![false; m.datas.len()].into(),
         };
-        inner.instances.push(Pinned::new(entity));
+        let cell = Pinned::new(entity);
+        let p = cell.ptr();
+        // SAFETY: `p` is the fresh cell, not yet shared; the defined
+        // references learn its (now fixed) context address. Writes go
+        // through the cell's own pointer.
+        unsafe {
+            let vmctx = core::ptr::addr_of_mut!((*p).vmctx);
+            for r in (*p).defined.iter_mut() {
+                r.vmctx = vmctx;
+            }
+        }
+        inner.instances.push(cell);
         let instance = Instance {
             store: id,
             index: instance_index,

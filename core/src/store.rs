@@ -11,11 +11,14 @@
 //! fixed while the store's vectors grow.
 use crate::engine::Engine;
 use crate::error::Error;
+use crate::func::call::StoreHooks;
 use crate::func::HostFunc;
 use crate::module::Module;
 use crate::platform;
 use crate::types::{FuncType, GlobalType, MemoryType, TableType};
-use crate::vm::context::{VmContext, VmMemory, VmTable};
+use crate::vm::context::{
+    FuncKind, VmContext, VmFuncRef, VmMemory, VmStoreContext, VmTable, VMCTX_MAGIC,
+};
 use alloc::boxed::Box;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -179,6 +182,12 @@ pub(crate) struct GlobalEntity {
 pub(crate) struct InstanceEntity {
     pub module: Module,
     pub funcs: Box<[u32]>,
+    /// The function references of the module's defined functions; their
+    /// `vmctx` points at this instance's `vmctx`.
+    pub defined: Box<[VmFuncRef]>,
+    /// The function reference of every function index of the module
+    /// (imported first), what `vmctx.func_refs` points to.
+    pub func_refs: Box<[*const VmFuncRef]>,
     pub tables: Box<[u32]>,
     pub memories: Box<[u32]>,
     pub globals: Box<[u32]>,
@@ -208,13 +217,22 @@ pub(crate) struct StoreInner {
     /// The signatures of this store's functions by engine type id, so that
     /// `Func::ty` and untyped calls never take the engine's registry lock.
     pub func_types: HashMap<u32, FuncType>,
-    /// The value stack, lent to the outermost active call.
+    /// The function reference of every function by store index, what
+    /// `VmStoreContext::func_refs` points to.
+    pub func_refs: Vec<*const VmFuncRef>,
+    /// The function references of host functions, by host index.
+    pub host_refs: Vec<Pinned<VmFuncRef>>,
+    /// The store's execution context: the part compiled code reads
+    /// (`VmStoreContext`, fuel included) and what the call path keeps
+    /// beside it.
+    pub vm: Pinned<StoreVm>,
+    /// The value stack, shared by every active interpreter activation:
+    /// the innermost one owns it while it runs, and hands it back (with
+    /// `stack_top` past its live slots) whenever it calls out.
     pub stack: Vec<u64>,
-    /// Nested host→wasm calls, bounded so host recursion cannot overflow.
-    pub call_nesting: u32,
+    /// Where the next interpreter activation builds its first frame.
+    pub stack_top: usize,
     pub interrupt: Arc<AtomicU32>,
-    /// Remaining fuel (meaningful with `Config::consume_fuel`).
-    pub fuel: u64,
     /// Monotonic-clock deadline in nanoseconds.
     pub deadline: Option<u64>,
     /// The engine epoch when the deadline was set, and how many ticks
@@ -229,7 +247,132 @@ pub(crate) struct StoreInner {
     pub epoch_yield_delta: Option<u64>,
 }
 
+// SAFETY: the raw pointers `StoreInner` holds itself (`func_refs`, and
+// inside `host_refs`) point to function references in this store's own
+// cells (instances' `defined` slices, `host_refs`), which move between
+// threads with the store as a whole; every other field is `Send`.
+unsafe impl Send for StoreInner {}
+
+/// The store's execution context. `abi` comes first (and the struct is
+/// `#[repr(C)]`) so that the `*mut VmStoreContext` in every `VmContext`
+/// also points to the whole: the call path finds the rest from there.
+#[repr(C)]
+pub(crate) struct StoreVm {
+    pub abi: VmStoreContext,
+    /// The store as the call path reaches it, set by each embedder entry
+    /// (`func::call`) for as long as it runs and restored after; the
+    /// lifetime is erased, as the entry outlives every use.
+    pub hooks: Option<NonNull<dyn StoreHooks>>,
+    /// Why the innermost array call returned `VM_UNWIND`: a trap or an
+    /// error, for the caller to collect or pass on.
+    pub pending: Option<Error>,
+    /// The `vmctx` of host functions' references: only `store` is set.
+    pub host_vmctx: VmContext,
+    /// `Config::max_native_stack`.
+    pub max_native_stack: usize,
+    /// Nested entries, the stand-in for the stack limit under Miri (see
+    /// `func::call::native_stack_exhausted`).
+    #[cfg(miri)]
+    pub depth: u32,
+}
+
+impl StoreVm {
+    fn new(max_native_stack: usize) -> Pinned<StoreVm> {
+        let vm = Pinned::new(StoreVm {
+            abi: VmStoreContext {
+                fuel: 0,
+                stack_limit: 0,
+                poll_countdown: 1,
+                builtins: &crate::vm::builtins::BUILTINS,
+                entry: core::ptr::null_mut(),
+                func_refs: core::ptr::null(),
+            },
+            hooks: None,
+            pending: None,
+            host_vmctx: VmContext {
+                magic: VMCTX_MAGIC,
+                instance: u32::MAX,
+                store: core::ptr::null_mut(),
+                memory: core::ptr::null_mut(),
+                globals: core::ptr::null(),
+                tables: core::ptr::null(),
+                func_refs: core::ptr::null(),
+                type_ids: core::ptr::null(),
+            },
+            max_native_stack,
+            #[cfg(miri)]
+            depth: 0,
+        });
+        let p = vm.ptr();
+        // SAFETY: `p` is the fresh cell; a field write through its own
+        // pointer.
+        unsafe { (*p).host_vmctx.store = core::ptr::addr_of_mut!((*p).abi) };
+        vm
+    }
+}
+
+// SAFETY: the raw pointers point into this store's own cells (or to
+// `'static` builtins); `hooks` is only set while an embedder call holds the
+// store exclusively on this thread.
+unsafe impl Send for StoreVm {}
+
 impl StoreInner {
+    /// The store's fuel (meaningful with `Config::consume_fuel`).
+    pub(crate) fn fuel(&self) -> u64 {
+        self.vm.get().abi.fuel
+    }
+
+    /// Sets the store's fuel.
+    pub(crate) fn set_fuel(&mut self, fuel: u64) {
+        self.vm.get_mut().abi.fuel = fuel;
+    }
+
+    /// The store's `VmStoreContext`.
+    pub(crate) fn vm_store(&self) -> *mut VmStoreContext {
+        // SAFETY: a field address of the live cell; no reference made.
+        unsafe { core::ptr::addr_of_mut!((*self.vm.ptr()).abi) }
+    }
+
+    /// Records a new function's reference (store index = `funcs.len()`
+    /// before the caller pushes its entity).
+    pub(crate) fn push_func_ref(&mut self, r: *const VmFuncRef) {
+        self.func_refs.push(r);
+        self.vm.get_mut().abi.func_refs = self.func_refs.as_ptr();
+    }
+
+    /// Adds host function `host` (index into the typed store's list) with
+    /// engine type `type_id`; returns its store index.
+    pub(crate) fn push_host_func(&mut self, entity: FuncEntity) -> u32 {
+        let (host, type_id, is_async) = match entity {
+            FuncEntity::Host {
+                host,
+                type_id,
+                is_async,
+                ..
+            } => (host, type_id, is_async),
+            FuncEntity::Wasm { .. } => unreachable!("push_host_func takes host functions"),
+        };
+        let index = self.funcs.len() as u32;
+        let r = Pinned::new(VmFuncRef {
+            array_call: crate::func::call::host_array_call,
+            wasm_call: core::ptr::null(),
+            // SAFETY: a field address of the live cell.
+            vmctx: unsafe { core::ptr::addr_of_mut!((*self.vm.ptr()).host_vmctx) },
+            type_id,
+            kind: if is_async {
+                FuncKind::HostAsync
+            } else {
+                FuncKind::Host
+            },
+            index: host,
+            store_index: index,
+        });
+        self.push_func_ref(r.ptr());
+        self.host_refs.push(r);
+        self.funcs.push(entity);
+        index
+    }
+
     /// For accessors that return no `Result`: using a handle with another
     /// store is a bug in the embedder, reported as wasmtime does.
     #[track_caller]
@@ -300,12 +443,6 @@ pub(crate) struct EpochDeadline {
 }
 
 impl EpochDeadline {
-    /// No deadline: never reached in practice.
-    pub const NONE: EpochDeadline = EpochDeadline {
-        start: 0,
-        ticks: usize::MAX,
-    };
-
     pub fn reached(self, now: usize) -> bool {
         now.wrapping_sub(self.start) >= self.ticks
     }
@@ -373,10 +510,12 @@ impl<T> Store<T> {
                 instances: Vec::new(),
                 externrefs: Vec::new(),
                 func_types: HashMap::new(),
+                func_refs: Vec::new(),
+                host_refs: Vec::new(),
+                vm: StoreVm::new(crate::func::call::DEFAULT_MAX_NATIVE_STACK),
                 stack: Vec::new(),
-                call_nesting: 0,
+                stack_top: 0,
                 interrupt: Arc::new(AtomicU32::new(0)),
-                fuel: 0,
                 deadline: None,
                 epoch_deadline: None,
                 fuel_yield_interval: u64::MAX,
@@ -416,7 +555,7 @@ impl<T> Store<T> {
             "fuel",
             "consume_fuel",
         )?;
-        self.inner.fuel = fuel;
+        self.inner.set_fuel(fuel);
         Ok(())
     }
 
@@ -427,7 +566,7 @@ impl<T> Store<T> {
             "fuel",
             "consume_fuel",
         )?;
-        Ok(self.inner.fuel)
+        Ok(self.inner.fuel())
     }
 
     /// A handle that stops this store's running wasm code from any thread

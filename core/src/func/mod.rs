@@ -3,6 +3,7 @@
 //! path that turns [`Val`]s into slots and back. Typed calls live in
 //! `typed`, closure wrapping in `wrap`.
 mod async_;
+pub(crate) mod call;
 mod typed;
 mod wrap;
 
@@ -13,7 +14,6 @@ pub use wrap::{IntoFunc, WasmRet};
 
 use crate::error::Error;
 use crate::extern_::Extern;
-use crate::interp::exec::{self, Host};
 use crate::store::{AsContext, AsContextMut, FuncEntity, Store, StoreId, StoreInner};
 use crate::types::{FuncType, ValType};
 use crate::value::Val;
@@ -21,6 +21,7 @@ use alloc::boxed::Box;
 use alloc::sync::Arc;
 use alloc::vec;
 use alloc::vec::Vec;
+use call::StoreHooks;
 
 /// The erased body of a host function: params in `slots[..np]`, results
 /// written to `slots[..nr]`.
@@ -97,7 +98,7 @@ impl<T> AsContextMut for Caller<'_, T> {
     }
 }
 
-impl<T> Host for Store<T> {
+impl<T> StoreHooks for Store<T> {
     fn inner(&mut self) -> &mut StoreInner {
         &mut self.inner
     }
@@ -126,7 +127,7 @@ impl<T> Host for Store<T> {
 }
 
 /// Runs host code called from the executor. With `std`, a panic is caught
-/// here and returned as an error that `exec::call_func` turns back into a
+/// here and returned as an error that `call::call` turns back into a
 /// panic once the store is consistent: unwinding through interpreter frames
 /// would skip the bookkeeping that keeps the store usable. Without `std`
 /// there is nothing to catch with (and bare-metal panics abort).
@@ -209,7 +210,7 @@ impl Func {
     ) -> Result<(), Error> {
         let store = store.as_context_mut();
         let (ty, mut slots) = self.prepare_call(store, params, results)?;
-        exec::call_func(store, self.index, &mut slots)?;
+        call::call(store, self.index, &mut slots)?;
         Func::read_results(store, &ty, &slots, results);
         Ok(())
     }
@@ -303,13 +304,13 @@ impl<T> Store<T> {
         let slots = ValType::slots_of(f.ty.params()).max(ValType::slots_of(f.ty.results())) as u32;
         let is_async = f.call_async.is_some();
         self.host_funcs.push(f);
-        self.inner.funcs.push(FuncEntity::Host {
+        let index = self.inner.push_host_func(FuncEntity::Host {
             host: self.host_funcs.len() as u32 - 1,
             type_id,
             slots,
             is_async,
         });
-        Func::from_raw(self.inner.id, self.inner.funcs.len() as u32 - 1)
+        Func::from_raw(self.inner.id, index)
     }
 }
 

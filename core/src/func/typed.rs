@@ -3,7 +3,6 @@
 //! type checks. The traits here map Rust types to wasm value types.
 use super::Func;
 use crate::error::Error;
-use crate::interp::exec;
 use crate::store::{AsContextMut, StoreId};
 use crate::types::ValType;
 use crate::value::{ExternRef, V128};
@@ -294,7 +293,7 @@ impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
             &mut heap
         };
         params.store(slots, StoreToken(store.inner.id))?;
-        exec::call_func(store, self.func.index, slots)?;
+        crate::func::call::call(store, self.func.index, slots)?;
         Ok(R::load(slots, StoreToken(store.inner.id)))
     }
 }

@@ -47,38 +47,18 @@
 //! element pointer, and instance state is changed through the `Pinned`
 //! cell's own pointer.
 use crate::error::Error;
+use crate::func::call::{self, StoreHooks};
 use crate::interp::num;
 use crate::ir::{CompiledFunc, Op, OP_COUNT};
 use crate::module::LazyFunc;
-use crate::platform::Clock;
-use crate::store::{EpochDeadline, FuncEntity, InstanceEntity, StoreInner};
-use crate::vm::context::VmTable;
+use crate::store::{FuncEntity, InstanceEntity, StoreInner};
+use crate::types::ValType;
+use crate::vm::builtins::{self, Polled};
+use crate::vm::context::{FuncKind, VmContext, VmFuncRef, VmTable, VM_OK};
 use crate::vm::trap::{FrameInfo, Omitted, Trap, TrapCode};
 use alloc::vec::Vec;
 use core::hint::unreachable_unchecked;
 use core::ptr;
-use core::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
-
-/// Most nested host→wasm entries (a host function calling back into wasm).
-/// Each costs one executor activation on the host stack.
-pub(crate) const MAX_NESTING: u32 = 100;
-
-/// How the executor reaches the typed store: its untyped part and host
-/// functions. Implemented by `Store<T>`.
-pub(crate) trait Host {
-    fn inner(&mut self) -> &mut StoreInner;
-    /// Calls host function `host`; params in `slots[..np]`, results to
-    /// `slots[..nr]`.
-    fn call_host(&mut self, host: u32, caller: Option<u32>, slots: &mut [u64])
-        -> Result<(), Error>;
-    /// Asks the store's resource limiter whether memory `index` (a store
-    /// index) may grow by `delta` pages. `Err` stops the run (the limiter
-    /// panicked: the panic travels out as an error and is resumed where
-    /// the embedder called in).
-    fn memory_may_grow(&mut self, index: u32, delta: u32) -> Result<bool, Error>;
-    /// Asks the store's resource limiter whether table `index` may grow.
-    fn table_may_grow(&mut self, index: u32, delta: u32) -> Result<bool, Error>;
-}
 
 /// A suspended caller.
 #[derive(Clone, Copy)]
@@ -91,57 +71,50 @@ struct Frame {
     instance: u32,
 }
 
-/// Calls store function `func` with `slots` holding the params on entry and
-/// the results on return (`slots.len() >= max(params, results)`).
+/// The interpreter's array-call entry: the `VmFuncRef::array_call` of every
+/// function the interpreter runs (`FuncKind::Interp`). It starts an
+/// activation on the store's shared value stack at `stack_top`, above every
+/// outer activation's live slots, so a nested call costs no fresh stack.
 ///
-/// This is where the embedder's calls enter wasm, so it is also where a
-/// host panic caught during the run (see `Error::take_panic`) resumes
-/// unwinding on the host side: the store is consistent again by then.
-pub(crate) fn call_func(host: &mut dyn Host, func: u32, slots: &mut [u64]) -> Result<(), Error> {
-    let result = call_func_inner(host, func, slots);
-    #[cfg(feature = "std")]
-    if let Err(e) = &result {
-        if let Some(payload) = e.take_panic() {
-            std::panic::resume_unwind(payload);
+/// # Safety
+/// The array-call contract (`vm::context::VmArrayCall`): `callee` is a live
+/// reference to a wasm function of a store with an active embedder entry,
+/// `slots` valid for `len >= max(params, results)` slots.
+pub(crate) unsafe extern "C-unwind" fn array_call(
+    callee: *const VmFuncRef,
+    _caller: *mut VmContext,
+    slots: *mut u64,
+    len: usize,
+) -> u32 {
+    // SAFETY: the contract: `callee`, its instance context and the store
+    // context it points to are live, and the store's hooks are set by the
+    // active entry. The store is reached only through the hooks pointer,
+    // each `&mut` ending with its statement.
+    unsafe {
+        let vmctx = (*callee).vmctx;
+        let store = (*vmctx).store;
+        if call::native_stack_exhausted(store) {
+            return call::unwind(store, TrapCode::StackOverflow.into());
         }
-    }
-    result
-}
-
-fn call_func_inner(host: &mut dyn Host, func: u32, slots: &mut [u64]) -> Result<(), Error> {
-    let inner = host.inner();
-    let (instance, def) = match inner.funcs[func as usize] {
-        FuncEntity::Host { host: h, .. } => return host.call_host(h, None, slots),
-        FuncEntity::Wasm { instance, def, .. } => (instance, def),
-    };
-    if inner.call_nesting >= MAX_NESTING {
-        return Err(TrapCode::StackOverflow.into());
-    }
-    inner.call_nesting += 1;
-    let stack = core::mem::take(&mut inner.stack);
-    // Without `std` a panicking host function cannot be caught; where the
-    // target unwinds anyway, this guard keeps the nesting count right so
-    // the store stays usable (the value stack is simply regrown).
-    let guard = NestingGuard(host as *mut dyn Host);
-    // SAFETY: `guard.0` comes from the live `&mut` above; this reborrow
-    // ends before the guard (or the code below) uses the pointer again.
-    let (stack, result) = run(unsafe { &mut *guard.0 }, stack, instance, def, slots);
-    core::mem::forget(guard);
-    let inner = host.inner();
-    inner.call_nesting -= 1;
-    inner.stack = stack;
-    result
-}
-
-/// Undoes `call_nesting += 1` if `run` unwinds.
-struct NestingGuard<'h>(*mut (dyn Host + 'h));
-
-impl Drop for NestingGuard<'_> {
-    fn drop(&mut self) {
-        // SAFETY: only reached while unwinding out of `run`, whose reborrow
-        // of the host ended with the unwinding frames; the host itself is
-        // the caller's live `&mut`, which outlives the guard.
-        unsafe { (*self.0).inner().call_nesting -= 1 };
+        let hooks = call::hooks_of(store);
+        let slots = core::slice::from_raw_parts_mut(slots, len);
+        let (stack, base) = {
+            let inner = (*hooks).inner();
+            (core::mem::take(&mut inner.stack), inner.stack_top)
+        };
+        let (stack, result) = run(
+            &mut *hooks,
+            stack,
+            base,
+            (*vmctx).instance,
+            (*callee).index,
+            slots,
+        );
+        (*hooks).inner().stack = stack;
+        match result {
+            Ok(()) => VM_OK,
+            Err(e) => call::unwind(store, e),
+        }
     }
 }
 
@@ -199,7 +172,7 @@ struct SuspendAt {
 
 /// Execution state that is not kept in registers.
 struct Ctx<'h> {
-    host: *mut (dyn Host + 'h),
+    host: *mut (dyn StoreHooks + 'h),
     inner: *mut StoreInner,
     stack: Vec<u64>,
     frames: Vec<Frame>,
@@ -228,21 +201,13 @@ struct Ctx<'h> {
     /// The op whose check is being polled (for the trap location).
     poll_ip: Ip,
     /// Fuel left before the next check that stops or yields; with
-    /// `fuel_reserve`, mirrors `StoreInner::fuel` around host calls.
+    /// `fuel_reserve`, mirrors the store's fuel (`VmStoreContext::fuel`)
+    /// around every call out of the activation.
     fuel: u64,
     /// Async runs with a fuel yield interval only (0 otherwise): fuel held
     /// back from `fuel`, so that the hot check (one subtraction) also finds
     /// the yield points.
     fuel_reserve: u64,
-    interrupt: *const AtomicU32,
-    /// Monotonic nanoseconds, `u64::MAX` for none.
-    deadline: u64,
-    clock: Option<*const dyn Clock>,
-    /// The engine's epoch counter and the deadline against it
-    /// (`EpochDeadline::NONE` for none); mirrors
-    /// `StoreInner::epoch_deadline` around host calls.
-    epoch: *const AtomicUsize,
-    epoch_deadline: EpochDeadline,
     // The register state between ops in loop dispatch.
     #[cfg(not(wasmbed_tail_dispatch))]
     ip: Ip,
@@ -835,124 +800,188 @@ macro_rules! enter {
     }};
 }
 
-/// Calls store function `$f` with its slots at caller slot `$base`.
-macro_rules! call_store_func {
-    ($ip:ident, $fp:ident, $mem:ident, $len:ident, $cd:ident, $ctx:ident, $f:expr, $base:expr, $ret:expr) => {{
-        let f: u32 = $f;
+/// Calls function reference `$fr` with its slots at caller slot `$base`;
+/// the caller resumes at `$ret`.
+///
+/// Interpreted callees (of any instance) are entered on this activation's
+/// frame stack: the ABI's meaning (instance and function from the
+/// reference) without its cost. Every other callee is called through its
+/// `array_call` ([`call_foreign`]). An async run suspends at an async host
+/// function, and runs natively compiled callees on the interpreter, since
+/// a suspension cannot capture native frames.
+macro_rules! call_ref {
+    ($ip:ident, $fp:ident, $mem:ident, $len:ident, $cd:ident, $ctx:ident, $fr:expr, $base:expr, $ret:expr) => {{
+        let fr: *const VmFuncRef = $fr;
         let ret: Ip = $ret;
-        // SAFETY: `ctx.inner` is the store (dispatch contract); the entity
-        // is copied out, so no borrow of the store outlives this statement.
-        let entity: FuncEntity = unsafe { (&(*$ctx.inner).funcs)[f as usize] };
-        match entity {
-            FuncEntity::Wasm { instance, def, .. } => {
-                // A callee of the running instance (the usual case for
-                // `call_indirect`) is found in its code cache, as `Call`
-                // finds its callees; only the first call of a function, or
-                // one into another instance, takes the general path.
-                let cached = if instance == $ctx.instance {
-                    // SAFETY: `def` is a defined function of the running
-                    // instance's module, whose code table `ctx.code` is.
-                    unsafe { (*$ctx.code.add(def as usize)).get() }
-                } else {
-                    None
-                };
-                let callee: *const CompiledFunc = match cached {
-                    Some(f) => f,
-                    None => {
-                        // SAFETY: `ctx.inner` is the store and `instance`
-                        // one of its instances; the borrow ends with the
-                        // translation, which touches only that module.
-                        let compiled = unsafe {
-                            let target = (&(*$ctx.inner).instances)[instance as usize].ptr();
-                            (*target)
-                                .module
-                                .inner
-                                .compiled(def)
-                                .map(|f| f as *const CompiledFunc)
-                        };
-                        match compiled {
-                            Ok(f) => f,
-                            Err(e) => {
-                                $ctx.error = Some(e);
-                                return Done::Error;
-                            }
+        // SAFETY: `fr` is a live function reference of this store (the
+        // callers read it from the instance or the store); read by value.
+        let kind = unsafe { (*fr).kind };
+        if kind == FuncKind::Interp || (kind == FuncKind::Native && $ctx.async_mode) {
+            // SAFETY: as above; wasm references carry their instance's
+            // live context.
+            let (instance, def) = unsafe { ((*(*fr).vmctx).instance, (*fr).index) };
+            // A callee of the running instance (the usual case for
+            // `call_indirect`) is found in its code cache, as `Call`
+            // finds its callees; only the first call of a function, or
+            // one into another instance, takes the general path.
+            let cached = if instance == $ctx.instance {
+                // SAFETY: `def` is a defined function of the running
+                // instance's module, whose code table `ctx.code` is.
+                unsafe { (*$ctx.code.add(def as usize)).get() }
+            } else {
+                None
+            };
+            let callee: *const CompiledFunc = match cached {
+                Some(f) => f,
+                None => {
+                    // SAFETY: `ctx.inner` is the store and `instance`
+                    // one of its instances; the borrow ends with the
+                    // translation, which touches only that module.
+                    let compiled = unsafe {
+                        let target = (&(*$ctx.inner).instances)[instance as usize].ptr();
+                        (*target)
+                            .module
+                            .inner
+                            .compiled(def)
+                            .map(|f| f as *const CompiledFunc)
+                    };
+                    match compiled {
+                        Ok(f) => f,
+                        Err(e) => {
+                            $ctx.error = Some(e);
+                            return Done::Error;
                         }
                     }
-                };
-                enter!($ip, $fp, $mem, $len, $cd, $ctx, callee, $base, instance, ret)
-            }
-            FuncEntity::Host {
-                host: h,
-                slots,
-                is_async,
-                ..
-            } => {
-                let fp_off = $ctx.frame_offset($fp);
-                let start = fp_off + $base as usize;
-                let end = start + slots as usize;
-                if end > $ctx.stack.len()
-                    && !make_room(
-                        &mut $ctx.stack,
-                        &mut $ctx.frames,
-                        end,
-                        false,
-                        $ctx.max_depth,
-                        $ctx.max_stack,
-                    )
-                {
-                    trap!($ctx, $ip, TrapCode::StackOverflow);
                 }
-                // An async host function outside an async run falls through
-                // to `call_host`, whose sync body is the usage error.
-                if is_async && $ctx.async_mode {
-                    $ctx.suspend = Some(SuspendAt {
-                        why: Why::Host,
-                        host: h,
-                        ret,
-                        fp_off,
-                        start,
-                        end,
-                    });
-                    return Done::Suspend;
-                }
-                // Host code sees and may change the store's fuel.
-                // SAFETY: `ctx.inner` is the store; no reference into it is
-                // live here.
-                unsafe { (*$ctx.inner).fuel = $ctx.fuel_total() };
-                let args = &mut $ctx.stack[start..end];
-                // SAFETY: `ctx.host` is the caller's exclusive borrow of the
-                // store, which the run holds no reference into: the host may
-                // use all of it (and re-enter wasm on the store's own value
-                // stack, not this one, which the run has taken out). Every
-                // pointer derived from the store is re-derived below, and
-                // `fp` too, as `args` borrowed the stack.
-                let res = unsafe { (*$ctx.host).call_host(h, Some($ctx.instance), args) };
-                // SAFETY: as above; the host's borrow of the store ended.
-                $ctx.inner = unsafe { (*$ctx.host).inner() };
-                // SAFETY: `ctx.inner` was just re-derived.
-                unsafe {
-                    $ctx.set_fuel((*$ctx.inner).fuel);
-                    $ctx.deadline = (*$ctx.inner).deadline.unwrap_or(u64::MAX);
-                    $ctx.epoch_deadline =
-                        (*$ctx.inner).epoch_deadline.unwrap_or(EpochDeadline::NONE);
-                }
-                // The host may have grown memory 0, and the cached pointers
-                // are re-derived from the fresh `ctx.inner`.
-                // SAFETY: `ctx.inner` is valid and the current instance is
-                // one of its instances.
-                unsafe { $ctx.switch_instance($ctx.instance) };
-                ($mem, $len) = $ctx.memory();
-                let fp = $ctx.frame_at(fp_off);
-                match res {
-                    Ok(()) => dispatch!(ret, fp, $mem, $len, $cd, $ctx),
-                    Err(e) => {
-                        $ctx.error = Some(e);
-                        return Done::Error;
-                    }
-                }
-            }
+            };
+            enter!($ip, $fp, $mem, $len, $cd, $ctx, callee, $base, instance, ret)
         }
+        let fp_off = $ctx.frame_offset($fp);
+        let start = fp_off + $base as usize;
+        // SAFETY: as above.
+        let n = unsafe { call_slots($ctx, fr) };
+        if start + n > $ctx.stack.len()
+            && !make_room(
+                &mut $ctx.stack,
+                &mut $ctx.frames,
+                start + n,
+                false,
+                $ctx.max_depth,
+                $ctx.max_stack,
+            )
+        {
+            trap!($ctx, $ip, TrapCode::StackOverflow);
+        }
+        // An async host function outside an async run falls through to its
+        // array call, whose sync body is the usage error.
+        if kind == FuncKind::HostAsync && $ctx.async_mode {
+            $ctx.suspend = Some(SuspendAt {
+                why: Why::Host,
+                // SAFETY: as above.
+                host: unsafe { (*fr).index },
+                ret,
+                fp_off,
+                start,
+                end: start + n,
+            });
+            return Done::Suspend;
+        }
+        // SAFETY: the stack holds `start + n` slots (above), and `fr` is
+        // live.
+        let ok = unsafe { call_foreign($ctx, fr, start, n) };
+        // The callee may have grown memory 0.
+        ($mem, $len) = $ctx.memory();
+        let fp = $ctx.frame_at(fp_off);
+        if !ok {
+            return Done::Error;
+        }
+        dispatch!(ret, fp, $mem, $len, $cd, $ctx)
     }};
+}
+
+/// The slots a call of `fr` needs: `max(params, results)`.
+///
+/// # Safety
+/// `fr` is a live function reference of the running store.
+#[inline]
+unsafe fn call_slots(ctx: &Ctx<'_>, fr: *const VmFuncRef) -> usize {
+    // SAFETY: the caller's promise; `ctx.inner` is the store, and the
+    // shared borrows end with the statement.
+    unsafe {
+        match (&(*ctx.inner).funcs)[(*fr).store_index as usize] {
+            FuncEntity::Host { slots, .. } => slots as usize,
+            FuncEntity::Wasm { type_id, .. } => match (*ctx.inner).func_types.get(&type_id) {
+                Some(ty) => ValType::slots_of(ty.params()).max(ValType::slots_of(ty.results())),
+                None => {
+                    let ty = (*ctx.inner).func_type(type_id);
+                    ValType::slots_of(ty.params()).max(ValType::slots_of(ty.results()))
+                }
+            },
+        }
+    }
+}
+
+/// Calls `fr` through its array call with the `n` slots at `start`:
+/// the arguments are copied out of the value stack, which is handed back
+/// to the store (with `stack_top` at `start`) so that a nested activation
+/// continues on it, and taken back afterwards; the results are copied in.
+/// False when the callee unwound: `ctx.error` then holds why.
+///
+/// Out of line so that the call handlers keep no frame on their fast path.
+///
+/// # Safety
+/// `fr` is a live function reference of the running store, and the value
+/// stack holds `start + n` slots.
+#[inline(never)]
+unsafe fn call_foreign(ctx: &mut Ctx<'_>, fr: *const VmFuncRef, start: usize, n: usize) -> bool {
+    // Arguments in a host-stack buffer: no callee holds a pointer into the
+    // value stack, which a nested activation may reallocate.
+    let mut small = [0u64; 16];
+    let mut big = Vec::new();
+    let buf: &mut [u64] = if n <= small.len() {
+        &mut small[..n]
+    } else {
+        big.resize(n, 0);
+        &mut big
+    };
+    buf.copy_from_slice(&ctx.stack[start..start + n]);
+    // SAFETY: `ctx.inner` is the store; no reference into it is live. The
+    // callee sees the store's fuel and continues the value stack.
+    let saved_top = unsafe {
+        let inner = &mut *ctx.inner;
+        inner.set_fuel(ctx.fuel_total());
+        inner.stack = core::mem::take(&mut ctx.stack);
+        core::mem::replace(&mut inner.stack_top, start)
+    };
+    // SAFETY: `ctx.inst` is the live current instance, whose context the
+    // callee may read; `fr` is live (the caller's promise) and `buf` holds
+    // `n = max(params, results)` slots. The callee uses the store only
+    // through the hooks of the running entry, as this activation does.
+    let rc = unsafe {
+        let caller = core::ptr::addr_of_mut!((*ctx.inst).vmctx);
+        ((*fr).array_call)(fr, caller, buf.as_mut_ptr(), n)
+    };
+    // SAFETY: the callee's borrows of the store ended with its return.
+    ctx.inner = unsafe { (*ctx.host).inner() };
+    // SAFETY: as above.
+    unsafe {
+        let inner = &mut *ctx.inner;
+        ctx.stack = core::mem::take(&mut inner.stack);
+        inner.stack_top = saved_top;
+        ctx.set_fuel(inner.fuel());
+        // Cached pointers are re-derived from the fresh `ctx.inner`.
+        ctx.switch_instance(ctx.instance);
+    }
+    if rc != VM_OK {
+        // SAFETY: `ctx.inner` is valid; the store context is its own.
+        let pending = unsafe { (*(*ctx.inner).vm.ptr()).pending.take() };
+        ctx.error = Some(
+            pending.unwrap_or_else(|| Error::msg("wasmbed: a call unwound without saying why")),
+        );
+        return false;
+    }
+    ctx.stack[start..start + n].copy_from_slice(buf);
+    true
 }
 
 /// Returns from the current function to its caller, or ends the run.
@@ -1133,46 +1162,15 @@ fn fuel_yield(ctx: &mut Ctx<'_>, amount: u32) -> bool {
 /// loop iteration that is still microseconds of latency.
 const CHECKS_PER_POLL: isize = 1024;
 
-/// The slow half of `check!`: resets the countdown and looks at the flag
-/// and the clock.
+/// The slow half of `check!`: looks at the flag and the deadlines as the
+/// store has them now (`vm::builtins::poll`, which compiled code reaches
+/// through its builtins table).
 #[cold]
 #[inline(never)]
 fn poll_interrupt(ctx: &mut Ctx<'_>) -> Polled {
-    // SAFETY: the flag lives as long as the store.
-    let flag = unsafe { &*ctx.interrupt };
-    if flag.swap(0, Ordering::Relaxed) != 0 {
-        return Polled::Stop;
-    }
-    if ctx.epoch_deadline.ticks != usize::MAX {
-        // SAFETY: the counter lives in the engine, which outlives every run.
-        let epoch = unsafe { &*ctx.epoch };
-        if ctx.epoch_deadline.reached(epoch.load(Ordering::Relaxed)) {
-            // SAFETY: `ctx.inner` is the store; a plain read.
-            let yields = ctx.async_mode && unsafe { (*ctx.inner).epoch_yield_delta.is_some() };
-            return if yields { Polled::Yield } else { Polled::Stop };
-        }
-    }
-    let passed = match ctx.clock {
-        // SAFETY: the engine (and so its clock) outlives every store run.
-        Some(clock) if ctx.deadline != u64::MAX => unsafe {
-            (*clock).monotonic_nanos() >= ctx.deadline
-        },
-        _ => false,
-    };
-    if passed {
-        Polled::Stop
-    } else {
-        Polled::Go
-    }
-}
-
-/// What a poll found.
-enum Polled {
-    Go,
-    /// Interrupted, or a deadline passed: trap.
-    Stop,
-    /// An epoch deadline passed in an async run that yields on it.
-    Yield,
+    // SAFETY: `ctx.inner` is the store (dispatch contract); the shared
+    // borrow ends with the poll, which calls no host code.
+    builtins::poll(unsafe { &*ctx.inner }, ctx.async_mode)
 }
 
 handler!(Check(ip, fp, mem, len, cd, ctx) {
@@ -1248,24 +1246,29 @@ handler!(Call(ip, fp, mem, len, cd, ctx) {
     let cached = unsafe { (*ctx.code.add(func as usize)).get() };
     let callee: *const CompiledFunc = match cached {
         Some(f) => f,
-        // SAFETY: `ctx.inst` is the live current instance; the borrow ends
-        // with the translation.
-        None => match unsafe { (*ctx.inst).module.inner.compiled(func) } {
-            Ok(f) => f,
-            Err(e) => {
-                ctx.error = Some(e);
-                return Done::Error;
-            }
-        },
+        // The first call, or a callee a backend compiled (whose
+        // interpreter code stays empty): out of line.
+        // SAFETY: the dispatch contract holds for `CallDefined` as here.
+        None => return unsafe { CallDefined(ip, fp, mem, len, cd, ctx) },
     };
     enter!(ip, fp, mem, len, cd, ctx, callee, base, ctx.instance, next!(ip, 1))
 });
 
+// Not an op: the slow half of `Call`, entered with `ip` at the `Call`.
+handler!(CallDefined(ip, fp, mem, len, cd, ctx) {
+    fields!(ip, Call { base, func });
+    // SAFETY: `func` is a defined function of the current instance, which
+    // has a reference for each.
+    let fr: *const VmFuncRef = unsafe { (*ctx.inst).defined.as_ptr().add(func as usize) };
+    call_ref!(ip, fp, mem, len, cd, ctx, fr, base, next!(ip, 1))
+});
+
 handler!(CallImport(ip, fp, mem, len, cd, ctx) {
     fields!(ip, CallImport { base, func });
-    // SAFETY: `ctx.inst` is the live current instance.
-    let f = unsafe { (&(*ctx.inst).funcs)[func as usize] };
-    call_store_func!(ip, fp, mem, len, cd, ctx, f, base, next!(ip, 1))
+    // SAFETY: `ctx.inst` is the live current instance, with a reference
+    // per function index.
+    let fr = unsafe { (&(*ctx.inst).func_refs)[func as usize] };
+    call_ref!(ip, fp, mem, len, cd, ctx, fr, base, next!(ip, 1))
 });
 
 handler!(CallIndirect(ip, fp, mem, len, cd, ctx) {
@@ -1282,19 +1285,21 @@ handler!(CallIndirect(ip, fp, mem, len, cd, ctx) {
     if r == 0 {
         trap!(ctx, ip, TrapCode::UninitializedElement);
     }
-    let f = (r - 1) as u32;
     // SAFETY: `ctx.inst` is the live current instance and `ctx.inner` its
-    // store; both borrows end with the statement.
-    let (expected, actual) = unsafe {
+    // store; a non-null table element is a store function index + 1, and
+    // the store has a live reference for each. Both borrows end with the
+    // statement.
+    let (expected, fr) = unsafe {
         (
-            (&*ctx.inst).module.inner.type_ids[type_index as usize],
-            (&(*ctx.inner).funcs)[f as usize].type_id(),
+            *(*ctx.inst).vmctx.type_ids.add(type_index as usize),
+            (&(*ctx.inner).func_refs)[(r - 1) as usize],
         )
     };
-    if actual != expected {
+    // SAFETY: as above.
+    if unsafe { (*fr).type_id } != expected {
         trap!(ctx, ip, TrapCode::BadSignature);
     }
-    call_store_func!(ip, fp, mem, len, cd, ctx, f, base, next!(ip, 2))
+    call_ref!(ip, fp, mem, len, cd, ctx, fr, base, next!(ip, 2))
 });
 
 // ---- variables, references ----
@@ -1389,28 +1394,16 @@ handler!(MemorySize(ip, fp, mem, len, cd, ctx) {
 /// overflowed the host stack (found by the `instantiate_run` fuzzer).
 #[inline(never)]
 fn memory_grow(ctx: &mut Ctx<'_>, delta: u32) -> Result<u32, Error> {
-    // SAFETY: `ctx.inst` is the live current instance.
-    let m = unsafe { (&(*ctx.inst).memories)[0] };
-    let allowed = delta == 0 || {
-        // SAFETY: `ctx.inner` is the store; no reference into it is live.
-        unsafe { (*ctx.inner).fuel = ctx.fuel_total() };
-        // SAFETY: `ctx.host` is the caller's exclusive borrow of the store,
-        // which the limiter may use as a whole; `ctx.inner` is re-derived
-        // right after it.
-        let ok = unsafe { (*ctx.host).memory_may_grow(m, delta) };
-        // SAFETY: as above.
-        ctx.inner = unsafe { (*ctx.host).inner() };
-        ok?
-    };
-    let res = if allowed {
-        // SAFETY: `ctx.inner` is the store; the memory's cell is mutated
-        // through its own pointer, and no reference to it is live (the
-        // executor reads memories only through `VmMemory` copies).
-        unsafe { (*(&(*ctx.inner).memories)[m as usize].ptr()).grow(delta) }
-    } else {
-        None
-    };
-    Ok(res.unwrap_or(u32::MAX))
+    // The limiter is host code: it sees the store's fuel.
+    // SAFETY: `ctx.inner` is the store; no reference into it is live.
+    unsafe { (*ctx.inner).set_fuel(ctx.fuel_total()) };
+    // SAFETY: `ctx.host` is the caller's exclusive borrow of the store,
+    // which the limiter may use as a whole; the run holds no reference into
+    // it, and `ctx.inner` is re-derived right after.
+    let res = unsafe { builtins::memory_grow(ctx.host, ctx.instance, delta) };
+    // SAFETY: as above.
+    ctx.inner = unsafe { (*ctx.host).inner() };
+    res
 }
 
 handler!(MemoryGrow(ip, fp, mem, len, cd, ctx) {
@@ -1524,28 +1517,13 @@ handler!(TableSize(ip, fp, mem, len, cd, ctx) {
 /// the limiter call would otherwise give the handler a stack frame.
 #[inline(never)]
 fn table_grow(ctx: &mut Ctx<'_>, t: u32, delta: u32, init: u64) -> Result<u32, Error> {
-    // SAFETY: `ctx.inst` is the live current instance; `t` is a validated
-    // table index.
-    let ti = unsafe { (&(*ctx.inst).tables)[t as usize] };
-    let allowed = delta == 0 || {
-        // SAFETY: `ctx.inner` is the store; no reference into it is live.
-        unsafe { (*ctx.inner).fuel = ctx.fuel_total() };
-        // SAFETY: as in `memory_grow`: the limiter may use the whole store,
-        // and `ctx.inner` is re-derived right after it.
-        let ok = unsafe { (*ctx.host).table_may_grow(ti, delta) };
-        // SAFETY: as above.
-        ctx.inner = unsafe { (*ctx.host).inner() };
-        ok?
-    };
-    let res = if allowed {
-        // SAFETY: `ctx.inner` is the store; the table's cell is mutated
-        // through its own pointer, and the executor holds no reference to
-        // it (ops read `TableView` copies, taken after this returns).
-        unsafe { (*(&(*ctx.inner).tables)[ti as usize].ptr()).grow(delta, init) }
-    } else {
-        None
-    };
-    Ok(res.unwrap_or(u32::MAX))
+    // SAFETY: as in `memory_grow`; `t` is a validated table index.
+    unsafe { (*ctx.inner).set_fuel(ctx.fuel_total()) };
+    // SAFETY: as in `memory_grow`.
+    let res = unsafe { builtins::table_grow(ctx.host, ctx.instance, t, delta, init) };
+    // SAFETY: as above.
+    ctx.inner = unsafe { (*ctx.host).inner() };
+    res
 }
 
 handler!(TableGrow(ip, fp, mem, len, cd, ctx) {
@@ -1987,67 +1965,64 @@ pub(crate) enum Step {
 }
 
 /// Starts store function `func` (a wasm function) as an async run: like
-/// [`call_func`], but an async host function it reaches suspends the run.
-/// Host panics caught during the run come back as errors
+/// `func::call::call`, but an async host function it reaches suspends the
+/// run. Host panics caught during the run come back as errors
 /// (`Error::take_panic`); the caller resumes them.
-pub(crate) fn start_async(host: &mut dyn Host, func: u32, slots: &mut [u64]) -> Step {
-    let inner = host.inner();
-    let (instance, def) = match inner.funcs[func as usize] {
-        FuncEntity::Host { host: h, .. } => return Step::Finished(host.call_host(h, None, slots)),
+pub(crate) fn start_async(host: &mut dyn StoreHooks, func: u32, slots: &mut [u64]) -> Step {
+    let hooks: *mut (dyn StoreHooks + '_) = host;
+    // SAFETY: `hooks` is the caller's exclusive borrow, used only through
+    // this pointer from here on; each `&mut` ends with its statement.
+    let entity = unsafe { (*hooks).inner().funcs[func as usize] };
+    let (instance, def) = match entity {
+        FuncEntity::Host { host: h, .. } => {
+            // SAFETY: as above.
+            return Step::Finished(unsafe { (*hooks).call_host(h, None, slots) });
+        }
         FuncEntity::Wasm { instance, def, .. } => (instance, def),
     };
-    if inner.call_nesting >= MAX_NESTING {
-        return Step::Finished(Err(TrapCode::StackOverflow.into()));
-    }
-    inner.call_nesting += 1;
-    let stack = core::mem::take(&mut inner.stack);
-    let guard = NestingGuard(host as *mut dyn Host);
-    // SAFETY: as in `call_func_inner`.
-    let end = run_async(unsafe { &mut *guard.0 }, stack, instance, def, slots);
-    core::mem::forget(guard);
-    settle(host, end)
+    let end = call::with_entry(hooks, || {
+        // SAFETY: as above.
+        let stack = unsafe { core::mem::take(&mut (*hooks).inner().stack) };
+        // SAFETY: as above.
+        run_async(unsafe { &mut *hooks }, stack, instance, def, slots)
+    });
+    // SAFETY: as above.
+    settle(unsafe { &mut *hooks }, end)
 }
 
 /// Continues a suspended run with the async host function's `results`
 /// (written where a sync host call writes them); `slots` receives the entry
 /// function's results as in [`start_async`].
 pub(crate) fn resume_async(
-    host: &mut dyn Host,
+    host: &mut dyn StoreHooks,
     s: Suspended,
     results: &[u64],
     slots: &mut [u64],
 ) -> Step {
-    let inner = host.inner();
-    if inner.call_nesting >= MAX_NESTING {
-        return Step::Finished(Err(TrapCode::StackOverflow.into()));
-    }
-    inner.call_nesting += 1;
-    let guard = NestingGuard(host as *mut dyn Host);
-    // SAFETY: as in `call_func_inner`.
-    let end = resume(unsafe { &mut *guard.0 }, s, results, slots);
-    core::mem::forget(guard);
-    settle(host, end)
+    let hooks: *mut (dyn StoreHooks + '_) = host;
+    // SAFETY: as in `start_async`.
+    let end = call::with_entry(hooks, || resume(unsafe { &mut *hooks }, s, results, slots));
+    // SAFETY: as in `start_async`.
+    settle(unsafe { &mut *hooks }, end)
 }
 
-/// The bookkeeping after an async run stopped: the nesting count drops
-/// either way (a suspended run is not on the host stack), and a finished
-/// run's value stack goes back to the store.
-fn settle(host: &mut dyn Host, end: RunEnd) -> Step {
-    let inner = host.inner();
-    inner.call_nesting -= 1;
+/// The bookkeeping after an async run stopped: a finished run's value stack
+/// goes back to the store.
+fn settle(host: &mut dyn StoreHooks, end: Result<RunEnd, Error>) -> Step {
     match end {
-        RunEnd::Finished(stack, result) => {
-            inner.stack = stack;
+        Err(e) => Step::Finished(Err(e)),
+        Ok(RunEnd::Finished(stack, result)) => {
+            host.inner().stack = stack;
             Step::Finished(result)
         }
-        RunEnd::Suspended(s) => Step::Suspended(s),
+        Ok(RunEnd::Suspended(s)) => Step::Suspended(s),
     }
 }
 
-/// The execution context of an async run in `instance`, reading fuel,
-/// deadlines and limits from the store (so a resumed run sees what host
-/// code set while it was suspended).
-fn new_ctx<'h>(host: *mut (dyn Host + 'h), instance: u32) -> Ctx<'h> {
+/// The execution context of an async run in `instance`, reading fuel and
+/// limits from the store (so a resumed run sees what host code set while it
+/// was suspended).
+fn new_ctx<'h>(host: *mut (dyn StoreHooks + 'h), instance: u32) -> Ctx<'h> {
     // SAFETY: `host` is the caller's exclusive borrow, unused but through
     // this pointer while the run lasts.
     let inner: *mut StoreInner = unsafe { (*host).inner() };
@@ -2059,17 +2034,8 @@ fn new_ctx<'h>(host: *mut (dyn Host + 'h), instance: u32) -> Ctx<'h> {
     // SAFETY: `inner` is valid and `instance` is one of its instances (the
     // caller found it in the store's function entity).
     let inst = unsafe { (&(*inner).instances)[instance as usize].ptr() };
-    // SAFETY: `inner` is valid; these are plain reads, and the interrupt
-    // flag is an `Arc` the store keeps for its whole life.
-    let (fuel, interrupt, deadline, epoch, epoch_deadline) = unsafe {
-        (
-            (*inner).fuel,
-            &*(*inner).interrupt as *const AtomicU32,
-            (*inner).deadline.unwrap_or(u64::MAX),
-            (*inner).engine.epoch_counter(),
-            (*inner).epoch_deadline.unwrap_or(EpochDeadline::NONE),
-        )
-    };
+    // SAFETY: `inner` is valid; a plain read.
+    let fuel = unsafe { (*inner).fuel() };
     let mut ctx = Ctx {
         host,
         inner,
@@ -2090,12 +2056,6 @@ fn new_ctx<'h>(host: *mut (dyn Host + 'h), instance: u32) -> Ctx<'h> {
         poll_ip: ptr::null(),
         fuel: 0,
         fuel_reserve: 0,
-        interrupt,
-        deadline,
-        // The engine (and so its clock) outlives every store run.
-        clock: config.clock.as_ref().map(|c| &**c as *const dyn Clock),
-        epoch,
-        epoch_deadline,
         #[cfg(not(wasmbed_tail_dispatch))]
         ip: ptr::null(),
         #[cfg(not(wasmbed_tail_dispatch))]
@@ -2114,7 +2074,7 @@ fn new_ctx<'h>(host: *mut (dyn Host + 'h), instance: u32) -> Ctx<'h> {
 }
 
 fn run_async(
-    host: &mut dyn Host,
+    host: &mut dyn StoreHooks,
     mut stack: Vec<u64>,
     instance: u32,
     def: u32,
@@ -2122,7 +2082,7 @@ fn run_async(
 ) -> RunEnd {
     // Everything the run derives from the store comes from this one raw
     // pointer, so that no use of `host` itself invalidates it.
-    let host: *mut (dyn Host + '_) = host;
+    let host: *mut (dyn StoreHooks + '_) = host;
     let mut ctx = new_ctx(host, instance);
     // SAFETY: `ctx.inst` is the live instance just made current; the
     // borrow ends before the run starts (only raw pointers cross it).
@@ -2166,15 +2126,16 @@ fn run_async(
 /// embedder→wasm calls 104 ms instead of 80 ms (release, side by side,
 /// load average 1.6).
 fn run(
-    host: &mut dyn Host,
+    host: &mut dyn StoreHooks,
     mut stack: Vec<u64>,
+    base: usize,
     instance: u32,
     def: u32,
     slots: &mut [u64],
 ) -> (Vec<u64>, Result<(), Error>) {
     // Everything the run derives from the store comes from this one raw
     // pointer, so that no use of `host` itself invalidates it.
-    let host: *mut (dyn Host + '_) = host;
+    let host: *mut (dyn StoreHooks + '_) = host;
     // SAFETY: `host` is the caller's exclusive borrow, unused but through
     // this pointer while the run lasts.
     let inner: *mut StoreInner = unsafe { (*host).inner() };
@@ -2186,17 +2147,8 @@ fn run(
     // SAFETY: `inner` is valid and `instance` is one of its instances (the
     // caller found it in the store's function entity).
     let inst = unsafe { (&(*inner).instances)[instance as usize].ptr() };
-    // SAFETY: `inner` is valid; these are plain reads, and the interrupt
-    // flag is an `Arc` the store keeps for its whole life.
-    let (fuel, interrupt, deadline, epoch, epoch_deadline) = unsafe {
-        (
-            (*inner).fuel,
-            &*(*inner).interrupt as *const AtomicU32,
-            (*inner).deadline.unwrap_or(u64::MAX),
-            (*inner).engine.epoch_counter(),
-            (*inner).epoch_deadline.unwrap_or(EpochDeadline::NONE),
-        )
-    };
+    // SAFETY: `inner` is valid; a plain read.
+    let fuel = unsafe { (*inner).fuel() };
     let mut ctx = Ctx {
         host,
         inner,
@@ -2217,12 +2169,6 @@ fn run(
         poll_ip: ptr::null(),
         fuel,
         fuel_reserve: 0,
-        interrupt,
-        deadline,
-        // The engine (and so its clock) outlives every store run.
-        clock: config.clock.as_ref().map(|c| &**c as *const dyn Clock),
-        epoch,
-        epoch_deadline,
         #[cfg(not(wasmbed_tail_dispatch))]
         ip: ptr::null(),
         #[cfg(not(wasmbed_tail_dispatch))]
@@ -2248,7 +2194,7 @@ fn run(
         let f = &*entry;
         (f.frame_size as usize, f.num_params as usize, f.ops.as_ptr())
     };
-    let need = frame_size.max(slots.len());
+    let need = base + frame_size.max(slots.len());
     if stack.len() < need
         && !make_room(
             &mut stack,
@@ -2261,20 +2207,21 @@ fn run(
     {
         return (stack, Err(TrapCode::StackOverflow.into()));
     }
-    stack[..num_params].copy_from_slice(&slots[..num_params]);
+    stack[base..base + num_params].copy_from_slice(&slots[..num_params]);
     ctx.stack = stack;
     ctx.cur = entry;
-    // SAFETY: the stack holds `frame_size` slots from 0, and `entry` is live.
-    let fp = unsafe { init_frame(ctx.frame_at(0), &*entry) };
+    // SAFETY: the stack holds `frame_size` slots from `base`, and `entry`
+    // is live.
+    let fp = unsafe { init_frame(ctx.frame_at(base), &*entry) };
     let (mem, len) = ctx.memory();
     let done = execute(ops, fp, mem, len, &mut ctx);
     // SAFETY: `ctx.inner` is valid (re-derived after host calls).
-    unsafe { (*ctx.inner).fuel = ctx.fuel_total() };
+    unsafe { (*ctx.inner).set_fuel(ctx.fuel_total()) };
     let result = match done {
         Done::Return => {
-            // The entry frame sits at slot 0 and returned its results there.
+            // The entry frame sits at `base` and returned its results there.
             let n = slots.len();
-            slots.copy_from_slice(&ctx.stack[..n]);
+            slots.copy_from_slice(&ctx.stack[base..base + n]);
             Ok(())
         }
         Done::Trap => {
@@ -2297,8 +2244,8 @@ fn run(
 
 /// Continues suspended run `s` after its async host call returned
 /// `results`.
-fn resume(host: &mut dyn Host, s: Suspended, results: &[u64], slots: &mut [u64]) -> RunEnd {
-    let host: *mut (dyn Host + '_) = host;
+fn resume(host: &mut dyn StoreHooks, s: Suspended, results: &[u64], slots: &mut [u64]) -> RunEnd {
+    let host: *mut (dyn StoreHooks + '_) = host;
     let mut ctx = new_ctx(host, s.instance);
     let Suspended {
         stack,
@@ -2326,7 +2273,7 @@ fn resume(host: &mut dyn Host, s: Suspended, results: &[u64], slots: &mut [u64])
 /// Turns how `execute` stopped into the run's outcome.
 fn finish(mut ctx: Ctx<'_>, done: Done, slots: &mut [u64]) -> RunEnd {
     // SAFETY: `ctx.inner` is valid (re-derived after host calls).
-    unsafe { (*ctx.inner).fuel = ctx.fuel_total() };
+    unsafe { (*ctx.inner).set_fuel(ctx.fuel_total()) };
     let result = match done {
         Done::Return => {
             // The entry frame sits at slot 0 and returned its results there.

@@ -168,10 +168,10 @@ pub const ENTRY_INTERP: usize = 1;
 pub const ENTRY_NATIVE: usize = 2;
 
 /// The operations compiled code calls back into the runtime for, each the
-/// same Rust body the interpreter uses. All take the calling instance's
-/// context first. A `u32` result is 0 or a [`TrapCode`](super::trap::TrapCode)
-/// (as `u8` value + 1 is never needed: 0 is not a trap code's value);
-/// [`VM_GROW_UNWIND`] from a grow means "the limiter failed: unwind".
+/// same Rust body the interpreter uses (`vm::builtins`). All take the
+/// calling instance's context first. A `u32` result is 0 or a
+/// [`TrapCode`](super::trap::TrapCode)'s value (never 0); [`VM_GROW_UNWIND`]
+/// from a grow means "the limiter failed: unwind".
 #[repr(C)]
 #[derive(Debug)]
 pub struct VmBuiltins {
@@ -183,9 +183,9 @@ pub struct VmBuiltins {
         unsafe extern "C-unwind" fn(*mut VmContext, table: u32, delta: u32, init: u64) -> u64,
     /// The cold part of the interrupt check: 0 to go on, or a trap code.
     pub poll: unsafe extern "C-unwind" fn(*mut VmContext) -> u32,
-    /// The cold part of a fuel charge that went below zero: refills from
-    /// the reserve (0) or reports `OutOfFuel`.
-    pub out_of_fuel: unsafe extern "C-unwind" fn(*mut VmContext, amount: u64) -> u32,
+    /// Records a trap (its code's value) as the store's pending unwind;
+    /// the caller then unwinds to its entry, which returns [`VM_UNWIND`].
+    pub trap: unsafe extern "C-unwind" fn(*mut VmContext, code: u32),
 }
 
 /// A grow builtin's "the resource limiter failed: unwind" result.
@@ -286,8 +286,8 @@ pub mod offsets {
     pub const BUILTIN_TABLE_GROW: usize = P;
     /// `VmBuiltins::poll`
     pub const BUILTIN_POLL: usize = 2 * P;
-    /// `VmBuiltins::out_of_fuel`
-    pub const BUILTIN_OUT_OF_FUEL: usize = 3 * P;
+    /// `VmBuiltins::trap`
+    pub const BUILTIN_TRAP: usize = 3 * P;
 
     /// `VmMemory::base`
     pub const VMMEMORY_BASE: usize = 0;
@@ -329,7 +329,7 @@ pub mod offsets {
         assert!(offset_of!(VmBuiltins, memory_grow) == BUILTIN_MEMORY_GROW);
         assert!(offset_of!(VmBuiltins, table_grow) == BUILTIN_TABLE_GROW);
         assert!(offset_of!(VmBuiltins, poll) == BUILTIN_POLL);
-        assert!(offset_of!(VmBuiltins, out_of_fuel) == BUILTIN_OUT_OF_FUEL);
+        assert!(offset_of!(VmBuiltins, trap) == BUILTIN_TRAP);
         assert!(offset_of!(VmMemory, base) == VMMEMORY_BASE);
         assert!(offset_of!(VmMemory, length) == VMMEMORY_LENGTH);
         assert!(offset_of!(VmTable, base) == VMTABLE_BASE);

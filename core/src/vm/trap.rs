@@ -42,6 +42,31 @@ pub enum TrapCode {
 }
 
 impl TrapCode {
+    /// Every trap code, in value order (`ALL[i] as u8 == i + 1`).
+    pub const ALL: [TrapCode; 13] = [
+        TrapCode::Unreachable,
+        TrapCode::MemoryOutOfBounds,
+        TrapCode::TableOutOfBounds,
+        TrapCode::UndefinedElement,
+        TrapCode::UninitializedElement,
+        TrapCode::BadSignature,
+        TrapCode::IntegerOverflow,
+        TrapCode::IntegerDivisionByZero,
+        TrapCode::BadConversionToInteger,
+        TrapCode::StackOverflow,
+        TrapCode::OutOfFuel,
+        TrapCode::Interrupt,
+        TrapCode::NullReference,
+    ];
+
+    /// The trap code whose value is `v` (what compiled code passes to the
+    /// `trap` builtin), if any.
+    pub fn from_u8(v: u8) -> Option<TrapCode> {
+        let code = *TrapCode::ALL.get(usize::from(v).checked_sub(1)?)?;
+        debug_assert_eq!(code as u8, v);
+        Some(code)
+    }
+
     /// The reference interpreter's wording, which spec scripts quote.
     pub fn message(self) -> &'static str {
         match self {

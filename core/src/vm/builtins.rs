@@ -1,0 +1,172 @@
+//! The runtime operations compiled code calls out for ([`BUILTINS`], the
+//! table every `VmStoreContext` points to), and the bodies behind them,
+//! which the interpreter calls directly: one implementation per semantic,
+//! whichever backend runs the code.
+//!
+//! A body reaches the store through the hooks of the running entry
+//! (`func::call`); it must not keep any reference into the store across a
+//! hook call, as the limiter may use the whole store.
+use crate::error::Error;
+use crate::func::call::{hooks_of, unwind, StoreHooks};
+use crate::store::{EpochDeadline, StoreInner};
+use crate::vm::context::{VmBuiltins, VmContext, VM_GROW_UNWIND};
+use crate::vm::trap::{Trap, TrapCode};
+use core::sync::atomic::Ordering;
+
+/// The builtins table.
+pub static BUILTINS: VmBuiltins = VmBuiltins {
+    memory_grow: builtin_memory_grow,
+    table_grow: builtin_table_grow,
+    poll: builtin_poll,
+    trap: builtin_trap,
+};
+
+/// `memory.grow` of instance `instance`'s memory 0 by `delta` pages: the
+/// old size, or `u32::MAX` when the limiter or the memory says no. `Err`:
+/// the limiter failed, and the run stops with that error.
+///
+/// # Safety
+/// `hooks` is the running entry's store, `instance` one of its instances
+/// with a memory; no reference into the store is live.
+pub(crate) unsafe fn memory_grow<'a>(
+    hooks: *mut (dyn StoreHooks + 'a),
+    instance: u32,
+    delta: u32,
+) -> Result<u32, Error> {
+    // SAFETY: the caller's promise; each borrow ends with its statement.
+    let m = unsafe { (*hooks).inner().instances[instance as usize].get().memories[0] };
+    // SAFETY: as above: the limiter may use the whole store.
+    let allowed = delta == 0 || unsafe { (*hooks).memory_may_grow(m, delta)? };
+    if !allowed {
+        return Ok(u32::MAX);
+    }
+    // SAFETY: the memory's cell is mutated through its own pointer; running
+    // code reads memories only through `VmMemory` copies taken afterwards.
+    let res = unsafe { (*(*hooks).inner().memories[m as usize].ptr()).grow(delta) };
+    Ok(res.unwrap_or(u32::MAX))
+}
+
+/// `table.grow` of instance `instance`'s table `t`, as [`memory_grow`].
+///
+/// # Safety
+/// As [`memory_grow`]; `t` is a table index of the instance's module.
+pub(crate) unsafe fn table_grow<'a>(
+    hooks: *mut (dyn StoreHooks + 'a),
+    instance: u32,
+    t: u32,
+    delta: u32,
+    init: u64,
+) -> Result<u32, Error> {
+    // SAFETY: the caller's promise; each borrow ends with its statement.
+    let ti = unsafe { (*hooks).inner().instances[instance as usize].get().tables[t as usize] };
+    // SAFETY: as in `memory_grow`.
+    let allowed = delta == 0 || unsafe { (*hooks).table_may_grow(ti, delta)? };
+    if !allowed {
+        return Ok(u32::MAX);
+    }
+    // SAFETY: the table's cell is mutated through its own pointer; running
+    // code reads tables only through copies of `VmTable` taken afterwards.
+    let res = unsafe { (*(*hooks).inner().tables[ti as usize].ptr()).grow(delta, init) };
+    Ok(res.unwrap_or(u32::MAX))
+}
+
+/// What a poll found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Polled {
+    Go,
+    /// Interrupted, or a deadline passed: trap.
+    Stop,
+    /// An epoch deadline passed in an async run that yields on it.
+    Yield,
+}
+
+/// The cold half of an interruption check: the interrupt flag (cleared
+/// when seen), the epoch deadline and the clock deadline, as the store has
+/// them now (host code may have moved them since the run started).
+pub(crate) fn poll(inner: &StoreInner, async_mode: bool) -> Polled {
+    if inner.interrupt.swap(0, Ordering::Relaxed) != 0 {
+        return Polled::Stop;
+    }
+    if let Some(deadline) = inner.epoch_deadline {
+        let now = inner.engine.current_epoch();
+        if EpochDeadline::reached(deadline, now) {
+            return if async_mode && inner.epoch_yield_delta.is_some() {
+                Polled::Yield
+            } else {
+                Polled::Stop
+            };
+        }
+    }
+    if let (Some(deadline), Some(clock)) = (inner.deadline, &inner.engine.config().clock) {
+        if clock.monotonic_nanos() >= deadline {
+            return Polled::Stop;
+        }
+    }
+    Polled::Go
+}
+
+/// The instance's store hooks and index.
+///
+/// # Safety
+/// `vmctx` is a live instance context whose store has an active entry.
+unsafe fn entry_of(vmctx: *mut VmContext) -> (*mut dyn StoreHooks, u32) {
+    // SAFETY: the caller's promise.
+    unsafe { (hooks_of((*vmctx).store), (*vmctx).instance) }
+}
+
+/// [`VmBuiltins::memory_grow`].
+unsafe extern "C-unwind" fn builtin_memory_grow(vmctx: *mut VmContext, delta: u32) -> u64 {
+    // SAFETY: compiled code passes its own live context, inside an entry.
+    unsafe {
+        let (hooks, instance) = entry_of(vmctx);
+        match memory_grow(hooks, instance, delta) {
+            Ok(old) => old as u64,
+            Err(e) => {
+                unwind((*vmctx).store, e);
+                VM_GROW_UNWIND
+            }
+        }
+    }
+}
+
+/// [`VmBuiltins::table_grow`].
+unsafe extern "C-unwind" fn builtin_table_grow(
+    vmctx: *mut VmContext,
+    table: u32,
+    delta: u32,
+    init: u64,
+) -> u64 {
+    // SAFETY: as in `builtin_memory_grow`.
+    unsafe {
+        let (hooks, instance) = entry_of(vmctx);
+        match table_grow(hooks, instance, table, delta, init) {
+            Ok(old) => old as u64,
+            Err(e) => {
+                unwind((*vmctx).store, e);
+                VM_GROW_UNWIND
+            }
+        }
+    }
+}
+
+/// [`VmBuiltins::poll`]: compiled code never runs async, so it never
+/// yields.
+unsafe extern "C-unwind" fn builtin_poll(vmctx: *mut VmContext) -> u32 {
+    // SAFETY: as in `builtin_memory_grow`; the borrow ends with the poll.
+    let polled = unsafe {
+        let (hooks, _) = entry_of(vmctx);
+        poll((*hooks).inner(), false)
+    };
+    match polled {
+        Polled::Go => 0,
+        Polled::Stop | Polled::Yield => TrapCode::Interrupt as u32,
+    }
+}
+
+/// [`VmBuiltins::trap`]: records trap `code` as the pending unwind; the
+/// caller then unwinds to its entry and returns `VM_UNWIND`.
+unsafe extern "C-unwind" fn builtin_trap(vmctx: *mut VmContext, code: u32) {
+    let code = TrapCode::from_u8(code as u8).unwrap_or(TrapCode::Unreachable);
+    // SAFETY: as in `builtin_memory_grow`.
+    unsafe { unwind((*vmctx).store, Trap::new(code).into()) };
+}
