@@ -297,6 +297,15 @@ impl Error {
         }
     }
 
+    /// The trap, if this error is one with no context on it: what an
+    /// outer activation extends with its own frames as the trap unwinds.
+    pub(crate) fn bare_trap_mut(&mut self) -> Option<&mut Trap> {
+        match &mut *self.repr {
+            Repr::Root(ErrorKind::Trap(t)) => Some(t),
+            _ => None,
+        }
+    }
+
     /// The trap code, if this error is a trap.
     pub fn trap_code(&self) -> Option<TrapCode> {
         self.as_trap().map(|t| t.code())

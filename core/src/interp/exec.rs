@@ -888,7 +888,7 @@ macro_rules! call_ref {
         }
         // SAFETY: the stack holds `start + n` slots (above), and `fr` is
         // live.
-        let ok = unsafe { call_foreign($ctx, fr, start, n) };
+        let ok = unsafe { call_foreign($ctx, $ip, fr, start, n) };
         // The callee may have grown memory 0.
         ($mem, $len) = $ctx.memory();
         let fp = $ctx.frame_at(fp_off);
@@ -933,7 +933,13 @@ unsafe fn call_slots(ctx: &Ctx<'_>, fr: *const VmFuncRef) -> usize {
 /// `fr` is a live function reference of the running store, and the value
 /// stack holds `start + n` slots.
 #[inline(never)]
-unsafe fn call_foreign(ctx: &mut Ctx<'_>, fr: *const VmFuncRef, start: usize, n: usize) -> bool {
+unsafe fn call_foreign(
+    ctx: &mut Ctx<'_>,
+    ip: Ip,
+    fr: *const VmFuncRef,
+    start: usize,
+    n: usize,
+) -> bool {
     // Arguments in a host-stack buffer: no callee holds a pointer into the
     // value stack, which a nested activation may reallocate.
     let mut small = [0u64; 16];
@@ -975,9 +981,27 @@ unsafe fn call_foreign(ctx: &mut Ctx<'_>, fr: *const VmFuncRef, start: usize, n:
     if rc != VM_OK {
         // SAFETY: `ctx.inner` is valid; the store context is its own.
         let pending = unsafe { (*(*ctx.inner).vm.ptr()).pending.take() };
-        ctx.error = Some(
-            pending.unwrap_or_else(|| Error::msg("wasmbed: a call unwound without saying why")),
-        );
+        let mut e = pending
+            .unwrap_or_else(|| Error::msg("wasmbed: a call unwound without saying why (a bug)"));
+        // A trap unwinding out of wasm code continues its backtrace with
+        // this activation's frames, innermost (the call) first, so that it
+        // reads the same whichever backend ran each function. Host errors
+        // stay as the host function returned them.
+        // SAFETY: `fr` is live (the caller's promise).
+        let wasm_callee = unsafe { matches!((*fr).kind, FuncKind::Interp | FuncKind::Native) };
+        if wasm_callee {
+            if let Some(t) = e.bare_trap_mut() {
+                // SAFETY: `ctx.inner` is valid; the shared borrow ends with
+                // the statement and calls no host code.
+                let inner = unsafe { &*ctx.inner };
+                let (frames, cur, instance) = (&ctx.frames, ctx.cur, ctx.instance);
+                t.extend_backtrace(
+                    (0..frames.len() + 1)
+                        .map(|d| frame_info(inner, site(frames, cur, ip, instance, d))),
+                );
+            }
+        }
+        ctx.error = Some(e);
         return false;
     }
     ctx.stack[start..start + n].copy_from_slice(buf);
@@ -1777,6 +1801,42 @@ fn execute(ip: Ip, fp: Fp, mem: Mem, len: usize, ctx: &mut Ctx<'_>) -> Done {
     }
 }
 
+/// Frame `d` (0 innermost) of an activation stopped at `ip` of `cur`, as
+/// the call site it is stopped at. A saved ip is the op after the call (or
+/// after its `Extra`); the op before it carries the call's offset.
+fn site(
+    frames: &[Frame],
+    cur: *const CompiledFunc,
+    ip: Ip,
+    instance: u32,
+    d: usize,
+) -> (*const CompiledFunc, Ip, u32) {
+    if d == 0 {
+        (cur, ip, instance)
+    } else {
+        let fr = &frames[frames.len() - d];
+        (fr.func, fr.ip.wrapping_sub(1), fr.instance)
+    }
+}
+
+/// The backtrace entry of a call site.
+fn frame_info(
+    inner: &StoreInner,
+    (func, ip, instance): (*const CompiledFunc, Ip, u32),
+) -> FrameInfo {
+    // SAFETY: `func` is a live function of `instance`'s module.
+    let f = unsafe { &*func };
+    // Address arithmetic only; an `ip` outside the ops (there is none)
+    // would just miss the offset table.
+    let idx = (ip as usize).wrapping_sub(f.ops.as_ptr() as usize) / core::mem::size_of::<Op>();
+    let module = &inner.instances[instance as usize].get().module.inner;
+    FrameInfo {
+        func_index: f.func_index,
+        func_name: module.func_names.get(&f.func_index).cloned(),
+        offset: f.offsets.get(idx).copied().unwrap_or(0),
+    }
+}
+
 /// The trap `code` at `ip` of `cur`, with its backtrace: the innermost and
 /// outermost frames (see [`Trap`]), and whether the ones between continue
 /// the cycle the innermost ones end in.
@@ -1788,17 +1848,7 @@ fn trap_at(
     ip: Ip,
     instance: u32,
 ) -> Error {
-    // Frame `d` (0 innermost) as the call site it is stopped at. The saved
-    // ip is the op after the call (or after its `Extra`); the op before it
-    // carries the call's offset.
-    let site = |d: usize| -> (*const CompiledFunc, Ip, u32) {
-        if d == 0 {
-            (cur, ip, instance)
-        } else {
-            let fr = &frames[frames.len() - d];
-            (fr.func, fr.ip.wrapping_sub(1), fr.instance)
-        }
-    };
+    let site = |d: usize| site(frames, cur, ip, instance, d);
     let depth = frames.len() + 1;
     let mut omitted = Omitted::default();
     if depth > Trap::KEPT_INNER + Trap::KEPT_OUTER {
@@ -1816,23 +1866,9 @@ fn trap_at(
             period,
         };
     }
-    let info = |d: usize| {
-        let (func, ip, instance) = site(d);
-        // SAFETY: `func` is a live function of `instance`'s module.
-        let f = unsafe { &*func };
-        // Address arithmetic only; an `ip` outside the ops (there is none)
-        // would just miss the offset table.
-        let idx = (ip as usize).wrapping_sub(f.ops.as_ptr() as usize) / core::mem::size_of::<Op>();
-        let module = &inner.instances[instance as usize].get().module.inner;
-        FrameInfo {
-            func_index: f.func_index,
-            func_name: module.func_names.get(&f.func_index).cloned(),
-            offset: f.offsets.get(idx).copied().unwrap_or(0),
-        }
-    };
     let bt = (0..omitted.at)
         .chain(omitted.at + omitted.count..depth)
-        .map(info)
+        .map(|d| frame_info(inner, site(d)))
         .collect();
     let mut t = Trap::new(code);
     t.set_backtrace(bt, omitted);

@@ -184,6 +184,29 @@ impl Trap {
         self.omitted = omitted;
     }
 
+    /// Adds `outer` (innermost first) beyond the outermost frame: the frames
+    /// of an outer activation the trap unwinds through. Past
+    /// `KEPT_INNER + KEPT_OUTER` frames the ones between are left out, as
+    /// when one activation records a deep stack; a cycle recorded before is
+    /// kept only if no frame joins the left-out run.
+    pub(crate) fn extend_backtrace(&mut self, outer: impl IntoIterator<Item = FrameInfo>) {
+        for f in outer {
+            if self.omitted.count == 0 && self.backtrace.len() < Trap::KEPT_INNER + Trap::KEPT_OUTER
+            {
+                self.backtrace.push(f);
+                continue;
+            }
+            if self.omitted.count == 0 {
+                self.omitted.at = Trap::KEPT_INNER;
+            }
+            // The frame after the kept inner ones joins the left-out run.
+            self.backtrace.remove(self.omitted.at);
+            self.omitted.count += 1;
+            self.omitted.period = 0;
+            self.backtrace.push(f);
+        }
+    }
+
     /// Frame `depth` (0 innermost) of the whole stack, when it is known:
     /// a left-out frame is known only as part of a recorded cycle.
     fn frame(&self, depth: usize) -> Option<&FrameInfo> {
