@@ -76,8 +76,12 @@ fn host_reentry_continues_the_shared_value_stack() {
         )
         .unwrap();
     let instance = linker.instantiate(&mut store, &module).unwrap();
-    let inner = instance.get_typed_func::<i32, i32>(&store, "inner").unwrap();
-    let outer = instance.get_typed_func::<i32, i32>(&store, "outer").unwrap();
+    let inner = instance
+        .get_typed_func::<i32, i32>(&store, "inner")
+        .unwrap();
+    let outer = instance
+        .get_typed_func::<i32, i32>(&store, "outer")
+        .unwrap();
     *store.data_mut() = Some(inner);
     for i in 0..10 {
         assert_eq!(outer.call(&mut store, i).unwrap(), i * 3 + 1);
@@ -136,7 +140,9 @@ fn outer_frames_survive_a_nested_activation_that_grows_the_stack() {
         .unwrap();
     let instance = linker.instantiate(&mut store, &module).unwrap();
     let deep = instance.get_typed_func::<i32, i32>(&store, "deep").unwrap();
-    let outer = instance.get_typed_func::<i32, i32>(&store, "outer").unwrap();
+    let outer = instance
+        .get_typed_func::<i32, i32>(&store, "outer")
+        .unwrap();
     *store.data_mut() = Some(deep);
     // 20,000 frames of a few slots each: far past the first 8 KiB.
     let n = 20_000;
@@ -186,8 +192,13 @@ fn function_references_reach_the_same_function_every_way() {
     assert_eq!(direct.call(&mut store, ()).unwrap(), 1);
     assert_eq!(indirect.call(&mut store, ()).unwrap(), 2);
     assert_eq!(tick.call(&mut store, ()).unwrap(), 3);
-    let get = user.get_typed_func::<(), Option<Func>>(&store, "get").unwrap();
-    let from_table = get.call(&mut store, ()).unwrap().expect("the element is set");
+    let get = user
+        .get_typed_func::<(), Option<Func>>(&store, "get")
+        .unwrap();
+    let from_table = get
+        .call(&mut store, ())
+        .unwrap()
+        .expect("the element is set");
     let typed = from_table.typed::<(), i32>(&store).unwrap();
     assert_eq!(typed.call(&mut store, ()).unwrap(), 4);
     let exported = provider.get_func(&store, "tick").unwrap();

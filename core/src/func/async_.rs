@@ -91,14 +91,14 @@ fn host_future<T>(
 }
 
 /// Calls store function `func` asynchronously: `slots` holds the params on
-/// entry and the results on return, as for `exec::call_func`.
+/// entry and the results on return, as for `func::call::call`.
 pub(crate) async fn call_func_async<T>(
     store: &mut Store<T>,
     func: u32,
     slots: &mut [u64],
 ) -> Result<(), Error> {
     let result = drive(store, func, slots).await;
-    // As in `exec::call_func`: a host panic caught during a run resumes
+    // As in `func::call::call`: a host panic caught during a run resumes
     // here, where the store is consistent again. (A panic while polling a
     // host future unwinds straight out of this future: no run is on the
     // host stack then, and the suspended one is simply dropped.)

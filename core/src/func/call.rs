@@ -137,9 +137,14 @@ pub(crate) fn with_entry<'h, R>(
     // SAFETY: `vm` is live (see above), `abi` its first field.
     let exhausted = !prev_entry.is_null() && unsafe { native_stack_exhausted(vm.cast()) };
     if prev_entry.is_null() {
-        // The outermost entry: wasm may use this much host stack below it.
+        // The outermost entry: wasm may use this much host stack below it,
+        // and no activation holds value-stack slots (one that unwound
+        // without returning cannot have left `stack_top` raised).
         // SAFETY: as above.
-        unsafe { (*vm).abi.stack_limit = sp.saturating_sub((*vm).max_native_stack) };
+        unsafe {
+            (*vm).abi.stack_limit = sp.saturating_sub((*vm).max_native_stack);
+            (*hooks).inner().stack_top = 0;
+        }
     } else if exhausted {
         // A host function re-entering wasm too deep: each re-entry takes
         // host stack.

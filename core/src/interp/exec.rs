@@ -9,8 +9,10 @@
 //! way the host stack does not grow with the number of ops executed.
 //!
 //! A wasm call pushes a [`Frame`] and never recurses on the host stack, so
-//! deep recursion ends in `TrapCode::StackOverflow`; only host→wasm re-entry
-//! nests, bounded by [`MAX_NESTING`].
+//! deep recursion ends in `TrapCode::StackOverflow`; only calls out of the
+//! interpreter (host functions, compiled code, host→wasm re-entry) nest, as
+//! activations on the store's one value stack ([`array_call`]), bounded by
+//! the native stack limit (`func::call`).
 //!
 //! This module owns dispatch and the frame/stack protocol; it decides
 //! nothing about translation (see `translate`) or linking.
