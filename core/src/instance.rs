@@ -7,7 +7,7 @@ use crate::extern_::{Extern, Global, Memory, Table};
 use crate::func::{Func, TypedFunc, WasmParams, WasmResults};
 use crate::module::{DataMode, ElemMode, EntityIndex, Module};
 use crate::store::{
-    AsContext, AsContextMut, FuncEntity, InstanceEntity, Pinned, StoreId, StoreInner,
+    AsContext, AsContextMut, FuncEntity, FuncRefSlice, InstanceEntity, Pinned, StoreId, StoreInner,
 };
 use crate::types::{limits_match, ExternType};
 use crate::vm::context::{FuncKind, VmContext, VmFuncRef};
@@ -188,14 +188,18 @@ impl Instance {
                 store_index: first + def as u32,
             })
             .collect();
-        for r in defined.iter() {
+        let defined = FuncRefSlice::new(defined);
+        for def in 0..defined.len() {
+            let r = defined.ptr(def);
+            // SAFETY: `r` is in bounds of the fresh slice; a plain read.
+            let (type_id, store_index) = unsafe { ((*r).type_id, (*r).store_index) };
             inner.funcs.push(FuncEntity::Wasm {
                 instance: instance_index,
-                def: r.index,
-                type_id: r.type_id,
+                def: def as u32,
+                type_id,
             });
             inner.push_func_ref(r);
-            funcs.push(r.store_index);
+            funcs.push(store_index);
         }
         let func_refs: Box<[*const VmFuncRef]> =
             funcs.iter().map(|&f| inner.func_refs[f as usize]).collect();
@@ -302,8 +306,9 @@ impl Instance {
         // through the cell's own pointer.
         unsafe {
             let vmctx = core::ptr::addr_of_mut!((*p).vmctx);
-            for r in (*p).defined.iter_mut() {
-                r.vmctx = vmctx;
+            let defined = &(*p).defined;
+            for def in 0..defined.len() {
+                (*defined.ptr(def)).vmctx = vmctx;
             }
         }
         inner.instances.push(cell);

@@ -184,7 +184,7 @@ pub(crate) struct InstanceEntity {
     pub funcs: Box<[u32]>,
     /// The function references of the module's defined functions; their
     /// `vmctx` points at this instance's `vmctx`.
-    pub defined: Box<[VmFuncRef]>,
+    pub defined: FuncRefSlice,
     /// The function reference of every function index of the module
     /// (imported first), what `vmctx.func_refs` points to.
     pub func_refs: Box<[*const VmFuncRef]>,
@@ -203,6 +203,52 @@ pub(crate) struct InstanceEntity {
 // SAFETY: every raw pointer targets a `Pinned` cell of the same store, and
 // the store moves between threads as a whole.
 unsafe impl Send for InstanceEntity {}
+
+/// A fixed slice of function references, owned through a raw pointer (like
+/// [`Pinned`]) so that the pointers handed out to tables, contexts and the
+/// store's list stay valid: no `Box` or `&mut` over the slice is ever
+/// created again after they are taken.
+pub(crate) struct FuncRefSlice {
+    base: NonNull<VmFuncRef>,
+    len: usize,
+}
+
+impl FuncRefSlice {
+    pub(crate) fn new(refs: Box<[VmFuncRef]>) -> FuncRefSlice {
+        let len = refs.len();
+        let raw = Box::into_raw(refs).cast::<VmFuncRef>();
+        FuncRefSlice {
+            // SAFETY: `Box::into_raw` never returns null.
+            base: unsafe { NonNull::new_unchecked(raw) },
+            len,
+        }
+    }
+
+    /// Reference `i` (in bounds: checked in debug builds; callers pass
+    /// validated function indices).
+    #[inline(always)]
+    pub(crate) fn ptr(&self, i: usize) -> *mut VmFuncRef {
+        debug_assert!(i < self.len);
+        self.base.as_ptr().wrapping_add(i)
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+}
+
+impl Drop for FuncRefSlice {
+    fn drop(&mut self) {
+        let slice = core::ptr::slice_from_raw_parts_mut(self.base.as_ptr(), self.len);
+        // SAFETY: the pointer and length came from `Box::into_raw` in `new`
+        // and are dropped once.
+        drop(unsafe { Box::from_raw(slice) });
+    }
+}
+
+// SAFETY: owns its references like a `Box<[VmFuncRef]>`; their pointers
+// target the same store, which moves between threads as a whole.
+unsafe impl Send for FuncRefSlice {}
 
 /// The untyped part of a store, which the executor works on.
 pub(crate) struct StoreInner {

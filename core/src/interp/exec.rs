@@ -88,6 +88,45 @@ pub(crate) unsafe extern "C-unwind" fn array_call(
     slots: *mut u64,
     len: usize,
 ) -> u32 {
+    // SAFETY: the contract is `enter`'s.
+    unsafe { enter(callee, None, slots, len) }
+}
+
+/// The array-call entry of the `Trampoline` test backend's "compiled"
+/// functions (`FuncKind::Native`): `wasm_call` points at interpreter code
+/// the backend translated itself, run as a new activation. The function's
+/// own interpreter code stays untranslated, so every call of it crosses
+/// the ABI, as a call of machine code would.
+///
+/// # Safety
+/// As [`array_call`], and `callee.wasm_call` points to a live
+/// `CompiledFunc` of the callee's module (the backend's code, which the
+/// module keeps alive).
+pub(crate) unsafe extern "C-unwind" fn trampoline_array_call(
+    callee: *const VmFuncRef,
+    _caller: *mut VmContext,
+    slots: *mut u64,
+    len: usize,
+) -> u32 {
+    // SAFETY: the contract.
+    unsafe {
+        let body = (*callee).wasm_call.cast::<CompiledFunc>();
+        enter(callee, Some(body), slots, len)
+    }
+}
+
+/// Runs `callee` (with `body`, or its module's interpreter code) as a new
+/// activation.
+///
+/// # Safety
+/// [`array_call`]'s contract; `body`, if given, is live code of the
+/// callee.
+unsafe fn enter(
+    callee: *const VmFuncRef,
+    body: Option<*const CompiledFunc>,
+    slots: *mut u64,
+    len: usize,
+) -> u32 {
     // SAFETY: the contract: `callee`, its instance context and the store
     // context it points to are live, and the store's hooks are set by the
     // active entry. The store is reached only through the hooks pointer,
@@ -110,6 +149,7 @@ pub(crate) unsafe extern "C-unwind" fn array_call(
             base,
             (*vmctx).instance,
             (*callee).index,
+            body,
             slots,
         );
         (*hooks).inner().stack = stack;
@@ -1285,7 +1325,7 @@ handler!(CallDefined(ip, fp, mem, len, cd, ctx) {
     fields!(ip, Call { base, func });
     // SAFETY: `func` is a defined function of the current instance, which
     // has a reference for each.
-    let fr: *const VmFuncRef = unsafe { (*ctx.inst).defined.as_ptr().add(func as usize) };
+    let fr: *const VmFuncRef = unsafe { (*ctx.inst).defined.ptr(func as usize) };
     call_ref!(ip, fp, mem, len, cd, ctx, fr, base, next!(ip, 1))
 });
 
@@ -2169,6 +2209,7 @@ fn run(
     base: usize,
     instance: u32,
     def: u32,
+    body: Option<*const CompiledFunc>,
     slots: &mut [u64],
 ) -> (Vec<u64>, Result<(), Error>) {
     // Everything the run derives from the store comes from this one raw
@@ -2220,12 +2261,16 @@ fn run(
     };
     // SAFETY: `ctx.inner` is valid and `instance` one of its instances.
     unsafe { ctx.switch_instance(instance) };
-    // SAFETY: `ctx.inst` is the live instance just made current; the
-    // borrow ends before the run starts (only raw pointers cross it).
-    let compiled = unsafe { (*ctx.inst).module.inner.compiled(def) };
-    let entry: *const CompiledFunc = match compiled {
-        Ok(f) => f,
-        Err(e) => return (stack, Err(e)),
+    let entry: *const CompiledFunc = match body {
+        Some(f) => f,
+        None => {
+            // SAFETY: `ctx.inst` is the live instance just made current; the
+            // borrow ends before the run starts (only raw pointers cross it).
+            match unsafe { (*ctx.inst).module.inner.compiled(def) } {
+                Ok(f) => f,
+                Err(e) => return (stack, Err(e)),
+            }
+        }
     };
     // SAFETY: `entry` is a translated function of a live module.
     let (frame_size, num_params, ops) = unsafe {
