@@ -279,3 +279,229 @@ pub trait Backend: Send + Sync {
         exec: Option<&dyn Executable>,
     ) -> Result<Arc<dyn ModuleCode>, Error>;
 }
+
+/// What the backend did with a module's functions
+/// ([`Module::backend_report`](crate::Module::backend_report)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackendReport {
+    /// The backend's name, or `"interpreter"` when none was used.
+    pub backend: &'static str,
+    /// Defined functions the backend compiled.
+    pub compiled: u32,
+    /// Defined functions the interpreter runs.
+    pub interpreted: u32,
+    /// Each function the backend refused (by function index), and why.
+    pub fallbacks: Vec<(u32, Refusal)>,
+}
+
+impl BackendReport {
+    /// The report of a module run entirely by the interpreter.
+    pub(crate) fn interpreter(functions: u32) -> BackendReport {
+        BackendReport {
+            backend: "interpreter",
+            compiled: 0,
+            interpreted: functions,
+            fallbacks: Vec::new(),
+        }
+    }
+}
+
+impl fmt::Display for BackendReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {} compiled, {} interpreted",
+            self.backend, self.compiled, self.interpreted
+        )?;
+        for (func, r) in &self.fallbacks {
+            write!(f, "\n  function {func}: {r}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Backends for testing the seam itself: they produce no machine code, so
+/// every test runs them on every host.
+#[doc(hidden)]
+pub mod testing {
+    use super::*;
+    use crate::ir::CompiledFunc;
+
+    /// Refuses every function: the whole module runs on the interpreter
+    /// through the fallback path (and in strict mode, every module with a
+    /// function fails to compile).
+    #[derive(Debug, Default, Clone, Copy)]
+    pub struct RefuseAll;
+
+    /// `RefuseAll`'s linked code: nothing.
+    struct NoCode;
+
+    impl ModuleCode for NoCode {
+        fn entry(&self, _: u32) -> Option<FuncEntry> {
+            None
+        }
+        fn text(&self) -> Range<usize> {
+            0..0
+        }
+        fn trap_code(&self, _: u32) -> Option<TrapCode> {
+            None
+        }
+        fn frame_at(&self, _: u32) -> Option<(u32, u32)> {
+            None
+        }
+        fn fault_stub(&self) -> usize {
+            0
+        }
+    }
+
+    impl Backend for RefuseAll {
+        fn name(&self) -> &'static str {
+            "refuse-all"
+        }
+        fn available(&self, _: &Config) -> Result<(), Refusal> {
+            Ok(())
+        }
+        fn compile_function(
+            &self,
+            _: &ModuleEnv<'_>,
+            _: &FunctionInput<'_>,
+        ) -> Result<Box<dyn CompiledFunction>, CompileError> {
+            Err(Refusal::new(RefusalReason::Test, "this backend refuses every function").into())
+        }
+        fn link(
+            &self,
+            _: &ModuleEnv<'_>,
+            _: Vec<(u32, Box<dyn CompiledFunction>)>,
+            _: Option<&dyn Executable>,
+        ) -> Result<Arc<dyn ModuleCode>, Error> {
+            Ok(Arc::new(NoCode))
+        }
+    }
+
+    /// A test backend that "compiles" the functions its mask selects into
+    /// `FuncKind::Native` functions whose array call runs interpreter code in a
+    /// new activation (V8's `--wasm-tier-mask-for-testing` plays the same
+    /// role). Every call of such a function crosses the VM ABI, as a call of
+    /// machine code would: foreign calls from the interpreter, the shared value
+    /// stack, the native stack limit, fuel handed over at the boundary, traps
+    /// unwinding by return code and backtraces joined across activations, all
+    /// exercised before any machine code exists. Functions the mask leaves out
+    /// are refused and run on the interpreter, so mixed tiers are covered too.
+    ///
+    /// Recursion through native functions takes host stack, as it will under a
+    /// JIT: deep-recursion tests end in `StackOverflow` earlier, and sit in
+    /// this backend's skip tables.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Trampoline {
+        mask: TrampolineMask,
+    }
+
+    /// Which functions [`Trampoline`] compiles.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum TrampolineMask {
+        /// Every function.
+        All,
+        /// Functions with an odd index; the others are refused.
+        Odd,
+    }
+
+    impl Trampoline {
+        /// A trampoline backend compiling what `mask` selects.
+        pub fn new(mask: TrampolineMask) -> Trampoline {
+            Trampoline { mask }
+        }
+    }
+
+    /// A function the trampoline backend translated for itself.
+    struct TrampolineFunc(crate::ir::CompiledFunc);
+
+    impl CompiledFunction for TrampolineFunc {
+        fn code_size(&self) -> usize {
+            CompiledCode::code_size(&self.0)
+        }
+        fn into_any(self: Box<Self>) -> Box<dyn Any + Send + Sync> {
+            self
+        }
+    }
+
+    /// The trampoline backend's "linked" code: the translated functions by
+    /// defined index, kept alive (and unmoved, boxed) as long as the module.
+    struct TrampolineCode {
+        funcs: Vec<Option<Box<crate::ir::CompiledFunc>>>,
+    }
+
+    impl ModuleCode for TrampolineCode {
+        fn entry(&self, def: u32) -> Option<FuncEntry> {
+            let f = self.funcs.get(def as usize)?.as_ref()?;
+            Some(FuncEntry {
+                array_call: crate::interp::exec::trampoline_array_call,
+                wasm_call: (&**f as *const crate::ir::CompiledFunc).cast(),
+            })
+        }
+        fn text(&self) -> Range<usize> {
+            0..0
+        }
+        fn trap_code(&self, _: u32) -> Option<TrapCode> {
+            None
+        }
+        fn frame_at(&self, _: u32) -> Option<(u32, u32)> {
+            None
+        }
+        fn fault_stub(&self) -> usize {
+            0
+        }
+    }
+
+    impl Backend for Trampoline {
+        fn name(&self) -> &'static str {
+            match self.mask {
+                TrampolineMask::All => "trampoline",
+                TrampolineMask::Odd => "trampoline-odd",
+            }
+        }
+        fn available(&self, _: &Config) -> Result<(), Refusal> {
+            Ok(())
+        }
+        fn compile_function(
+            &self,
+            env: &ModuleEnv<'_>,
+            input: &FunctionInput<'_>,
+        ) -> Result<Box<dyn CompiledFunction>, CompileError> {
+            if self.mask == TrampolineMask::Odd && input.func_index % 2 == 0 {
+                return Err(Refusal::new(
+                    RefusalReason::Test,
+                    "an even index: the mask leaves it to the interpreter",
+                )
+                .into());
+            }
+            // A body the interpreter cannot translate is refused, so the
+            // interpreter reports it (lazily) as it would without a backend.
+            let code = Interpreter
+                .compile(env, input)
+                .map_err(|e| Refusal::new(RefusalReason::Unsupported, alloc::format!("{e}")))?;
+            match code.into_any().downcast::<CompiledFunc>() {
+                Ok(f) => Ok(Box::new(TrampolineFunc(*f))),
+                Err(_) => Err(CompileError::Failed(Error::msg(
+                    "trampoline: the translator returned foreign code",
+                ))),
+            }
+        }
+        fn link(
+            &self,
+            env: &ModuleEnv<'_>,
+            funcs: Vec<(u32, Box<dyn CompiledFunction>)>,
+            _: Option<&dyn Executable>,
+        ) -> Result<Arc<dyn ModuleCode>, Error> {
+            let defined = env.func_types.len() - env.num_imported_funcs as usize;
+            let mut slots: Vec<Option<Box<CompiledFunc>>> = (0..defined).map(|_| None).collect();
+            for (def, f) in funcs {
+                let f = f
+                    .into_any()
+                    .downcast::<TrampolineFunc>()
+                    .map_err(|_| Error::msg("trampoline: asked to link another backend's code"))?;
+                slots[def as usize] = Some(Box::new(f.0));
+            }
+            Ok(Arc::new(TrampolineCode { funcs: slots }))
+        }
+    }
+}

@@ -3,6 +3,7 @@
 //! features) and the registry that gives every function signature an
 //! engine-wide id, so `call_indirect` compares one integer. It owns no
 //! instances: those live in a [`Store`](crate::Store).
+use crate::backend::Backend;
 use crate::platform::{AllocMemoryCreator, Clock, Executable, MemoryCreator};
 use crate::types::FuncType;
 use alloc::sync::Arc;
@@ -23,6 +24,24 @@ pub struct Config {
     pub(crate) consume_fuel: bool,
     pub(crate) interruptible: bool,
     pub(crate) lazy_translation: bool,
+    pub(crate) strategy: Strategy,
+    pub(crate) backend: Option<Arc<dyn Backend>>,
+    pub(crate) strict_backend: bool,
+    pub(crate) max_native_stack: usize,
+}
+
+/// Which tier runs a module's functions (wasmtime's `Config::strategy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Strategy {
+    /// The installed backend ([`Config::backend`]) if it can run on this
+    /// host with this configuration, else the interpreter. The default.
+    #[default]
+    Auto,
+    /// Always the interpreter.
+    Interpreter,
+    /// The installed backend; `Module::new` fails, saying why, when there
+    /// is none or it cannot run here.
+    Jit,
 }
 
 impl Default for Config {
@@ -53,6 +72,10 @@ impl Config {
             consume_fuel: false,
             interruptible: false,
             lazy_translation: true,
+            strategy: Strategy::Auto,
+            backend: None,
+            strict_backend: false,
+            max_native_stack: Config::DEFAULT_MAX_NATIVE_STACK,
         }
     }
 
@@ -165,6 +188,50 @@ impl Config {
         self
     }
 
+    /// Which tier runs functions: see [`Strategy`]. `Auto` by default.
+    pub fn strategy(&mut self, strategy: Strategy) -> &mut Self {
+        self.strategy = strategy;
+        self
+    }
+
+    /// Installs a code generator (the `wasmbed` crate installs the host's
+    /// JIT when it is built with one). Functions it refuses run on the
+    /// interpreter, unless [`Config::strict_backend`] is set.
+    pub fn backend(&mut self, backend: Arc<dyn Backend>) -> &mut Self {
+        self.backend = Some(backend);
+        self
+    }
+
+    /// The installed backend, if any.
+    pub fn get_backend(&self) -> Option<&Arc<dyn Backend>> {
+        self.backend.as_ref()
+    }
+
+    /// Makes a backend's refusal to compile a function an error of
+    /// `Module::new` naming the function and the reason, instead of a
+    /// fallback to the interpreter (V8's `--liftoff-only`): for tests that
+    /// must know a backend's coverage is real. Off by default.
+    pub fn strict_backend(&mut self, strict: bool) -> &mut Self {
+        self.strict_backend = strict;
+        self
+    }
+
+    /// The default of [`Config::max_native_stack`]: 512 KiB, as wasmtime's
+    /// `max_wasm_stack`.
+    pub const DEFAULT_MAX_NATIVE_STACK: usize = 512 << 10;
+
+    /// Most bytes of host stack that wasm calls may use below the outermost
+    /// call into a store: every host→wasm re-entry and every activation of
+    /// compiled code takes some. Going past it is `TrapCode::StackOverflow`,
+    /// never a crash, provided the thread's stack has this much room left
+    /// where the embedder calls in (a thread with a small stack sets a
+    /// smaller limit). Interpreted wasm→wasm calls use no host stack; they
+    /// are bounded by [`Config::max_wasm_stack`].
+    pub fn max_native_stack(&mut self, bytes: usize) -> &mut Self {
+        self.max_native_stack = bytes;
+        self
+    }
+
     /// Code memory for JIT backends.
     pub fn executable(&mut self, exec: Arc<dyn Executable>) -> &mut Self {
         self.executable = Some(exec);
@@ -198,6 +265,10 @@ impl fmt::Debug for Config {
             .field("consume_fuel", &self.consume_fuel)
             .field("interruptible", &self.interruptible)
             .field("lazy_translation", &self.lazy_translation)
+            .field("strategy", &self.strategy)
+            .field("backend", &self.backend.as_ref().map(|b| b.name()))
+            .field("strict_backend", &self.strict_backend)
+            .field("max_native_stack", &self.max_native_stack)
             .finish()
     }
 }

@@ -178,14 +178,26 @@ impl Instance {
         let defined: Box<[VmFuncRef]> = m.func_types[m.num_imported_funcs as usize..]
             .iter()
             .enumerate()
-            .map(|(def, &ty)| VmFuncRef {
-                array_call: crate::interp::exec::array_call,
-                wasm_call: core::ptr::null(),
-                vmctx: core::ptr::null_mut(),
-                type_id: m.type_ids[ty as usize],
-                kind: FuncKind::Interp,
-                index: def as u32,
-                store_index: first + def as u32,
+            .map(|(def, &ty)| {
+                // A function the backend compiled is entered through its
+                // entries; the rest run on the interpreter.
+                let (array_call, wasm_call, kind) = match m.native_entry(def as u32) {
+                    Some(e) => (e.array_call, e.wasm_call, FuncKind::Native),
+                    None => (
+                        crate::interp::exec::array_call as crate::vm::context::VmArrayCall,
+                        core::ptr::null(),
+                        FuncKind::Interp,
+                    ),
+                };
+                VmFuncRef {
+                    array_call,
+                    wasm_call,
+                    vmctx: core::ptr::null_mut(),
+                    type_id: m.type_ids[ty as usize],
+                    kind,
+                    index: def as u32,
+                    store_index: first + def as u32,
+                }
             })
             .collect();
         let defined = FuncRefSlice::new(defined);

@@ -40,7 +40,7 @@ mod types;
 mod value;
 pub mod vm;
 
-pub use engine::{Config, Engine};
+pub use engine::{Config, Engine, Strategy};
 pub use error::{Chain, Context, Error, ErrorKind, HostError, Result};
 pub use extern_::{Extern, Global, Memory, Table};
 pub use func::{Caller, Func, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmRet, WasmTy};

@@ -558,7 +558,7 @@ impl<T> Store<T> {
                 func_types: HashMap::new(),
                 func_refs: Vec::new(),
                 host_refs: Vec::new(),
-                vm: StoreVm::new(crate::func::call::DEFAULT_MAX_NATIVE_STACK),
+                vm: StoreVm::new(engine.config().max_native_stack),
                 stack: Vec::new(),
                 stack_top: 0,
                 interrupt: Arc::new(AtomicU32::new(0)),

@@ -59,8 +59,8 @@ pub use wasmbed_core::{
     Config, Context, Engine, Error, ErrorKind, ExportType, Extern, ExternRef, ExternType,
     FrameInfo, Func, FuncType, Global, GlobalType, HostError, ImportType, Instance, InstancePre,
     InterruptHandle, IntoFunc, Linker, Memory, MemoryType, Mutability, RefType, ResourceLimiter,
-    Result, Store, StoreContext, StoreContextMut, Table, TableType, Trap, TrapCode, TypedFunc, Val,
-    ValType, WasmParams, WasmResults, WasmRet, WasmTy, V128, WASM_PAGE_SIZE,
+    Result, Store, StoreContext, StoreContextMut, Strategy, Table, TableType, Trap, TrapCode,
+    TypedFunc, Val, ValType, WasmParams, WasmResults, WasmRet, WasmTy, V128, WASM_PAGE_SIZE,
 };
 
 #[doc(hidden)]

@@ -18,12 +18,6 @@ use crate::vm::context::{
 use crate::vm::trap::TrapCode;
 use core::ptr::{self, NonNull};
 
-/// The default of `Config::max_native_stack`: the host stack wasm calls
-/// may use below the outermost entry, as wasmtime's `max_wasm_stack`
-/// default. Each host→wasm re-entry and each activation of compiled code
-/// costs host stack; this bounds them together.
-pub(crate) const DEFAULT_MAX_NATIVE_STACK: usize = 512 << 10;
-
 /// How the call path and the entries reach the typed store: its untyped
 /// part and host functions. Implemented by `Store<T>`.
 pub(crate) trait StoreHooks {

@@ -7,8 +7,12 @@ mod const_expr;
 
 pub(crate) use const_expr::ConstExpr;
 
-use crate::backend::{FunctionInput, Interpreter, ModuleEnv};
+use crate::backend::{
+    Backend, BackendReport, CompileError, FuncEntry, FunctionInput, Interpreter, ModuleCode,
+    ModuleEnv,
+};
 use crate::engine::Engine;
+use crate::engine::Strategy;
 use crate::error::Error;
 use crate::ir::CompiledFunc;
 use crate::types::{
@@ -97,6 +101,12 @@ pub(crate) struct ModuleInner {
     /// Interpreter code of the defined functions.
     pub code: Box<[LazyFunc]>,
     pub func_names: HashMap<u32, String>,
+    /// The backend's code, when a backend compiled any function.
+    pub native: Option<Arc<dyn ModuleCode>>,
+    /// What the backend did, function by function.
+    pub report: BackendReport,
+    /// Keeps `native`'s code registered for fault handlers and backtraces.
+    pub _registration: Option<crate::vm::code::Registration>,
 }
 
 /// A defined function's interpreter code, translated on first use (or at
@@ -131,18 +141,30 @@ impl ModuleInner {
             .map_err(|msg| Error::unsupported(msg.clone()))
     }
 
-    /// Runs defined function `def` through the backend.
-    fn translate(&self, def: u32) -> Result<CompiledFunc, Error> {
-        let backend = Interpreter;
+    /// What a backend (or the interpreter's translator) may know about
+    /// this module.
+    pub(crate) fn env(&self) -> ModuleEnv<'_> {
         let config = self.engine.config();
-        let env = ModuleEnv {
+        ModuleEnv {
             types: &self.types,
             func_types: &self.func_types,
             globals: &self.globals,
             num_imported_funcs: self.num_imported_funcs,
             consume_fuel: config.consume_fuel,
             interruptible: config.interruptible,
-        };
+        }
+    }
+
+    /// The backend's entry of defined function `def`, or `None` when the
+    /// interpreter runs it.
+    pub(crate) fn native_entry(&self, def: u32) -> Option<FuncEntry> {
+        self.native.as_ref()?.entry(def)
+    }
+
+    /// Runs defined function `def` through the interpreter's translator.
+    fn translate(&self, def: u32) -> Result<CompiledFunc, Error> {
+        let backend = Interpreter;
+        let env = self.env();
         let (start, end) = self.bodies[def as usize];
         let input = FunctionInput {
             func_index: self.num_imported_funcs + def,
@@ -272,6 +294,12 @@ fn global_type(g: &wasmparser::GlobalType) -> Result<GlobalType, Error> {
 }
 
 impl Module {
+    /// Which backend compiled this module's functions, how many it
+    /// compiled, and why any fell back to the interpreter.
+    pub fn backend_report(&self) -> &BackendReport {
+        &self.inner.report
+    }
+
     /// Decodes, validates and translates a binary module.
     ///
     /// (The `wasmbed` facade also accepts the text format here.)
@@ -404,6 +432,9 @@ fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
         bodies: Vec::new(),
         code: Box::default(),
         func_names: HashMap::new(),
+        native: None,
+        report: BackendReport::interpreter(0),
+        _registration: None,
     };
     // Bodies are validated as they stream by and compiled once the whole
     // module is known to be valid.
@@ -585,12 +616,85 @@ fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
         .collect();
     m.code = (0..bodies.len()).map(|_| LazyFunc::default()).collect();
     m.bytes = bytes.into();
+    m.report = BackendReport::interpreter(m.code.len() as u32);
+    if let Some(backend) = resolve_backend(engine.config())? {
+        compile_native(&mut m, &*backend)?;
+    }
     if !engine.config().lazy_translation {
         for def in 0..m.code.len() as u32 {
-            m.compiled(def)?;
+            if m.native_entry(def).is_none() {
+                m.compiled(def)?;
+            }
         }
     }
     Ok(m)
+}
+
+/// The backend `config` asks for, if any (`None`: the interpreter runs
+/// everything).
+fn resolve_backend(config: &crate::engine::Config) -> Result<Option<Arc<dyn Backend>>, Error> {
+    match (config.strategy, &config.backend) {
+        (Strategy::Interpreter, _) => Ok(None),
+        (Strategy::Auto, None) => Ok(None),
+        (Strategy::Auto, Some(b)) => Ok(b.available(config).ok().map(|()| b.clone())),
+        (Strategy::Jit, None) => Err(Error::unsupported(
+            "Strategy::Jit: no JIT backend is installed (none is built for this host; \
+             use Strategy::Auto or Strategy::Interpreter)",
+        )),
+        (Strategy::Jit, Some(b)) => match b.available(config) {
+            Ok(()) => Ok(Some(b.clone())),
+            Err(r) => Err(Error::unsupported(format!(
+                "Strategy::Jit: backend `{}` cannot run here: {r}",
+                b.name()
+            ))),
+        },
+    }
+}
+
+/// Runs every defined function through `backend`: refusals fall back to
+/// the interpreter (or fail the module in strict mode), and the compiled
+/// ones are linked into the module's native code.
+fn compile_native(m: &mut ModuleInner, backend: &dyn Backend) -> Result<(), Error> {
+    let config = m.engine.config();
+    let strict = config.strict_backend;
+    let env = m.env();
+    let mut compiled = Vec::new();
+    let mut fallbacks = Vec::new();
+    for (def, &(start, end)) in m.bodies.iter().enumerate() {
+        let func_index = m.num_imported_funcs + def as u32;
+        let input = FunctionInput {
+            func_index,
+            body: &m.bytes[start..end],
+            offset: start,
+        };
+        match backend.compile_function(&env, &input) {
+            Ok(f) => compiled.push((def as u32, f)),
+            Err(CompileError::Failed(e)) => return Err(e),
+            Err(CompileError::Refused(r)) if strict => {
+                let name = match m.func_names.get(&func_index) {
+                    Some(n) => format!(" (${n})"),
+                    None => String::new(),
+                };
+                return Err(Error::unsupported(format!(
+                    "function {func_index}{name} refused by {}: {r} (strict backend)",
+                    backend.name()
+                )));
+            }
+            Err(CompileError::Refused(r)) => fallbacks.push((func_index, r)),
+        }
+    }
+    let count = compiled.len() as u32;
+    let code = backend.link(&env, compiled, config.executable.as_deref())?;
+    let registration = crate::vm::code::register(code.clone());
+    m.report = BackendReport {
+        backend: backend.name(),
+        compiled: count,
+        interpreted: m.bodies.len() as u32 - count,
+        fallbacks,
+    };
+    m.native = Some(code);
+    m._registration = registration;
+    Ok(())
 }
 
 /// The `name` section is advisory: a malformed one is ignored, as the spec

@@ -3,5 +3,6 @@
 //! ([`trap`]). Layouts here are a contract with JIT backends: change one
 //! and the offset tests in `context` must change with it.
 pub(crate) mod builtins;
+pub mod code;
 pub mod context;
 pub mod trap;

@@ -17,6 +17,10 @@ pub struct Skip {
 /// Every expected failure.
 pub const SKIPPED: &[Skip] = &[];
 
+/// Expected failures on the `Trampoline` test backends, whose calls of
+/// "compiled" functions nest on the host stack as machine code's will.
+pub const TRAMPOLINE_SKIPPED: &[Skip] = &[];
+
 const TWO_MEMORIES: &str =
     "a module with two memories: multiple memories (WebAssembly 3.0) are not implemented";
 

@@ -51,6 +51,66 @@ struct Suite {
     skip_table: &'static [expectations::Skip],
 }
 
+/// The backends the suites run on: `$WASMBED_TEST_BACKENDS`, a comma list
+/// of `interp`, `refuse-all`, `trampoline`, `trampoline-odd` (all by
+/// default), plus `refuse-all-strict`'s refusal check (in the default list
+/// too). `interp` runs the three configurations below; every other backend
+/// runs the `wasm-2.0` scripts with its own trial prefix and skip table.
+fn backends() -> Vec<String> {
+    match std::env::var("WASMBED_TEST_BACKENDS") {
+        Ok(list) => list.split(',').map(|b| b.trim().to_string()).collect(),
+        Err(_) => [
+            "interp",
+            "refuse-all",
+            "refuse-all-strict",
+            "trampoline",
+            "trampoline-odd",
+        ]
+        .map(String::from)
+        .to_vec(),
+    }
+}
+
+/// The engine configuration of a test backend, and its skip table.
+fn backend_suite(name: &str, spec_dir: &Path) -> Option<Suite> {
+    use wasmbed::backend::testing::{RefuseAll, Trampoline, TrampolineMask};
+    use wasmbed::Strategy;
+    let mut config = Config::new();
+    config.strategy(Strategy::Jit);
+    let (prefix, skip_table) = match name {
+        // Every function falls back to the interpreter.
+        "refuse-all" => {
+            config.backend(std::sync::Arc::new(RefuseAll));
+            ("refuse-all/", expectations::SKIPPED)
+        }
+        // Strict: no function may fall back, so every call of a defined
+        // function crosses the VM ABI.
+        "trampoline" => {
+            config
+                .backend(std::sync::Arc::new(Trampoline::new(TrampolineMask::All)))
+                .strict_backend(true);
+            ("trampoline/", expectations::TRAMPOLINE_SKIPPED)
+        }
+        // Mixed tiers: odd function indices cross the ABI, even ones stay
+        // in the interpreter, with fuel and interruption on so that both
+        // are handed over at every boundary.
+        "trampoline-odd" => {
+            config
+                .backend(std::sync::Arc::new(Trampoline::new(TrampolineMask::Odd)))
+                .consume_fuel(true)
+                .interruptible(true);
+            ("trampoline-odd/", expectations::TRAMPOLINE_SKIPPED)
+        }
+        _ => return None,
+    };
+    Some(Suite {
+        prefix,
+        dir: spec_dir.to_path_buf(),
+        config,
+        skip_table,
+    })
+}
+
 fn suites() -> Vec<Suite> {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let spec_dir = match std::env::var_os("WASMBED_SPEC_DIR") {
@@ -67,7 +127,15 @@ fn suites() -> Vec<Suite> {
     // implements; the scripts' uses of 3.0 features are in the skip table).
     let mut custom_page_sizes = Config::new();
     custom_page_sizes.custom_page_sizes(true);
-    vec![
+    let backends = backends();
+    let mut suites: Vec<Suite> = backends
+        .iter()
+        .filter_map(|b| backend_suite(b, &spec_dir))
+        .collect();
+    if !backends.iter().any(|b| b == "interp") {
+        return suites;
+    }
+    suites.extend([
         Suite {
             prefix: "",
             dir: spec_dir.clone(),
@@ -86,7 +154,8 @@ fn suites() -> Vec<Suite> {
             config: custom_page_sizes,
             skip_table: expectations::CUSTOM_PAGE_SIZES_SKIPPED,
         },
-    ]
+    ]);
+    suites
 }
 
 /// The `.wast` files in `dir` with their sizes.
@@ -154,6 +223,9 @@ fn main() {
                 Trial::ignorable_test(name, move || run_script(&path, &config, table)),
             ));
         }
+    }
+    if backends().iter().any(|b| b == "refuse-all-strict") {
+        strict_refusal_trials(&mut trials);
     }
     trials.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.name().cmp(b.1.name())));
     let trials = trials.into_iter().map(|(_, t)| t).collect();
@@ -321,6 +393,94 @@ fn runner_reports_failures() -> Result<(), Failed> {
             report.passed, report.failed, report.failures
         )
         .into());
+    }
+    Ok(())
+}
+
+/// `refuse-all-strict/<script>`: with a backend that refuses everything in
+/// strict mode, every module of the script that defines a function must
+/// fail to compile with the refusal (naming the function), and every other
+/// module must compile exactly as on the interpreter. The scripts
+/// themselves cannot run this way (their modules do not exist), so this
+/// checks the strict path, not results.
+fn strict_refusal_trials(trials: &mut Vec<(u64, Trial)>) {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let spec_dir = match std::env::var_os("WASMBED_SPEC_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => manifest.join("../../shared/testsuite/wasm-2.0"),
+    };
+    let Ok(files) = scripts(&spec_dir) else {
+        // The plain suites' folder trial reports the missing folder.
+        return;
+    };
+    for (size, path) in files {
+        let name = format!("refuse-all-strict/{}", stem(&path));
+        trials.push((
+            size / 4,
+            Trial::test(name, move || check_strict_refusals(&path)),
+        ));
+    }
+}
+
+fn check_strict_refusals(path: &Path) -> Result<(), Failed> {
+    use wasmbed::backend::testing::RefuseAll;
+    use wasmbed::{Engine, Module, Strategy};
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut lexer = wast::lexer::Lexer::new(&text);
+    // As the script runner does: `names.wast` has such characters on purpose.
+    lexer.allow_confusing_unicode(true);
+    let buf = wast::parser::ParseBuffer::new_with_lexer(lexer).map_err(|e| e.to_string())?;
+    let script: wast::Wast = wast::parser::parse(&buf).map_err(|e| e.to_string())?;
+    let mut strict = Config::new();
+    strict
+        .strategy(Strategy::Jit)
+        .backend(std::sync::Arc::new(RefuseAll))
+        .strict_backend(true);
+    let strict = Engine::new(&strict);
+    let plain = Engine::default();
+    let (mut modules, mut checked) = (0, 0);
+    for directive in script.directives {
+        let wast::WastDirective::Module(mut module) = directive else {
+            continue;
+        };
+        modules += 1;
+        let Ok(bytes) = module.encode() else { continue };
+        let Ok(reference) = Module::new(&plain, &bytes) else {
+            continue;
+        };
+        let defined = reference.backend_report().interpreted;
+        match (Module::new(&strict, &bytes), defined) {
+            (Ok(_), 0) => {}
+            (Ok(_), n) => {
+                return Err(format!(
+                    "{}: a module with {n} functions compiled although the strict backend \
+                     refuses every function",
+                    path.display()
+                )
+                .into())
+            }
+            (Err(e), 0) => {
+                return Err(format!(
+                    "{}: a module without functions failed under the strict backend: {e}",
+                    path.display()
+                )
+                .into())
+            }
+            (Err(e), _) => {
+                let msg = e.to_string();
+                if !(msg.contains("refused by refuse-all") && msg.contains("function ")) {
+                    return Err(format!(
+                        "{}: the strict backend's error does not name the refusal: {msg}",
+                        path.display()
+                    )
+                    .into());
+                }
+            }
+        }
+        checked += 1;
+    }
+    if checked == 0 && modules > 0 {
+        return Err(format!("{}: no module of the script was checked", path.display()).into());
     }
     Ok(())
 }
