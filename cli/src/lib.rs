@@ -4,6 +4,7 @@
 //! embedder who depends on `wasmbed` does not build clap, the `wast` parser
 //! or WASI; this crate owns the command line, the spec-script runner and
 //! the execution-limit flags, and nothing here is part of the embedding API.
+pub mod backend;
 pub mod limits;
 pub mod run;
 pub mod wast;

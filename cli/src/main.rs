@@ -2,6 +2,7 @@
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use wasmbed_cli::backend::BackendChoice;
 use wasmbed_cli::run::RunArgs;
 
 const EXIT_CODES: &str = "\
@@ -32,6 +33,9 @@ enum Command {
         /// The scripts to run.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Which tier runs the scripts' functions (as for `run`).
+        #[arg(long, value_enum, default_value_t = BackendChoice::Auto)]
+        backend: BackendChoice,
     },
 }
 
@@ -39,7 +43,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Run(args) => wasmbed_cli::run::main(&args),
-        Command::Wast { files } => wasmbed_cli::wast::main(&files),
+        Command::Wast { files, backend } => wasmbed_cli::wast::main(&files, backend),
     };
     ExitCode::from(code.clamp(0, 255) as u8)
 }

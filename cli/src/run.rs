@@ -12,6 +12,7 @@
 //! `EIO` and the run fails (exit code 1, the audit file and the OS error on
 //! stderr) however the guest ended.
 use super::limits::LimitArgs;
+use crate::backend::BackendChoice;
 use clap::Args;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -39,6 +40,11 @@ pub struct RunArgs {
     pub wasi: Box<WasiArgs>,
     #[command(flatten)]
     pub limits: LimitArgs,
+    /// Which tier runs the guest: `auto` (the host's JIT if built, else the
+    /// interpreter), `interp`, or `jit` (strict: a function the JIT cannot
+    /// compile is an error).
+    #[arg(long, value_enum, default_value_t = BackendChoice::Auto)]
+    pub backend: BackendChoice,
     /// Arguments for the guest (after the module; the guest's argv[0] is
     /// the module path), or with --invoke the function's parameters. The
     /// process exits with the guest's `proc_exit` code.
@@ -351,6 +357,7 @@ fn run(args: &RunArgs) -> Result<Ended, Error> {
     let limits = args.limits.limits().map_err(Error::msg)?;
     let mut config = wasmbed::host_config();
     limits.configure(&mut config);
+    args.backend.configure(&mut config);
     let engine = Engine::new(&config);
     let module = Module::from_file(&engine, &args.module)?;
     let (ctx, audits) = build_wasi(args).map_err(Error::msg)?;

@@ -117,11 +117,13 @@ pub fn run_source_with(name: &str, text: &str, config: &Config) -> Result<Script
 /// Runs every script in `paths`, printing one line per script, its
 /// failures, and a closing `N passed, N failed` line (directive counts).
 /// Returns the exit code: 0 iff every directive passed.
-pub fn main(paths: &[PathBuf]) -> i32 {
+pub fn main(paths: &[PathBuf], backend: crate::backend::BackendChoice) -> i32 {
+    let mut config = Config::new();
+    backend.configure(&mut config);
     let (mut passed, mut failed) = (0, 0);
     for path in paths {
         let name = path.display().to_string();
-        match run_file(path) {
+        match run_file_with(path, &config) {
             Ok(report) => {
                 passed += report.passed;
                 failed += report.failed;
