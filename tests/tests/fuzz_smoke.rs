@@ -65,6 +65,22 @@ fn instantiate_run() {
     assert!(instantiated > 500 && calls > 1000 && traps > 50);
 }
 
+/// The differential check with the wasmbed side on the test backends that
+/// cross the VM ABI: every call of a "compiled" function is a foreign call
+/// (`trampoline`), or every other one (`trampoline-odd`), and results,
+/// traps and final state must still match wasmi's.
+#[test]
+fn differential_across_the_abi() {
+    for backend in ["trampoline", "trampoline-odd"] {
+        let outcomes = run_cases("differential", 300, 8192, |bytes| {
+            fuzzing::check_differential_on(&mut Unstructured::new(bytes), backend).ok()
+        });
+        let compared: usize = outcomes.iter().flatten().map(|o| o.compared).sum();
+        eprintln!("differential on {backend}: {compared} calls compared");
+        assert!(compared > 200, "{backend}: {compared} calls compared");
+    }
+}
+
 #[test]
 fn differential() {
     let outcomes = run_cases("differential", 1500, 8192, |bytes| {

@@ -113,27 +113,48 @@ impl fmt::Debug for State {
     }
 }
 
-/// Generates a module from `u` and runs [`check_differential_module`].
+/// Generates a module from `u` and runs [`check_differential_module`] on
+/// the backend of [`fuzz_backend`].
 pub fn check_differential(u: &mut Unstructured<'_>) -> arbitrary::Result<DiffOutcome> {
+    check_differential_on(u, fuzz_backend())
+}
+
+/// [`check_differential`] with the wasmbed side on `backend` (see
+/// [`configure_backend`]).
+pub fn check_differential_on(
+    u: &mut Unstructured<'_>,
+    backend: &str,
+) -> arbitrary::Result<DiffOutcome> {
     // Arguments come from their own stream: wasm-smith may use up `u`.
     let args = super::seeded_bytes(u.arbitrary()?, 4096);
     let bytes = generate(u, SmithPurpose::Differential)?;
-    Ok(check_differential_module(
+    Ok(check_differential_module_on(
         &bytes,
         &mut Unstructured::new(&args),
+        backend,
     ))
 }
 
-/// Runs one binary module on wasmbed and on wasmi, with call arguments
-/// drawn from `u`, and panics on any difference.
+/// Runs one binary module on wasmbed (on the backend of [`fuzz_backend`])
+/// and on wasmi, with call arguments drawn from `u`, and panics on any
+/// difference.
 pub fn check_differential_module(bytes: &[u8], u: &mut Unstructured<'_>) -> DiffOutcome {
+    check_differential_module_on(bytes, u, fuzz_backend())
+}
+
+/// [`check_differential_module`] with the wasmbed side on `backend`.
+pub fn check_differential_module_on(
+    bytes: &[u8],
+    u: &mut Unstructured<'_>,
+    backend: &str,
+) -> DiffOutcome {
     if uses_wasmi_broken_ops(bytes) {
         return DiffOutcome {
             cut_short: Some("v128.store*_lane"),
             ..DiffOutcome::default()
         };
     }
-    let mut a = WasmbedSide::new(bytes);
+    let mut a = WasmbedSide::new(bytes, backend);
     let mut b = WasmiSide::new(bytes);
     let mut outcome = DiffOutcome::default();
     let (ia, ib) = (a.instantiate(), b.instantiate());
@@ -258,18 +279,64 @@ struct WasmbedSide {
     instance: Option<wasmbed::Instance>,
 }
 
-fn wasmbed_engine() -> &'static wasmbed::Engine {
-    static ENGINE: OnceLock<wasmbed::Engine> = OnceLock::new();
-    ENGINE.get_or_init(|| {
-        let mut config = wasmbed::Config::new();
-        config.consume_fuel(true).max_call_depth(10_000);
-        wasmbed::Engine::new(&config)
-    })
+/// The backend the wasmbed side runs on: `$WASMBED_FUZZ_BACKEND`, one of
+/// `interp` (the default), `refuse-all`, `trampoline` (strict: every call
+/// of a defined function crosses the VM ABI) or `trampoline-odd` (mixed
+/// tiers). An unknown name is a panic, not a silent default.
+pub fn fuzz_backend() -> &'static str {
+    static BACKEND: OnceLock<String> = OnceLock::new();
+    BACKEND
+        .get_or_init(|| std::env::var("WASMBED_FUZZ_BACKEND").unwrap_or_else(|_| "interp".into()))
+}
+
+/// Applies backend `name` to `config`.
+pub fn configure_backend(config: &mut wasmbed::Config, name: &str) {
+    use std::sync::Arc;
+    use wasmbed::backend::testing::{RefuseAll, Trampoline, TrampolineMask};
+    use wasmbed::Strategy;
+    match name {
+        "interp" => {
+            config.strategy(Strategy::Interpreter);
+        }
+        "refuse-all" => {
+            config.strategy(Strategy::Jit).backend(Arc::new(RefuseAll));
+        }
+        "trampoline" => {
+            config
+                .strategy(Strategy::Jit)
+                .strict_backend(true)
+                .backend(Arc::new(Trampoline::new(TrampolineMask::All)));
+        }
+        "trampoline-odd" => {
+            config
+                .strategy(Strategy::Jit)
+                .backend(Arc::new(Trampoline::new(TrampolineMask::Odd)));
+        }
+        other => panic!(
+            "unknown backend {other:?}: use interp, refuse-all, trampoline or trampoline-odd"
+        ),
+    }
+}
+
+/// The wasmbed side's engine for `backend`, built once per backend.
+fn wasmbed_engine(backend: &str) -> wasmbed::Engine {
+    static ENGINES: std::sync::Mutex<Vec<(String, wasmbed::Engine)>> =
+        std::sync::Mutex::new(Vec::new());
+    let mut engines = ENGINES.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, e)) = engines.iter().find(|(b, _)| b == backend) {
+        return e.clone();
+    }
+    let mut config = wasmbed::Config::new();
+    config.consume_fuel(true).max_call_depth(10_000);
+    configure_backend(&mut config, backend);
+    let engine = wasmbed::Engine::new(&config);
+    engines.push((backend.to_string(), engine.clone()));
+    engine
 }
 
 impl WasmbedSide {
-    fn new(bytes: &[u8]) -> WasmbedSide {
-        let engine = wasmbed_engine();
+    fn new(bytes: &[u8], backend: &str) -> WasmbedSide {
+        let engine = &wasmbed_engine(backend);
         let module = match wasmbed::Module::from_binary(engine, bytes) {
             Ok(m) => m,
             Err(e) => panic!("a generated module does not validate on wasmbed: {e}"),

@@ -18,7 +18,10 @@ mod smith;
 mod wasi_paths;
 
 pub use decode::check_decode;
-pub use differential::{check_differential, check_differential_module, DiffOutcome};
+pub use differential::{
+    check_differential, check_differential_module, check_differential_module_on,
+    check_differential_on, configure_backend, fuzz_backend, DiffOutcome,
+};
 pub use run::{check_instantiate_run, check_instantiate_run_module, RunOutcome};
 pub use smith::{generate, simd_supported, smith_config, SmithPurpose};
 pub use wasi_paths::{check_wasi_paths, WasiOutcome};
