@@ -1488,55 +1488,51 @@ handler!(MemoryGrow(ip, fp, mem, len, cd, ctx) {
 
 handler!(MemoryFill(ip, fp, mem, len, cd, ctx) {
     fields!(ip, MemoryFill { dst, value, len: n });
-    let (d, v, n) = (slot!(fp, dst) as u32 as u64, slot!(fp, value) as u8, slot!(fp, n) as u32 as u64);
-    if d + n > len as u64 {
+    let (d, v, n) = (slot!(fp, dst) as u32, slot!(fp, value) as u32, slot!(fp, n) as u32);
+    // SAFETY: `ctx.inst` is the live current instance (dispatch contract);
+    // the builtin is what compiled code calls for the same op, and its
+    // contract (a validated index, no live reference into the instance)
+    // holds here.
+    if unsafe { builtins::memory_fill(ptr::addr_of_mut!((*ctx.inst).vmctx), d, v, n) } != 0 {
         trap!(ctx, ip, TrapCode::MemoryOutOfBounds);
     }
-    // SAFETY: `d + n <= len`, checked above: the bytes are in memory 0.
-    unsafe { ptr::write_bytes(mem.add(d as usize), v, n as usize) };
     dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
 
 handler!(MemoryCopy(ip, fp, mem, len, cd, ctx) {
     fields!(ip, MemoryCopy { dst, src, len: n });
-    let (d, s, n) = (slot!(fp, dst) as u32 as u64, slot!(fp, src) as u32 as u64, slot!(fp, n) as u32 as u64);
-    if d + n > len as u64 || s + n > len as u64 {
+    let (d, s, n) = (slot!(fp, dst) as u32, slot!(fp, src) as u32, slot!(fp, n) as u32);
+    // SAFETY: `ctx.inst` is the live current instance (dispatch contract);
+    // the builtin is what compiled code calls for the same op, and its
+    // contract (a validated index, no live reference into the instance)
+    // holds here.
+    if unsafe { builtins::memory_copy(ptr::addr_of_mut!((*ctx.inst).vmctx), d, s, n) } != 0 {
         trap!(ctx, ip, TrapCode::MemoryOutOfBounds);
     }
-    // SAFETY: both ranges end at or below `len`, checked above; `copy`
-    // allows them to overlap, as `memory.copy` does.
-    unsafe { ptr::copy(mem.add(s as usize), mem.add(d as usize), n as usize) };
     dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
 
 handler!(MemoryInit(ip, fp, mem, len, cd, ctx) {
     fields!(ip, MemoryInit { dst, src, len: n });
     let (seg, _) = extra!(ip);
-    let (d, s, n) = (slot!(fp, dst) as u32 as u64, slot!(fp, src) as u32 as u64, slot!(fp, n) as u32 as u64);
-    // SAFETY: `ctx.inst` is the live current instance; `seg` is a validated
-    // data segment index. The borrow lasts until the copy below, which
-    // touches only linear memory.
-    let inst = unsafe { &*ctx.inst };
-    let bytes: &[u8] = if inst.data_dropped[seg as usize] {
-        &[]
-    } else {
-        &inst.module.inner.datas[seg as usize].bytes
-    };
-    if d + n > len as u64 || s + n > bytes.len() as u64 {
+    let (d, s, n) = (slot!(fp, dst) as u32, slot!(fp, src) as u32, slot!(fp, n) as u32);
+    // SAFETY: `ctx.inst` is the live current instance (dispatch contract);
+    // the builtin is what compiled code calls for the same op, and its
+    // contract (a validated index, no live reference into the instance)
+    // holds here.
+    if unsafe { builtins::memory_init(ptr::addr_of_mut!((*ctx.inst).vmctx), seg, d, s, n) } != 0 {
         trap!(ctx, ip, TrapCode::MemoryOutOfBounds);
     }
-    // SAFETY: both ranges are in bounds, checked above, and a data segment
-    // (module bytes) never aliases linear memory.
-    unsafe { ptr::copy_nonoverlapping(bytes.as_ptr().add(s as usize), mem.add(d as usize), n as usize) };
     dispatch!(next!(ip, 2), fp, mem, len, cd, ctx)
 });
 
 handler!(DataDrop(ip, fp, mem, len, cd, ctx) {
     fields!(ip, DataDrop { segment });
-    // SAFETY: `ctx.inst` is the instance cell's own `*mut` (from
-    // `Pinned::ptr`) and no reference into the instance is live, so this
-    // write through it is the only access; `segment` is validated.
-    unsafe { (&mut (*ctx.inst).data_dropped)[segment as usize] = true };
+    // SAFETY: `ctx.inst` is the live current instance (dispatch contract);
+    // the builtin is what compiled code calls for the same op, and its
+    // contract (a validated index, no live reference into the instance)
+    // holds here.
+    unsafe { builtins::data_drop(ptr::addr_of_mut!((*ctx.inst).vmctx), segment) };
     dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
 
@@ -1607,58 +1603,52 @@ handler!(TableGrow(ip, fp, mem, len, cd, ctx) {
 
 handler!(TableFill(ip, fp, mem, len, cd, ctx) {
     fields!(ip, TableFill { dst, value, len: n, table: t });
-    // SAFETY: a validated table immediate.
-    let t = unsafe { table(ctx, t) };
     let (d, v, n) = (slot!(fp, dst) as u32, slot!(fp, value), slot!(fp, n) as u32);
-    if d as u64 + n as u64 > t.length as u64 {
+    // SAFETY: `ctx.inst` is the live current instance (dispatch contract);
+    // the builtin is what compiled code calls for the same op, and its
+    // contract (a validated index, no live reference into the instance)
+    // holds here.
+    if unsafe { builtins::table_fill(ptr::addr_of_mut!((*ctx.inst).vmctx), t, d, v, n) } != 0 {
         trap!(ctx, ip, TrapCode::TableOutOfBounds);
     }
-    // SAFETY: `d + n <= length`, checked above; the slice is the only
-    // reference to these elements while it lives.
-    unsafe { core::slice::from_raw_parts_mut(t.base.add(d as usize), n as usize).fill(v) };
     dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
 
 handler!(TableCopy(ip, fp, mem, len, cd, ctx) {
     fields!(ip, TableCopy { dst, src, len: n });
     let (dt, st) = extra!(ip);
-    let (d, s, n) = (slot!(fp, dst) as u32 as u64, slot!(fp, src) as u32 as u64, slot!(fp, n) as u32 as u64);
-    // SAFETY: validated table immediates.
-    let (dtab, stab) = unsafe { (table(ctx, dt), table(ctx, st)) };
-    if d + n > dtab.length as u64 || s + n > stab.length as u64 {
+    let (d, s, n) = (slot!(fp, dst) as u32, slot!(fp, src) as u32, slot!(fp, n) as u32);
+    // SAFETY: `ctx.inst` is the live current instance (dispatch contract);
+    // the builtin is what compiled code calls for the same op, and its
+    // contract (a validated index, no live reference into the instance)
+    // holds here.
+    if unsafe { builtins::table_copy(ptr::addr_of_mut!((*ctx.inst).vmctx), dt, st, d, s, n) } != 0 {
         trap!(ctx, ip, TrapCode::TableOutOfBounds);
     }
-    // SAFETY: both ranges are in bounds, checked above. `dt` and `st` may
-    // be one table: `copy` allows overlap, and only raw pointers are used.
-    unsafe { ptr::copy(stab.base.add(s as usize), dtab.base.add(d as usize), n as usize) };
     dispatch!(next!(ip, 2), fp, mem, len, cd, ctx)
 });
 
 handler!(TableInit(ip, fp, mem, len, cd, ctx) {
     fields!(ip, TableInit { dst, src, len: n });
     let (seg, t) = extra!(ip);
-    let (d, s, n) = (slot!(fp, dst) as u32 as u64, slot!(fp, src) as u32 as u64, slot!(fp, n) as u32 as u64);
-    // SAFETY: a validated table immediate.
-    let t = unsafe { table(ctx, t) };
-    // SAFETY: `ctx.inst` is the live current instance; `seg` is a validated
-    // element segment index. The borrow lasts until the copy below, which
-    // writes only the table's elements.
-    let items: &[u64] = unsafe { &(&(*ctx.inst).elems)[seg as usize] };
-    if d + n > t.length as u64 || s + n > items.len() as u64 {
+    let (d, s, n) = (slot!(fp, dst) as u32, slot!(fp, src) as u32, slot!(fp, n) as u32);
+    // SAFETY: `ctx.inst` is the live current instance (dispatch contract);
+    // the builtin is what compiled code calls for the same op, and its
+    // contract (a validated index, no live reference into the instance)
+    // holds here.
+    if unsafe { builtins::table_init(ptr::addr_of_mut!((*ctx.inst).vmctx), t, seg, d, s, n) } != 0 {
         trap!(ctx, ip, TrapCode::TableOutOfBounds);
     }
-    // SAFETY: both ranges are in bounds, checked above; a segment is its
-    // own allocation, never a table's.
-    unsafe { ptr::copy_nonoverlapping(items.as_ptr().add(s as usize), t.base.add(d as usize), n as usize) };
     dispatch!(next!(ip, 2), fp, mem, len, cd, ctx)
 });
 
 handler!(ElemDrop(ip, fp, mem, len, cd, ctx) {
     fields!(ip, ElemDrop { segment });
-    // SAFETY: as in `DataDrop`: a write through the cell's own pointer
-    // while no reference into the instance is live (tables hold copies of
-    // the segment's references, never pointers into it).
-    unsafe { (&mut (*ctx.inst).elems)[segment as usize] = Default::default() };
+    // SAFETY: `ctx.inst` is the live current instance (dispatch contract);
+    // the builtin is what compiled code calls for the same op, and its
+    // contract (a validated index, no live reference into the instance)
+    // holds here.
+    unsafe { builtins::elem_drop(ptr::addr_of_mut!((*ctx.inst).vmctx), segment) };
     dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
 });
 

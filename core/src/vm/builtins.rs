@@ -8,7 +8,7 @@
 //! hook call, as the limiter may use the whole store.
 use crate::error::Error;
 use crate::func::call::{hooks_of, unwind, StoreHooks};
-use crate::store::{EpochDeadline, StoreInner};
+use crate::store::{EpochDeadline, InstanceEntity, StoreInner};
 use crate::vm::context::{VmBuiltins, VmContext, VM_GROW_UNWIND};
 use crate::vm::trap::{Trap, TrapCode};
 use core::sync::atomic::Ordering;
@@ -19,6 +19,14 @@ pub static BUILTINS: VmBuiltins = VmBuiltins {
     table_grow: builtin_table_grow,
     poll: builtin_poll,
     trap: builtin_trap,
+    memory_fill,
+    memory_copy,
+    memory_init,
+    data_drop,
+    table_fill,
+    table_copy,
+    table_init,
+    elem_drop,
 };
 
 /// `memory.grow` of instance `instance`'s memory 0 by `delta` pages: the
@@ -169,4 +177,215 @@ unsafe extern "C-unwind" fn builtin_trap(vmctx: *mut VmContext, code: u32) {
     let code = TrapCode::from_u8(code as u8).unwrap_or(TrapCode::Unreachable);
     // SAFETY: as in `builtin_memory_grow`.
     unsafe { unwind((*vmctx).store, Trap::new(code).into()) };
+}
+
+/// The instance whose context `vmctx` is.
+///
+/// # Safety
+/// `vmctx` is the `vmctx` field of a live instance cell.
+#[inline(always)]
+unsafe fn instance_of(vmctx: *mut VmContext) -> *mut InstanceEntity {
+    // SAFETY: the caller's promise: stepping back by the field's offset
+    // stays inside the instance's allocation.
+    unsafe {
+        vmctx
+            .cast::<u8>()
+            .sub(core::mem::offset_of!(InstanceEntity, vmctx))
+            .cast::<InstanceEntity>()
+    }
+}
+
+/// Memory 0's base and length, read by value (no reference into the cell).
+///
+/// # Safety
+/// `vmctx` is a live instance context whose module has a memory.
+#[inline(always)]
+unsafe fn memory0(vmctx: *mut VmContext) -> (*mut u8, usize) {
+    // SAFETY: the caller's promise.
+    unsafe { ((*(*vmctx).memory).base, (*(*vmctx).memory).length) }
+}
+
+/// `memory.fill` of memory 0: `n` bytes of `v` at `d`.
+///
+/// # Safety
+/// `vmctx` is a live instance context whose module has a memory.
+#[inline]
+pub(crate) unsafe extern "C-unwind" fn memory_fill(
+    vmctx: *mut VmContext,
+    d: u32,
+    v: u32,
+    n: u32,
+) -> u32 {
+    // SAFETY: the caller's promise.
+    let (mem, len) = unsafe { memory0(vmctx) };
+    if d as u64 + n as u64 > len as u64 {
+        return TrapCode::MemoryOutOfBounds as u32;
+    }
+    // SAFETY: `d + n <= len`, checked above: the bytes are in memory 0.
+    unsafe { core::ptr::write_bytes(mem.add(d as usize), v as u8, n as usize) };
+    0
+}
+
+/// `memory.copy` within memory 0 (ranges may overlap).
+///
+/// # Safety
+/// As [`memory_fill`].
+#[inline]
+pub(crate) unsafe extern "C-unwind" fn memory_copy(
+    vmctx: *mut VmContext,
+    d: u32,
+    s: u32,
+    n: u32,
+) -> u32 {
+    // SAFETY: the caller's promise.
+    let (mem, len) = unsafe { memory0(vmctx) };
+    if d as u64 + n as u64 > len as u64 || s as u64 + n as u64 > len as u64 {
+        return TrapCode::MemoryOutOfBounds as u32;
+    }
+    // SAFETY: both ranges end at or below `len`, checked above; `copy`
+    // allows them to overlap, as `memory.copy` does.
+    unsafe { core::ptr::copy(mem.add(s as usize), mem.add(d as usize), n as usize) };
+    0
+}
+
+/// `memory.init` of memory 0 from data segment `seg`.
+///
+/// # Safety
+/// As [`memory_fill`]; `seg` is a data segment index of the module.
+pub(crate) unsafe extern "C-unwind" fn memory_init(
+    vmctx: *mut VmContext,
+    seg: u32,
+    d: u32,
+    s: u32,
+    n: u32,
+) -> u32 {
+    // SAFETY: the caller's promise; the shared borrow of the instance lasts
+    // until the copy below, which touches only linear memory (a data
+    // segment is module bytes, never linear memory).
+    unsafe {
+        let (mem, len) = memory0(vmctx);
+        let inst = &*instance_of(vmctx);
+        let bytes: &[u8] = if inst.data_dropped[seg as usize] {
+            &[]
+        } else {
+            &inst.module.inner.datas[seg as usize].bytes
+        };
+        if d as u64 + n as u64 > len as u64 || s as u64 + n as u64 > bytes.len() as u64 {
+            return TrapCode::MemoryOutOfBounds as u32;
+        }
+        core::ptr::copy_nonoverlapping(
+            bytes.as_ptr().add(s as usize),
+            mem.add(d as usize),
+            n as usize,
+        );
+    }
+    0
+}
+
+/// `data.drop`.
+///
+/// # Safety
+/// `vmctx` is a live instance context, no reference into its instance is
+/// live, and `seg` is a data segment index of the module.
+pub(crate) unsafe extern "C-unwind" fn data_drop(vmctx: *mut VmContext, seg: u32) {
+    // SAFETY: the caller's promise: a write through the cell's own pointer.
+    unsafe { (&mut (*instance_of(vmctx)).data_dropped)[seg as usize] = true };
+}
+
+/// Table `t`'s element pointer and length, read by value.
+///
+/// # Safety
+/// `vmctx` is a live instance context and `t` a table index of its module.
+#[inline(always)]
+unsafe fn table_of(vmctx: *mut VmContext, t: u32) -> (*mut u64, u32) {
+    // SAFETY: the caller's promise.
+    unsafe {
+        let vm = *(*vmctx).tables.add(t as usize);
+        ((*vm).base, (*vm).length)
+    }
+}
+
+/// `table.fill` of table `t`.
+///
+/// # Safety
+/// As [`table_of`].
+pub(crate) unsafe extern "C-unwind" fn table_fill(
+    vmctx: *mut VmContext,
+    t: u32,
+    d: u32,
+    v: u64,
+    n: u32,
+) -> u32 {
+    // SAFETY: the caller's promise.
+    let (base, length) = unsafe { table_of(vmctx, t) };
+    if d as u64 + n as u64 > length as u64 {
+        return TrapCode::TableOutOfBounds as u32;
+    }
+    // SAFETY: `d + n <= length`, checked above; only raw pointers are used.
+    unsafe { core::slice::from_raw_parts_mut(base.add(d as usize), n as usize).fill(v) };
+    0
+}
+
+/// `table.copy` from table `st` to table `dt` (possibly the same table).
+///
+/// # Safety
+/// As [`table_of`], for both tables.
+pub(crate) unsafe extern "C-unwind" fn table_copy(
+    vmctx: *mut VmContext,
+    dt: u32,
+    st: u32,
+    d: u32,
+    s: u32,
+    n: u32,
+) -> u32 {
+    // SAFETY: the caller's promise.
+    let ((dbase, dlen), (sbase, slen)) = unsafe { (table_of(vmctx, dt), table_of(vmctx, st)) };
+    if d as u64 + n as u64 > dlen as u64 || s as u64 + n as u64 > slen as u64 {
+        return TrapCode::TableOutOfBounds as u32;
+    }
+    // SAFETY: both ranges are in bounds, checked above; `copy` allows the
+    // overlap of a copy within one table.
+    unsafe { core::ptr::copy(sbase.add(s as usize), dbase.add(d as usize), n as usize) };
+    0
+}
+
+/// `table.init` of table `t` from element segment `seg`.
+///
+/// # Safety
+/// As [`table_of`]; `seg` is an element segment index of the module.
+pub(crate) unsafe extern "C-unwind" fn table_init(
+    vmctx: *mut VmContext,
+    t: u32,
+    seg: u32,
+    d: u32,
+    s: u32,
+    n: u32,
+) -> u32 {
+    // SAFETY: the caller's promise; the shared borrow of the segment lasts
+    // until the copy, which writes only the table's elements (a segment is
+    // its own allocation).
+    unsafe {
+        let (base, length) = table_of(vmctx, t);
+        let items: &[u64] = &(&(*instance_of(vmctx)).elems)[seg as usize];
+        if d as u64 + n as u64 > length as u64 || s as u64 + n as u64 > items.len() as u64 {
+            return TrapCode::TableOutOfBounds as u32;
+        }
+        core::ptr::copy_nonoverlapping(
+            items.as_ptr().add(s as usize),
+            base.add(d as usize),
+            n as usize,
+        );
+    }
+    0
+}
+
+/// `elem.drop`.
+///
+/// # Safety
+/// As [`data_drop`], for an element segment.
+pub(crate) unsafe extern "C-unwind" fn elem_drop(vmctx: *mut VmContext, seg: u32) {
+    // SAFETY: the caller's promise: a write through the cell's own pointer
+    // (tables hold copies of the segment's references, never pointers into
+    // it).
+    unsafe { (&mut (*instance_of(vmctx)).elems)[seg as usize] = Default::default() };
 }

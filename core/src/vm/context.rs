@@ -186,6 +186,22 @@ pub struct VmBuiltins {
     /// Records a trap (its code's value) as the store's pending unwind;
     /// the caller then unwinds to its entry, which returns [`VM_UNWIND`].
     pub trap: unsafe extern "C-unwind" fn(*mut VmContext, code: u32),
+    /// `memory.fill` of memory 0 `(d, value, n)`: 0 or `MemoryOutOfBounds`.
+    pub memory_fill: unsafe extern "C-unwind" fn(*mut VmContext, u32, u32, u32) -> u32,
+    /// `memory.copy` within memory 0 `(d, s, n)`.
+    pub memory_copy: unsafe extern "C-unwind" fn(*mut VmContext, u32, u32, u32) -> u32,
+    /// `memory.init` of memory 0 `(segment, d, s, n)`.
+    pub memory_init: unsafe extern "C-unwind" fn(*mut VmContext, u32, u32, u32, u32) -> u32,
+    /// `data.drop` `(segment)`.
+    pub data_drop: unsafe extern "C-unwind" fn(*mut VmContext, u32),
+    /// `table.fill` `(table, d, value, n)`: 0 or `TableOutOfBounds`.
+    pub table_fill: unsafe extern "C-unwind" fn(*mut VmContext, u32, u32, u64, u32) -> u32,
+    /// `table.copy` `(dst table, src table, d, s, n)`.
+    pub table_copy: unsafe extern "C-unwind" fn(*mut VmContext, u32, u32, u32, u32, u32) -> u32,
+    /// `table.init` `(table, segment, d, s, n)`.
+    pub table_init: unsafe extern "C-unwind" fn(*mut VmContext, u32, u32, u32, u32, u32) -> u32,
+    /// `elem.drop` `(segment)`.
+    pub elem_drop: unsafe extern "C-unwind" fn(*mut VmContext, u32),
 }
 
 /// A grow builtin's "the resource limiter failed: unwind" result.
@@ -288,6 +304,22 @@ pub mod offsets {
     pub const BUILTIN_POLL: usize = 2 * P;
     /// `VmBuiltins::trap`
     pub const BUILTIN_TRAP: usize = 3 * P;
+    /// `VmBuiltins::memory_fill`
+    pub const BUILTIN_MEMORY_FILL: usize = 4 * P;
+    /// `VmBuiltins::memory_copy`
+    pub const BUILTIN_MEMORY_COPY: usize = 5 * P;
+    /// `VmBuiltins::memory_init`
+    pub const BUILTIN_MEMORY_INIT: usize = 6 * P;
+    /// `VmBuiltins::data_drop`
+    pub const BUILTIN_DATA_DROP: usize = 7 * P;
+    /// `VmBuiltins::table_fill`
+    pub const BUILTIN_TABLE_FILL: usize = 8 * P;
+    /// `VmBuiltins::table_copy`
+    pub const BUILTIN_TABLE_COPY: usize = 9 * P;
+    /// `VmBuiltins::table_init`
+    pub const BUILTIN_TABLE_INIT: usize = 10 * P;
+    /// `VmBuiltins::elem_drop`
+    pub const BUILTIN_ELEM_DROP: usize = 11 * P;
 
     /// `VmMemory::base`
     pub const VMMEMORY_BASE: usize = 0;
@@ -330,6 +362,14 @@ pub mod offsets {
         assert!(offset_of!(VmBuiltins, table_grow) == BUILTIN_TABLE_GROW);
         assert!(offset_of!(VmBuiltins, poll) == BUILTIN_POLL);
         assert!(offset_of!(VmBuiltins, trap) == BUILTIN_TRAP);
+        assert!(offset_of!(VmBuiltins, memory_fill) == BUILTIN_MEMORY_FILL);
+        assert!(offset_of!(VmBuiltins, memory_copy) == BUILTIN_MEMORY_COPY);
+        assert!(offset_of!(VmBuiltins, memory_init) == BUILTIN_MEMORY_INIT);
+        assert!(offset_of!(VmBuiltins, data_drop) == BUILTIN_DATA_DROP);
+        assert!(offset_of!(VmBuiltins, table_fill) == BUILTIN_TABLE_FILL);
+        assert!(offset_of!(VmBuiltins, table_copy) == BUILTIN_TABLE_COPY);
+        assert!(offset_of!(VmBuiltins, table_init) == BUILTIN_TABLE_INIT);
+        assert!(offset_of!(VmBuiltins, elem_drop) == BUILTIN_ELEM_DROP);
         assert!(offset_of!(VmMemory, base) == VMMEMORY_BASE);
         assert!(offset_of!(VmMemory, length) == VMMEMORY_LENGTH);
         assert!(offset_of!(VmTable, base) == VMTABLE_BASE);
