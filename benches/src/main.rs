@@ -27,13 +27,18 @@
 //! ```text
 //! benches/run.sh [ARGS]    (builds the workloads, then runs this with ARGS)
 //! wasmbed-benches [FILTER] [--runs N] [--runtime NAME]... [--no-rss] [--no-count]
+//! wasmbed-benches --micro [CASE] [--runs N]
 //! ```
+//!
+//! `--micro` times wasmbed's call path alone instead (see [`micro`]).
 
 use std::fmt::Write as _;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+mod micro;
 
 /// Where a workload's binary comes from.
 #[derive(Clone, Copy)]
@@ -614,7 +619,9 @@ const USAGE: &str =
   --no-count    skip counting executed wasm ops (an extra wasmbed run with
                 fuel metering); with --no-rss, only the selected runtimes run,
                 which is what a profile wants
-An unfiltered run of the default runtimes also writes benches/RESULTS.md.";
+An unfiltered run of the default runtimes also writes benches/RESULTS.md.
+       wasmbed-benches --micro [CASE] [--runs N]
+  times wasmbed's call path alone: ns per call of each micro case (or CASE)";
 
 fn parse_args(args: &[String]) -> Result<Options, String> {
     let mut options = Options {
@@ -933,6 +940,9 @@ const TABLE_FOOTER: &str = "
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--micro") {
+        return micro::main(&args[1..]);
+    }
     if args.first().map(String::as_str) == Some("--child") {
         return match (args.get(1), args.get(2)) {
             (Some(rt), Some(w)) => child(rt, w),
