@@ -295,9 +295,9 @@ impl Instance {
                 instance: instance_index,
                 store: inner.vm_store(),
                 memory: memory0,
-                globals: global_ptrs.as_ptr(),
-                tables: table_ptrs.as_ptr(),
-                func_refs: func_refs.as_ptr(),
+                globals: core::ptr::null(),
+                tables: core::ptr::null(),
+                func_refs: core::ptr::null(),
                 type_ids: m.type_ids.as_ptr(),
             },
             funcs,
@@ -316,7 +316,13 @@ impl Instance {
         // SAFETY: `p` is the fresh cell, not yet shared; the defined
         // references learn its (now fixed) context address. Writes go
         // through the cell's own pointer.
+        // The context's array pointers are taken here too, from the boxes
+        // in their final place: taken before the move into the cell, they
+        // would derive from a `Box` that moving retags (Miri).
         unsafe {
+            (*p).vmctx.globals = (*p).global_ptrs.as_ptr();
+            (*p).vmctx.tables = (*p).table_ptrs.as_ptr();
+            (*p).vmctx.func_refs = (*p).func_refs.as_ptr();
             let vmctx = core::ptr::addr_of_mut!((*p).vmctx);
             let defined = &(*p).defined;
             for def in 0..defined.len() {

@@ -300,7 +300,8 @@ pub(crate) unsafe extern "C-unwind" fn data_drop(vmctx: *mut VmContext, seg: u32
 unsafe fn table_of(vmctx: *mut VmContext, t: u32) -> (*mut u64, u32) {
     // SAFETY: the caller's promise.
     unsafe {
-        let vm = *(*vmctx).tables.add(t as usize);
+        // Through the instance's own list, as the interpreter reads it.
+        let vm = (&(*instance_of(vmctx)).table_ptrs)[t as usize];
         ((*vm).base, (*vm).length)
     }
 }
