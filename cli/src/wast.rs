@@ -69,7 +69,7 @@ impl ScriptReport {
 
 /// Runs the script at `path`. `Err` when it cannot be read or parsed.
 pub fn run_file(path: &Path) -> Result<ScriptReport, String> {
-    run_file_with(path, &Config::new())
+    run_file_with(path, &wasmbed::host_config())
 }
 
 /// Runs the script at `path` on an engine built from `config` (with fuel
@@ -83,7 +83,7 @@ pub fn run_file_with(path: &Path, config: &Config) -> Result<ScriptReport, Strin
 /// Runs script `text`; `name` is only used in parse errors. `Err` when the
 /// script does not parse.
 pub fn run_source(name: &str, text: &str) -> Result<ScriptReport, String> {
-    run_source_with(name, text, &Config::new())
+    run_source_with(name, text, &wasmbed::host_config())
 }
 
 /// [`run_source`] on an engine built from `config`.
@@ -118,7 +118,8 @@ pub fn run_source_with(name: &str, text: &str, config: &Config) -> Result<Script
 /// failures, and a closing `N passed, N failed` line (directive counts).
 /// Returns the exit code: 0 iff every directive passed.
 pub fn main(paths: &[PathBuf], backend: crate::backend::BackendChoice) -> i32 {
-    let mut config = Config::new();
+    // The host platform's memories (guard pages), as `wasmbed run` uses.
+    let mut config = wasmbed::host_config();
     backend.configure(&mut config);
     let (mut passed, mut failed) = (0, 0);
     for path in paths {

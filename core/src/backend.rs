@@ -292,6 +292,9 @@ pub struct BackendReport {
     pub interpreted: u32,
     /// Each function the backend refused (by function index), and why.
     pub fallbacks: Vec<(u32, Refusal)>,
+    /// Under `Strategy::Auto`, the installed backend that could not run
+    /// on this host (its name), and why: the interpreter ran everything.
+    pub unavailable: Option<(&'static str, Refusal)>,
 }
 
 impl BackendReport {
@@ -302,6 +305,7 @@ impl BackendReport {
             compiled: 0,
             interpreted: functions,
             fallbacks: Vec::new(),
+            unavailable: None,
         }
     }
 }
@@ -313,6 +317,9 @@ impl fmt::Display for BackendReport {
             "{}: {} compiled, {} interpreted",
             self.backend, self.compiled, self.interpreted
         )?;
+        if let Some((name, why)) = &self.unavailable {
+            write!(f, " (backend `{name}` unavailable: {why})")?;
+        }
         for (func, r) in &self.fallbacks {
             write!(f, "\n  function {func}: {r}")?;
         }

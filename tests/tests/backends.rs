@@ -203,3 +203,99 @@ fn fuel_is_the_same_on_every_tier() {
         assert_eq!(used, interp, "{mask:?}");
     }
 }
+
+/// A backend that cannot run on this host (as a JIT on a CPU without a
+/// feature it needs), or that fails while compiling or linking.
+struct Broken {
+    available: bool,
+    fail_compile: bool,
+}
+
+impl wasmbed::backend::Backend for Broken {
+    fn name(&self) -> &'static str {
+        "broken"
+    }
+    fn available(&self, _: &Config) -> Result<(), wasmbed::backend::Refusal> {
+        if self.available {
+            Ok(())
+        } else {
+            Err(wasmbed::backend::Refusal::new(
+                wasmbed::backend::RefusalReason::MissingCpuFeature,
+                "needs an imaginary CPU feature",
+            ))
+        }
+    }
+    fn compile_function(
+        &self,
+        env: &wasmbed::backend::ModuleEnv<'_>,
+        input: &wasmbed::backend::FunctionInput<'_>,
+    ) -> Result<Box<dyn wasmbed::backend::CompiledFunction>, wasmbed::backend::CompileError> {
+        if self.fail_compile {
+            return Err(wasmbed::backend::CompileError::Failed(wasmbed::Error::msg(
+                "out of registers",
+            )));
+        }
+        RefuseAll.compile_function(env, input)
+    }
+    fn link(
+        &self,
+        _: &wasmbed::backend::ModuleEnv<'_>,
+        _: Vec<(u32, Box<dyn wasmbed::backend::CompiledFunction>)>,
+        _: Option<&dyn wasmbed::platform::Executable>,
+    ) -> Result<Arc<dyn wasmbed::backend::ModuleCode>, wasmbed::Error> {
+        Err(wasmbed::Error::msg("no code memory"))
+    }
+}
+
+#[test]
+fn auto_reports_why_the_backend_was_not_used() {
+    let engine = engine(|c| {
+        c.backend(Arc::new(Broken {
+            available: false,
+            fail_compile: false,
+        }));
+    });
+    let module = Module::new(&engine, FIB).unwrap();
+    let report = module.backend_report();
+    assert_eq!(report.backend, "interpreter");
+    let (name, why) = report.unavailable.as_ref().expect("the reason is kept");
+    assert_eq!(*name, "broken");
+    assert!(why.to_string().contains("imaginary CPU feature"), "{why}");
+    assert!(
+        report.to_string().contains("backend `broken` unavailable"),
+        "{report}"
+    );
+    assert_eq!(fib(&engine, 10), 55);
+}
+
+#[test]
+fn backend_failures_name_the_function_and_the_backend() {
+    let compile = engine(|c| {
+        c.backend(Arc::new(Broken {
+            available: true,
+            fail_compile: true,
+        }));
+    });
+    let Err(err) = Module::new(&compile, FIB) else {
+        panic!("a failing backend compiled the module");
+    };
+    let text = format!("{err:#}");
+    assert!(
+        text.contains("backend `broken` failed to compile function 0 ($fib)"),
+        "{text}"
+    );
+    assert!(text.contains("out of registers"), "{text}");
+
+    let link = engine(|c| {
+        c.backend(Arc::new(Broken {
+            available: true,
+            fail_compile: false,
+        }));
+    });
+    let Err(err) = Module::new(&link, FIB) else {
+        panic!("a failing link produced a module");
+    };
+    let text = format!("{err:#}");
+    assert!(text.contains("backend `broken` failed to link"), "{text}");
+    assert!(text.contains("no code memory"), "{text}");
+}

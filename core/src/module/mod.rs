@@ -9,7 +9,7 @@ pub(crate) use const_expr::ConstExpr;
 
 use crate::backend::{
     Backend, BackendReport, CompileError, FuncEntry, FunctionInput, Interpreter, ModuleCode,
-    ModuleEnv,
+    ModuleEnv, Refusal,
 };
 use crate::engine::Engine;
 use crate::engine::Strategy;
@@ -617,8 +617,10 @@ fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
     m.code = (0..bodies.len()).map(|_| LazyFunc::default()).collect();
     m.bytes = bytes.into();
     m.report = BackendReport::interpreter(m.code.len() as u32);
-    if let Some(backend) = resolve_backend(engine.config())? {
-        compile_native(&mut m, &*backend)?;
+    match resolve_backend(engine.config())? {
+        Resolved::Backend(backend) => compile_native(&mut m, &*backend)?,
+        Resolved::Interpreter => {}
+        Resolved::Unavailable(name, why) => m.report.unavailable = Some((name, why)),
     }
     if !engine.config().lazy_translation {
         for def in 0..m.code.len() as u32 {
@@ -630,19 +632,33 @@ fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
     Ok(m)
 }
 
-/// The backend `config` asks for, if any (`None`: the interpreter runs
-/// everything).
-fn resolve_backend(config: &crate::engine::Config) -> Result<Option<Arc<dyn Backend>>, Error> {
+/// What runs a module's functions, as `config` asks.
+enum Resolved {
+    /// The backend compiles what it can; the interpreter runs the rest.
+    Backend(Arc<dyn Backend>),
+    /// The interpreter runs everything, as asked.
+    Interpreter,
+    /// `Strategy::Auto` found the installed backend unable to run here
+    /// (its name and why): the interpreter runs everything, and the
+    /// module's report says why.
+    Unavailable(&'static str, Refusal),
+}
+
+/// The backend `config` asks for: `Strategy::Jit` insists on one that can
+/// run here, `Strategy::Auto` takes it when it can.
+fn resolve_backend(config: &crate::engine::Config) -> Result<Resolved, Error> {
     match (config.strategy, &config.backend) {
-        (Strategy::Interpreter, _) => Ok(None),
-        (Strategy::Auto, None) => Ok(None),
-        (Strategy::Auto, Some(b)) => Ok(b.available(config).ok().map(|()| b.clone())),
+        (Strategy::Interpreter, _) | (Strategy::Auto, None) => Ok(Resolved::Interpreter),
+        (Strategy::Auto, Some(b)) => Ok(match b.available(config) {
+            Ok(()) => Resolved::Backend(b.clone()),
+            Err(r) => Resolved::Unavailable(b.name(), r),
+        }),
         (Strategy::Jit, None) => Err(Error::unsupported(
             "Strategy::Jit: no JIT backend is installed (none is built for this host; \
              use Strategy::Auto or Strategy::Interpreter)",
         )),
         (Strategy::Jit, Some(b)) => match b.available(config) {
-            Ok(()) => Ok(Some(b.clone())),
+            Ok(()) => Ok(Resolved::Backend(b.clone())),
             Err(r) => Err(Error::unsupported(format!(
                 "Strategy::Jit: backend `{}` cannot run here: {r}",
                 b.name()
@@ -669,14 +685,17 @@ fn compile_native(m: &mut ModuleInner, backend: &dyn Backend) -> Result<(), Erro
         };
         match backend.compile_function(&env, &input) {
             Ok(f) => compiled.push((def as u32, f)),
-            Err(CompileError::Failed(e)) => return Err(e),
+            Err(CompileError::Failed(e)) => {
+                let name = func_label(m, func_index);
+                return Err(e.context(format!(
+                    "backend `{}` failed to compile function {name}",
+                    backend.name()
+                )));
+            }
             Err(CompileError::Refused(r)) if strict => {
-                let name = match m.func_names.get(&func_index) {
-                    Some(n) => format!(" (${n})"),
-                    None => String::new(),
-                };
+                let name = func_label(m, func_index);
                 return Err(Error::unsupported(format!(
-                    "function {func_index}{name} refused by {}: {r} (strict backend)",
+                    "function {name} refused by {}: {r} (strict backend)",
                     backend.name()
                 )));
             }
@@ -684,17 +703,45 @@ fn compile_native(m: &mut ModuleInner, backend: &dyn Backend) -> Result<(), Erro
         }
     }
     let count = compiled.len() as u32;
-    let code = backend.link(&env, compiled, config.executable.as_deref())?;
+    let code = backend
+        .link(&env, compiled, config.executable.as_deref())
+        .map_err(|e| {
+            e.context(format!(
+                "backend `{}` failed to link {count} compiled functions",
+                backend.name()
+            ))
+        })?;
+    let text = code.text();
     let registration = crate::vm::code::register(code.clone());
+    if registration.is_none() && text.start < text.end {
+        // Unregistered code would run, but a fault in it would not be
+        // recognised as a trap: refuse the module instead.
+        return Err(Error::msg(format!(
+            "backend `{}`: its code at {:#x}..{:#x} cannot be registered \
+             (it overlaps live code or exceeds 4 GiB)",
+            backend.name(),
+            text.start,
+            text.end
+        )));
+    }
     m.report = BackendReport {
         backend: backend.name(),
         compiled: count,
         interpreted: m.bodies.len() as u32 - count,
         fallbacks,
+        unavailable: None,
     };
     m.native = Some(code);
     m._registration = registration;
     Ok(())
+}
+
+/// `N` or `N ($name)`: a function as diagnostics name it.
+fn func_label(m: &ModuleInner, func_index: u32) -> String {
+    match m.func_names.get(&func_index) {
+        Some(n) => format!("{func_index} (${n})"),
+        None => format!("{func_index}"),
+    }
 }
 
 /// The `name` section is advisory: a malformed one is ignored, as the spec
