@@ -20,7 +20,7 @@
 use crate::engine::Config;
 use crate::error::Error;
 use crate::platform::Executable;
-use crate::types::{FuncType, GlobalType};
+use crate::types::{FuncType, GlobalType, MemoryType, TableType};
 use crate::vm::context::VmArrayCall;
 use crate::vm::trap::TrapCode;
 use alloc::borrow::Cow;
@@ -38,6 +38,10 @@ pub struct ModuleEnv<'a> {
     /// Types of all globals, imported first.
     pub(crate) globals: &'a [GlobalType],
     pub(crate) num_imported_funcs: u32,
+    /// Memory types, imported first.
+    pub(crate) memories: &'a [MemoryType],
+    /// Table types, imported first.
+    pub(crate) tables: &'a [TableType],
     pub(crate) consume_fuel: bool,
     pub(crate) interruptible: bool,
 }
@@ -53,9 +57,29 @@ impl ModuleEnv<'_> {
         &self.types[self.func_types[func_index as usize] as usize]
     }
 
+    /// Number of functions, imported and defined.
+    pub fn func_count(&self) -> usize {
+        self.func_types.len()
+    }
+
     /// Number of imported functions (their indices come first).
     pub fn num_imported_funcs(&self) -> u32 {
         self.num_imported_funcs
+    }
+
+    /// The types of all globals (imported first).
+    pub fn globals(&self) -> &[GlobalType] {
+        self.globals
+    }
+
+    /// The types of all memories (imported first).
+    pub fn memories(&self) -> &[MemoryType] {
+        self.memories
+    }
+
+    /// The types of all tables (imported first).
+    pub fn tables(&self) -> &[TableType] {
+        self.tables
     }
 
     /// Whether compiled code must charge fuel per basic block.

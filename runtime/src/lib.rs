@@ -66,6 +66,10 @@ pub use wasmbed_core::{
 #[doc(hidden)]
 pub use wasmbed_core::__ir_op_names;
 
+/// The x86-64 JIT backend (`jit_x64::JitX64`).
+#[cfg(target_arch = "x86_64")]
+pub use wasmbed_jit_x64 as jit_x64;
+
 #[cfg(unix)]
 pub use wasmbed_platform_unix as host_platform;
 #[cfg(windows)]

@@ -150,6 +150,8 @@ impl ModuleInner {
             func_types: &self.func_types,
             globals: &self.globals,
             num_imported_funcs: self.num_imported_funcs,
+            memories: &self.memories,
+            tables: &self.tables,
             consume_fuel: config.consume_fuel,
             interruptible: config.interruptible,
         }

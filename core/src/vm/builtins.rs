@@ -10,7 +10,7 @@ use crate::error::Error;
 use crate::func::call::{hooks_of, unwind, StoreHooks};
 use crate::store::{EpochDeadline, InstanceEntity, StoreInner};
 use crate::vm::context::{VmBuiltins, VmContext, VM_GROW_UNWIND};
-use crate::vm::trap::{Trap, TrapCode};
+use crate::vm::trap::{FrameInfo, Trap, TrapCode};
 use core::sync::atomic::Ordering;
 
 /// The builtins table.
@@ -27,6 +27,8 @@ pub static BUILTINS: VmBuiltins = VmBuiltins {
     table_copy,
     table_init,
     elem_drop,
+    trap_at: builtin_trap_at,
+    frame: builtin_frame,
 };
 
 /// `memory.grow` of instance `instance`'s memory 0 by `delta` pages: the
@@ -177,6 +179,51 @@ unsafe extern "C-unwind" fn builtin_trap(vmctx: *mut VmContext, code: u32) {
     let code = TrapCode::from_u8(code as u8).unwrap_or(TrapCode::Unreachable);
     // SAFETY: as in `builtin_memory_grow`.
     unsafe { unwind((*vmctx).store, Trap::new(code).into()) };
+}
+
+/// The backtrace entry of module byte `offset` in function `func_index`
+/// of the instance whose context `vmctx` is.
+///
+/// # Safety
+/// `vmctx` is the `vmctx` field of a live instance cell.
+unsafe fn frame_of(vmctx: *mut VmContext, func_index: u32, offset: u32) -> FrameInfo {
+    // SAFETY: the caller's promise; the module outlives the call.
+    let module = unsafe { &(*instance_of(vmctx)).module.inner };
+    FrameInfo {
+        func_index,
+        func_name: module.func_names.get(&func_index).cloned(),
+        offset,
+    }
+}
+
+/// [`VmBuiltins::trap_at`].
+unsafe extern "C-unwind" fn builtin_trap_at(
+    vmctx: *mut VmContext,
+    code: u32,
+    func_index: u32,
+    offset: u32,
+) {
+    let code = TrapCode::from_u8(code as u8).unwrap_or(TrapCode::Unreachable);
+    let mut trap = Trap::new(code);
+    // SAFETY: compiled code passes its own live context, inside an entry.
+    unsafe {
+        trap.extend_backtrace([frame_of(vmctx, func_index, offset)]);
+        unwind((*vmctx).store, trap.into());
+    }
+}
+
+/// [`VmBuiltins::frame`]: only traps get backtraces; a host function's
+/// error passes through as the host returned it.
+unsafe extern "C-unwind" fn builtin_frame(vmctx: *mut VmContext, func_index: u32, offset: u32) {
+    // SAFETY: compiled code passes its own live context, inside an entry;
+    // the pending error is the store's, borrowed for the statement.
+    unsafe {
+        let frame = frame_of(vmctx, func_index, offset);
+        let vm = (*vmctx).store.cast::<crate::store::StoreVm>();
+        if let Some(t) = (*vm).pending.as_mut().and_then(|e| e.bare_trap_mut()) {
+            t.extend_backtrace([frame]);
+        }
+    }
 }
 
 /// The instance whose context `vmctx` is.

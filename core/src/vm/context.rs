@@ -202,6 +202,15 @@ pub struct VmBuiltins {
     pub table_init: unsafe extern "C-unwind" fn(*mut VmContext, u32, u32, u32, u32, u32) -> u32,
     /// `elem.drop` `(segment)`.
     pub elem_drop: unsafe extern "C-unwind" fn(*mut VmContext, u32),
+    /// Records trap `code` raised in compiled code at module byte `offset`
+    /// of function `func_index` (the innermost backtrace frame); the caller
+    /// then returns `VM_UNWIND`.
+    pub trap_at:
+        unsafe extern "C-unwind" fn(*mut VmContext, code: u32, func_index: u32, offset: u32),
+    /// Compiled code unwinding through a call site (function `func_index`,
+    /// module byte `offset`) after its callee returned `VM_UNWIND`: adds
+    /// the frame to a pending trap's backtrace.
+    pub frame: unsafe extern "C-unwind" fn(*mut VmContext, func_index: u32, offset: u32),
 }
 
 /// A grow builtin's "the resource limiter failed: unwind" result.
@@ -320,6 +329,10 @@ pub mod offsets {
     pub const BUILTIN_TABLE_INIT: usize = 10 * P;
     /// `VmBuiltins::elem_drop`
     pub const BUILTIN_ELEM_DROP: usize = 11 * P;
+    /// [`VmBuiltins::trap_at`].
+    pub const BUILTIN_TRAP_AT: usize = 12 * P;
+    /// [`VmBuiltins::frame`].
+    pub const BUILTIN_FRAME: usize = 13 * P;
 
     /// `VmMemory::base`
     pub const VMMEMORY_BASE: usize = 0;
@@ -370,6 +383,8 @@ pub mod offsets {
         assert!(offset_of!(VmBuiltins, table_copy) == BUILTIN_TABLE_COPY);
         assert!(offset_of!(VmBuiltins, table_init) == BUILTIN_TABLE_INIT);
         assert!(offset_of!(VmBuiltins, elem_drop) == BUILTIN_ELEM_DROP);
+        assert!(offset_of!(VmBuiltins, trap_at) == BUILTIN_TRAP_AT);
+        assert!(offset_of!(VmBuiltins, frame) == BUILTIN_FRAME);
         assert!(offset_of!(VmMemory, base) == VMMEMORY_BASE);
         assert!(offset_of!(VmMemory, length) == VMMEMORY_LENGTH);
         assert!(offset_of!(VmTable, base) == VMTABLE_BASE);

@@ -52,22 +52,29 @@ struct Suite {
 }
 
 /// The backends the suites run on: `$WASMBED_TEST_BACKENDS`, a comma list
-/// of `interp`, `refuse-all`, `trampoline`, `trampoline-odd` (all by
+/// of `interp`, `refuse-all`, `trampoline`, `trampoline-odd` and, on
+/// x86-64 hosts, `jit-x64` (with fallback) and `jit-x64-strict` (all by
 /// default), plus `refuse-all-strict`'s refusal check (in the default list
 /// too). `interp` runs the three configurations below; every other backend
 /// runs the `wasm-2.0` scripts with its own trial prefix and skip table.
 fn backends() -> Vec<String> {
     match std::env::var("WASMBED_TEST_BACKENDS") {
         Ok(list) => list.split(',').map(|b| b.trim().to_string()).collect(),
-        Err(_) => [
-            "interp",
-            "refuse-all",
-            "refuse-all-strict",
-            "trampoline",
-            "trampoline-odd",
-        ]
-        .map(String::from)
-        .to_vec(),
+        Err(_) => {
+            let mut all: Vec<String> = [
+                "interp",
+                "refuse-all",
+                "refuse-all-strict",
+                "trampoline",
+                "trampoline-odd",
+            ]
+            .map(String::from)
+            .to_vec();
+            if cfg!(target_arch = "x86_64") {
+                all.extend(["jit-x64".to_string(), "jit-x64-strict".to_string()]);
+            }
+            all
+        }
     }
 }
 
@@ -100,6 +107,26 @@ fn backend_suite(name: &str, spec_dir: &Path) -> Option<Suite> {
                 .consume_fuel(true)
                 .interruptible(true);
             ("trampoline-odd/", expectations::TRAMPOLINE_SKIPPED)
+        }
+        // The x86-64 JIT on the host platform (guarded memories, code
+        // memory); functions it does not compile yet fall back.
+        #[cfg(target_arch = "x86_64")]
+        "jit-x64" => {
+            config = wasmbed::host_config();
+            config
+                .strategy(Strategy::Jit)
+                .backend(std::sync::Arc::new(wasmbed::jit_x64::JitX64::new()));
+            ("jit-x64/", expectations::SKIPPED)
+        }
+        // Strict: every function compiled, none falls back.
+        #[cfg(target_arch = "x86_64")]
+        "jit-x64-strict" => {
+            config = wasmbed::host_config();
+            config
+                .strategy(Strategy::Jit)
+                .strict_backend(true)
+                .backend(std::sync::Arc::new(wasmbed::jit_x64::JitX64::new()));
+            ("jit-x64-strict/", expectations::JIT_X64_STRICT_SKIPPED)
         }
         _ => return None,
     };

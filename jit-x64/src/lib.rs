@@ -1,0 +1,194 @@
+//! wasmbed's x86-64 JIT backend: the macro-assembler the codegen front end
+//! emits through ([`masm`]), its instruction encoder (`encode`), and the
+//! [`Backend`] that places compiled functions in code memory.
+//!
+//! Every compiled function is its own array-call entry (`VmArrayCall`):
+//! the front end's prologue reads the arguments from the caller's slots
+//! and its epilogue writes the results back, so the same pointer serves
+//! embedder calls, the interpreter's foreign calls and calls between
+//! compiled functions. Traps are explicit checks that call the `trap_at`
+//! builtin and return `VM_UNWIND`, so no fault is ever expected in this
+//! code yet: the trap table is empty and there is no fault stub.
+#![no_std]
+extern crate alloc;
+#[cfg(test)]
+extern crate std;
+
+mod encode;
+pub mod masm;
+
+use alloc::boxed::Box;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::any::Any;
+use core::ops::Range;
+use masm::{CpuFeatures, X64Masm};
+use wasmbed_core::backend::{
+    Backend, CompileError, CompiledFunction, FuncEntry, FunctionInput, ModuleCode, ModuleEnv,
+    Refusal, RefusalReason,
+};
+use wasmbed_core::platform::{CodeMemory, Executable};
+use wasmbed_core::vm::context::VmArrayCall;
+use wasmbed_core::{Config, Error, TrapCode};
+
+/// The x86-64 backend. `Config::backend(Arc::new(JitX64::new()))`
+/// installs it; `wasmbed::host_config` does so on x86-64 hosts.
+#[derive(Debug, Clone, Copy)]
+pub struct JitX64 {
+    features: CpuFeatures,
+}
+
+impl JitX64 {
+    /// The backend for the CPU this runs on.
+    pub fn new() -> JitX64 {
+        JitX64 {
+            features: CpuFeatures::detect(),
+        }
+    }
+}
+
+impl Default for JitX64 {
+    fn default() -> Self {
+        JitX64::new()
+    }
+}
+
+/// One compiled function: position-independent code, no relocations.
+struct X64Func {
+    code: Vec<u8>,
+}
+
+impl CompiledFunction for X64Func {
+    fn code_size(&self) -> usize {
+        self.code.len()
+    }
+    fn into_any(self: Box<Self>) -> Box<dyn Any + Send + Sync> {
+        self
+    }
+}
+
+/// Functions start at this alignment (a cache line half, as compilers do
+/// for call targets).
+const FUNC_ALIGN: usize = 16;
+
+impl Backend for JitX64 {
+    fn name(&self) -> &'static str {
+        "jit-x64"
+    }
+
+    fn available(&self, config: &Config) -> Result<(), Refusal> {
+        if !cfg!(target_arch = "x86_64") {
+            return Err(Refusal::new(RefusalReason::Other, "the host is not x86-64"));
+        }
+        if !self.features.sse41 {
+            return Err(Refusal::new(
+                RefusalReason::MissingCpuFeature,
+                "the CPU lacks SSE4.1",
+            ));
+        }
+        if config.get_executable().is_none() {
+            return Err(Refusal::new(
+                RefusalReason::Other,
+                "no code memory: the engine has no `Executable` (Config::executable)",
+            ));
+        }
+        Ok(())
+    }
+
+    fn compile_function(
+        &self,
+        env: &ModuleEnv<'_>,
+        input: &FunctionInput<'_>,
+    ) -> Result<Box<dyn CompiledFunction>, CompileError> {
+        let code = wasmbed_codegen::func::compile(X64Masm::new(self.features), env, input)?;
+        Ok(Box::new(X64Func { code }))
+    }
+
+    fn link(
+        &self,
+        env: &ModuleEnv<'_>,
+        funcs: Vec<(u32, Box<dyn CompiledFunction>)>,
+        exec: Option<&dyn Executable>,
+    ) -> Result<Arc<dyn ModuleCode>, Error> {
+        let defined = env.func_count() - env.num_imported_funcs() as usize;
+        let mut offsets: Vec<Option<usize>> = (0..defined).map(|_| None).collect();
+        let mut text = Vec::new();
+        for (def, f) in funcs {
+            let f = f
+                .into_any()
+                .downcast::<X64Func>()
+                .map_err(|_| Error::msg("jit-x64: asked to link another backend's code"))?;
+            while text.len() % FUNC_ALIGN != 0 {
+                // int3: never executed, a trap if it ever is.
+                text.push(0xcc);
+            }
+            offsets[def as usize] = Some(text.len());
+            text.extend_from_slice(&f.code);
+        }
+        if text.is_empty() {
+            return Ok(Arc::new(X64Code {
+                memory: None,
+                offsets,
+            }));
+        }
+        let exec =
+            exec.ok_or_else(|| Error::msg("jit-x64: no code memory (Config::executable)"))?;
+        let mut memory = exec
+            .allocate(text.len())
+            .map_err(|e| Error::msg(alloc::format!("jit-x64: code memory: {e}")))?;
+        // SAFETY: the region is writable (the `Executable` contract) and at
+        // least `text.len()` bytes; nothing else refers to it yet.
+        unsafe { core::ptr::copy_nonoverlapping(text.as_ptr(), memory.base(), text.len()) };
+        memory
+            .make_executable()
+            .map_err(|e| Error::msg(alloc::format!("jit-x64: code memory: {e}")))?;
+        Ok(Arc::new(X64Code {
+            memory: Some(memory),
+            offsets,
+        }))
+    }
+}
+
+/// A module's linked code.
+struct X64Code {
+    memory: Option<Box<dyn CodeMemory>>,
+    /// Each defined function's offset in the code, `None` if refused.
+    offsets: Vec<Option<usize>>,
+}
+
+impl ModuleCode for X64Code {
+    fn entry(&self, def: u32) -> Option<FuncEntry> {
+        let at = (*self.offsets.get(def as usize)?)?;
+        let base = self.memory.as_ref()?.base();
+        let ptr = base.wrapping_add(at);
+        // SAFETY: `ptr` is the start of a function the front end compiled
+        // with the array-call signature and ABI (its prologue and epilogue
+        // follow the host's C convention), in executable memory that lives
+        // as long as this code, which the module keeps alive while any
+        // instance can call it.
+        let array_call: VmArrayCall = unsafe { core::mem::transmute::<*mut u8, VmArrayCall>(ptr) };
+        Some(FuncEntry {
+            array_call,
+            wasm_call: ptr,
+        })
+    }
+
+    fn text(&self) -> Range<usize> {
+        match &self.memory {
+            Some(m) => m.base() as usize..m.base() as usize + m.len(),
+            None => 0..0,
+        }
+    }
+
+    fn trap_code(&self, _: u32) -> Option<TrapCode> {
+        None
+    }
+
+    fn frame_at(&self, _: u32) -> Option<(u32, u32)> {
+        None
+    }
+
+    fn fault_stub(&self) -> usize {
+        0
+    }
+}
