@@ -9,13 +9,15 @@ use wasmbed::{Config, Strategy};
 /// A value of `--backend`.
 #[derive(ValueEnum, Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub enum BackendChoice {
-    /// The host's JIT when one is built for it, else the interpreter.
+    /// The engine's default: the interpreter today (see
+    /// `wasmbed::host_config` for when the JIT takes over).
     #[default]
     Auto,
     /// The interpreter only.
     Interp,
     /// The host's JIT, strictly: a function it cannot compile is an error
-    /// (no JIT is built for any host yet, so this fails with that message).
+    /// (x86-64 hosts have jit-x64; elsewhere this fails saying no JIT is
+    /// built).
     Jit,
     /// Test backend: refuses every function (all run on the interpreter
     /// through the fallback path).
@@ -32,9 +34,9 @@ pub enum BackendChoice {
 }
 
 impl BackendChoice {
-    /// Sets the strategy (and for the test backends, the backend) in
-    /// `config`, which comes from `wasmbed::host_config` and so already has
-    /// the host's JIT installed if there is one.
+    /// Sets the strategy and backend in `config`, which comes from
+    /// `wasmbed::host_config` (the host platform): `jit` installs the
+    /// host's JIT, the test values their test backends.
     pub fn configure(self, config: &mut Config) {
         match self {
             BackendChoice::Auto => {
@@ -44,6 +46,7 @@ impl BackendChoice {
                 config.strategy(Strategy::Interpreter);
             }
             BackendChoice::Jit => {
+                wasmbed::use_host_jit(config);
                 config.strategy(Strategy::Jit).strict_backend(true);
             }
             BackendChoice::RefuseAll => {

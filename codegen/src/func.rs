@@ -129,7 +129,18 @@ pub struct FuncCompiler<'a, M: MacroAssembler> {
     dead_depth: u32,
     has_memory: bool,
     page_log2: u8,
+    /// Fuel metering: every basic block charges its count of operators on
+    /// entry, as the interpreter's translator counts them.
+    consume_fuel: bool,
+    /// The current block's charge (patched when the block ends) and count.
+    fuel: Option<(ImmPatch, u32)>,
+    /// Interruption checks at function entry and loop back-edges.
+    interruptible: bool,
 }
+
+/// Checks between two polls of the interruption flag and deadlines (the
+/// interpreter's `CHECKS_PER_POLL`).
+const CHECKS_PER_POLL: i32 = 1024;
 
 /// Compiles one validated function with `masm`; returns the code bytes.
 pub fn compile<M: MacroAssembler>(
@@ -137,12 +148,6 @@ pub fn compile<M: MacroAssembler>(
     env: &ModuleEnv<'_>,
     input: &FunctionInput<'_>,
 ) -> Result<Vec<u8>, CompileError> {
-    if env.consume_fuel() {
-        return Err(unsupported("fuel metering is not compiled yet"));
-    }
-    if env.interruptible() {
-        return Err(unsupported("interruption checks are not compiled yet"));
-    }
     if env.memories().len() > 1 {
         return Err(unsupported("multiple memories"));
     }
@@ -190,6 +195,9 @@ pub fn compile<M: MacroAssembler>(
         dead_depth: 0,
         has_memory: !env.memories().is_empty(),
         page_log2: env.memories().first().map_or(16, |m| m.page_size_log2),
+        consume_fuel: env.consume_fuel(),
+        fuel: None,
+        interruptible: env.interruptible(),
     };
     c.unwind_exit = c.masm.new_label();
     let patch = c.prologue();
@@ -216,6 +224,7 @@ pub fn compile<M: MacroAssembler>(
             break;
         }
     }
+    c.finish_fuel();
     c.epilogue_and_stubs();
     let slots = c.max_slots + 1;
     c.masm.patch_frame_size(patch, slots);
@@ -309,7 +318,81 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
         }
         self.reload_memory();
         self.note_height(0);
+        self.start_block();
+        if self.interruptible {
+            self.check_interrupt();
+        }
         patch
+    }
+
+    /// Starts a basic block: with fuel metering, charges its cost (patched
+    /// in when the block ends) and traps with `OutOfFuel` before it runs
+    /// when the fuel left cannot pay. No register may be live here.
+    fn start_block(&mut self) {
+        if !self.consume_fuel {
+            return;
+        }
+        self.finish_fuel();
+        let t = self.tmp;
+        let left = self.alloc_gpr();
+        let after = self.alloc_gpr();
+        self.masm.load(
+            LoadKind::I64,
+            t,
+            Addr::new(M::VMCTX, off::VMCTX_STORE as i32),
+        );
+        self.masm
+            .load(LoadKind::I64, left, Addr::new(t, off::STORE_FUEL as i32));
+        let patch = self.masm.sub_imm_patchable(after, left);
+        let out = self.trap_label(TrapCode::OutOfFuel);
+        // A borrow wraps around: the result is then above what was left.
+        self.masm
+            .branch_cmp(IntCmp::GtU, Width::W64, after, left, out);
+        self.masm
+            .store(StoreKind::I64, after, Addr::new(t, off::STORE_FUEL as i32));
+        self.free_gpr(after);
+        self.free_gpr(left);
+        self.fuel = Some((patch, 0));
+    }
+
+    /// Writes the current block's operator count into its charge.
+    fn finish_fuel(&mut self) {
+        if let Some((patch, n)) = self.fuel.take() {
+            self.masm.patch_sub_imm(patch, n);
+        }
+    }
+
+    /// Counts down the store's poll countdown and, when it runs out, asks
+    /// the `poll` builtin whether to stop (a trap) before going on. No
+    /// register may be live here.
+    fn check_interrupt(&mut self) {
+        let t = self.tmp;
+        let left = self.alloc_gpr();
+        let countdown = off::STORE_POLL_COUNTDOWN as i32;
+        self.masm.load(
+            LoadKind::I64,
+            t,
+            Addr::new(M::VMCTX, off::VMCTX_STORE as i32),
+        );
+        self.masm.load(LoadKind::I64, left, Addr::new(t, countdown));
+        self.masm.int_op_imm(IntOp::Sub, Width::W64, left, left, 1);
+        self.masm
+            .store(StoreKind::I64, left, Addr::new(t, countdown));
+        let go_on = self.masm.new_label();
+        self.masm
+            .branch_cmp_imm(IntCmp::Ne, Width::W64, left, 0, go_on);
+        self.free_gpr(left);
+        self.masm
+            .call_builtin(off::BUILTIN_POLL as u32, &[CallArg::Vmctx]);
+        self.check_builtin_status();
+        self.masm.load(
+            LoadKind::I64,
+            t,
+            Addr::new(M::VMCTX, off::VMCTX_STORE as i32),
+        );
+        self.masm
+            .store_imm(StoreKind::I64, CHECKS_PER_POLL, Addr::new(t, countdown));
+        self.masm.bind(go_on);
     }
 
     /// Loads memory 0's base and length into their pinned registers (at
@@ -655,6 +738,7 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
         let target = if kind == Kind::Loop {
             let head = self.masm.new_label();
             self.masm.bind(head);
+            self.start_block();
             head
         } else {
             end
@@ -664,6 +748,7 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
                 let l = self.masm.new_label();
                 self.masm.branch_cmp_imm(IntCmp::Eq, Width::W32, c, 0, l);
                 self.free_gpr(c);
+                self.start_block();
                 Some(l)
             }
             None => None,
@@ -715,7 +800,11 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
     fn branch(&mut self, depth: u32) {
         let f = &self.frames[self.frames.len() - 1 - depth as usize];
         let (n, dst, target) = (f.branch_types().len(), f.height, f.target);
+        let back_edge = f.kind == Kind::Loop;
         self.copy_top_to(n, dst);
+        if back_edge && self.interruptible {
+            self.check_interrupt();
+        }
         self.masm.jump(target);
     }
 
@@ -745,6 +834,9 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
             self.push(t, Loc::Home);
         }
         self.reachable = true;
+        if !self.frames.is_empty() {
+            self.start_block();
+        }
         if self.frames.is_empty() {
             // The function's end: results from their homes to the caller's
             // slots.
@@ -782,6 +874,7 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
         }
         self.masm.bind(else_label);
         self.reachable = true;
+        self.start_block();
     }
 
     // ------------------------------------------------------------ operators
@@ -797,6 +890,16 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
                 _ => {}
             }
             return Ok(());
+        }
+        if self.consume_fuel
+            && !matches!(
+                op,
+                O::Nop | O::Drop | O::Block { .. } | O::Loop { .. } | O::End | O::Else
+            )
+        {
+            if let Some((_, n)) = &mut self.fuel {
+                *n += 1;
+            }
         }
         match op {
             O::Nop => {}
@@ -820,19 +923,24 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
                 self.spill_all(true);
                 let f = &self.frames[self.frames.len() - 1 - relative_depth as usize];
                 let (n, dst, target) = (f.branch_types().len(), f.height, f.target);
+                let checked = f.kind == Kind::Loop && self.interruptible;
                 let top = self.stack.len() - n;
-                let in_place = top == dst && self.stack[top..].iter().all(|v| v.loc == Loc::Home);
+                let in_place =
+                    !checked && top == dst && self.stack[top..].iter().all(|v| v.loc == Loc::Home);
                 if in_place {
                     self.masm
                         .branch_cmp_imm(IntCmp::Ne, Width::W32, c, 0, target);
                 } else {
                     let skip = self.masm.new_label();
                     self.masm.branch_cmp_imm(IntCmp::Eq, Width::W32, c, 0, skip);
-                    self.copy_top_to(n, dst);
-                    self.masm.jump(target);
+                    self.free_gpr(c);
+                    self.branch(relative_depth);
                     self.masm.bind(skip);
+                    self.start_block();
+                    return Ok(());
                 }
                 self.free_gpr(c);
+                self.start_block();
             }
             O::BrTable { targets } => {
                 let (idx, _) = self.pop_gpr();

@@ -236,6 +236,11 @@ pub enum CallArg {
 #[derive(Debug, Clone, Copy)]
 pub struct FramePatch(pub u32);
 
+/// Where a patchable immediate is, for
+/// [`MacroAssembler::patch_sub_imm`].
+#[derive(Debug, Clone, Copy)]
+pub struct ImmPatch(pub u32);
+
 /// An instruction set's code emitter as the front end sees it.
 pub trait MacroAssembler {
     /// Registers the front end may allocate for values.
@@ -385,6 +390,13 @@ pub trait MacroAssembler {
     /// up to six `args`; as [`call_indirect`](Self::call_indirect)
     /// otherwise.
     fn call_builtin(&mut self, builtins_offset: u32, args: &[CallArg]);
+
+    /// `dst = a - imm` (64 bits) with a 32-bit immediate written later by
+    /// [`patch_sub_imm`](Self::patch_sub_imm): how a block's fuel cost is
+    /// charged before the single pass has counted the block.
+    fn sub_imm_patchable(&mut self, dst: Gpr, a: Gpr) -> ImmPatch;
+    /// Sets the immediate of a [`sub_imm_patchable`](Self::sub_imm_patchable).
+    fn patch_sub_imm(&mut self, patch: ImmPatch, imm: u32);
 
     /// A trap instruction that is never expected to run (after an
     /// unconditional trap call that cannot return, for instance).

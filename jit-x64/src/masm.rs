@@ -37,8 +37,8 @@
 use alloc::vec::Vec;
 
 use wasmbed_codegen::masm::{
-    Addr, CallArg, DivKind, Extend, FloatCmp, FloatOp, FloatUnary, Fpr, FramePatch, Gpr, IntCmp,
-    IntOp, IntUnary, Label, LoadKind, MacroAssembler, StoreKind, Width,
+    Addr, CallArg, DivKind, Extend, FloatCmp, FloatOp, FloatUnary, Fpr, FramePatch, Gpr, ImmPatch,
+    IntCmp, IntOp, IntUnary, Label, LoadKind, MacroAssembler, StoreKind, Width,
 };
 use wasmbed_core::vm::context::offsets;
 
@@ -614,6 +614,16 @@ impl MacroAssembler for X64Masm {
                 self.a.shift_cl(shift, w, Rm::R(dst));
             }
         }
+    }
+
+    fn sub_imm_patchable(&mut self, dst: Gpr, a: Gpr) -> ImmPatch {
+        self.mov_w(true, dst.0, a.0);
+        // Always the imm32 form, whatever the value patched in later.
+        ImmPatch(self.a.alu_imm32(Alu::Sub, true, Rm::R(dst.0), 0) as u32)
+    }
+
+    fn patch_sub_imm(&mut self, patch: ImmPatch, imm: u32) {
+        self.a.patch32(patch.0 as usize, imm);
     }
 
     fn int_op_imm(&mut self, op: IntOp, w: Width, dst: Gpr, a: Gpr, imm: i32) {

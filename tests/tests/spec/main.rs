@@ -70,7 +70,8 @@ fn backends() -> Vec<String> {
             ]
             .map(String::from)
             .to_vec();
-            if cfg!(target_arch = "x86_64") {
+            // Windows: see `wasmbed::use_host_jit`.
+            if cfg!(all(target_arch = "x86_64", not(windows))) {
                 all.extend(["jit-x64".to_string(), "jit-x64-strict".to_string()]);
             }
             all
@@ -109,17 +110,20 @@ fn backend_suite(name: &str, spec_dir: &Path) -> Option<Suite> {
             ("trampoline-odd/", expectations::TRAMPOLINE_SKIPPED)
         }
         // The x86-64 JIT on the host platform (guarded memories, code
-        // memory); functions it does not compile yet fall back.
-        #[cfg(target_arch = "x86_64")]
+        // memory), with fuel metering and interruption checks; functions it
+        // does not compile (v128) fall back, so tiers mix.
+        #[cfg(all(target_arch = "x86_64", not(windows)))]
         "jit-x64" => {
             config = wasmbed::host_config();
             config
                 .strategy(Strategy::Jit)
+                .consume_fuel(true)
+                .interruptible(true)
                 .backend(std::sync::Arc::new(wasmbed::jit_x64::JitX64::new()));
             ("jit-x64/", expectations::SKIPPED)
         }
         // Strict: every function compiled, none falls back.
-        #[cfg(target_arch = "x86_64")]
+        #[cfg(all(target_arch = "x86_64", not(windows)))]
         "jit-x64-strict" => {
             config = wasmbed::host_config();
             config
