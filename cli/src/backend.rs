@@ -9,8 +9,8 @@ use wasmbed::{Config, Strategy};
 /// A value of `--backend`.
 #[derive(ValueEnum, Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub enum BackendChoice {
-    /// The engine's default: the interpreter today (see
-    /// `wasmbed::host_config` for when the JIT takes over).
+    /// The host's JIT when one is built for it (functions it cannot
+    /// compile fall back), else the interpreter.
     #[default]
     Auto,
     /// The interpreter only.

@@ -110,9 +110,18 @@ impl Limits {
         if self.timeout.is_some() {
             config.interruptible(true);
         }
-        if let Some(bytes) = self.max_wasm_stack {
-            config.max_wasm_stack(bytes);
-        }
+        let bytes = self.wasm_stack();
+        config.max_wasm_stack(bytes);
+        // Compiled frames live on the native stack: the same budget, on
+        // the thread `run::main` sizes for it.
+        config.max_native_stack(bytes);
+    }
+
+    /// The wasm stack the run may use, interpreted or compiled: the
+    /// `max-wasm-stack` option or the engine's default.
+    pub fn wasm_stack(&self) -> usize {
+        self.max_wasm_stack
+            .unwrap_or(Config::DEFAULT_MAX_WASM_STACK)
     }
 
     /// Applies the limits to a store of an engine built with

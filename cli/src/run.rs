@@ -135,7 +135,29 @@ enum Ended {
 
 /// Runs `wasmbed run`; returns the process exit code.
 pub fn main(args: &RunArgs) -> i32 {
-    match run(args) {
+    // The guest runs on a thread whose stack holds the whole wasm stack
+    // budget (compiled frames are native ones) plus room for the host
+    // functions and the runtime above it. Only touched pages cost memory.
+    let budget = args
+        .limits
+        .limits()
+        .map_or(wasmbed::Config::DEFAULT_MAX_WASM_STACK, |l| l.wasm_stack());
+    let stack = budget.saturating_add(HOST_STACK);
+    let ended = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("wasm".into())
+            .stack_size(stack)
+            .spawn_scoped(scope, || run(args))
+            .map(|t| t.join())
+    });
+    let ended = match ended {
+        Ok(Ok(ended)) => ended,
+        Ok(Err(panic)) => std::panic::resume_unwind(panic),
+        Err(e) => Err(Error::msg(format!(
+            "cannot start a thread with a {stack}-byte stack for the guest: {e}"
+        ))),
+    };
+    match ended {
         Ok(Ended::Returned(results)) => {
             for r in results {
                 println!("{}", show(&r));
@@ -352,6 +374,10 @@ impl AuditSink for NoSink {
         Ok(())
     }
 }
+
+/// Native stack for everything on the guest's thread that is not wasm
+/// frames: WASI calls, the runtime, the CLI itself.
+const HOST_STACK: usize = 8 << 20;
 
 fn run(args: &RunArgs) -> Result<Ended, Error> {
     let limits = args.limits.limits().map_err(Error::msg)?;

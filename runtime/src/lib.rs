@@ -88,16 +88,20 @@ pub fn use_host_platform(config: &mut Config) -> &mut Config {
     return config;
 }
 
-/// [`Config::new`] with the host platform installed.
+/// [`Config::new`] with the host platform installed, and the host's JIT
+/// backend where one is built ([`use_host_jit`]): under the default
+/// `Strategy::Auto` it compiles what it can and the interpreter runs the
+/// rest (`Module::backend_report` tells which).
 ///
-/// The host's JIT is not installed yet ([`use_host_jit`] does): compiled
-/// recursion takes native stack, and the default 512 KiB native limit
-/// holds some 4,600 frames where the interpreter's default holds 200,000
-/// nested calls; the JIT becomes the default once guests run on a stack
-/// sized for that.
+/// Compiled frames live on the calling thread's stack, bounded by
+/// `Config::max_native_stack` (512 KiB by default, wasmtime's figure: some
+/// thousands of frames), where interpreted ones live on the heap up to
+/// `Config::max_wasm_stack`. Deeply recursive guests want a thread with a
+/// larger stack and a larger native limit, as `wasmbed run` gives them.
 pub fn host_config() -> Config {
     let mut config = Config::new();
     use_host_platform(&mut config);
+    use_host_jit(&mut config);
     config
 }
 
