@@ -65,13 +65,18 @@ fn instantiate_run() {
     assert!(instantiated > 500 && calls > 1000 && traps > 50);
 }
 
-/// The differential check with the wasmbed side on the test backends that
+/// The differential check with the wasmbed side on the backends that
 /// cross the VM ABI: every call of a "compiled" function is a foreign call
-/// (`trampoline`), or every other one (`trampoline-odd`), and results,
-/// traps and final state must still match wasmi's.
+/// (`trampoline`), or every other one (`trampoline-odd`), or the function
+/// is machine code (`jit-x64`, on x86-64 Unix), and results, traps and
+/// final state must still match wasmi's.
 #[test]
 fn differential_across_the_abi() {
-    for backend in ["trampoline", "trampoline-odd"] {
+    let mut backends = vec!["trampoline", "trampoline-odd"];
+    if cfg!(all(target_arch = "x86_64", not(windows))) {
+        backends.push("jit-x64");
+    }
+    for backend in backends {
         let outcomes = run_cases("differential", 300, 8192, |bytes| {
             fuzzing::check_differential_on(&mut Unstructured::new(bytes), backend).ok()
         });

@@ -281,8 +281,9 @@ struct WasmbedSide {
 
 /// The backend the wasmbed side runs on: `$WASMBED_FUZZ_BACKEND`, one of
 /// `interp` (the default), `refuse-all`, `trampoline` (strict: every call
-/// of a defined function crosses the VM ABI) or `trampoline-odd` (mixed
-/// tiers). An unknown name is a panic, not a silent default.
+/// of a defined function crosses the VM ABI), `trampoline-odd` (mixed
+/// tiers) or, on x86-64 Unix, `jit-x64`. An unknown name is a panic, not a
+/// silent default.
 pub fn fuzz_backend() -> &'static str {
     static BACKEND: OnceLock<String> = OnceLock::new();
     BACKEND
@@ -312,8 +313,17 @@ pub fn configure_backend(config: &mut wasmbed::Config, name: &str) {
                 .strategy(Strategy::Jit)
                 .backend(Arc::new(Trampoline::new(TrampolineMask::Odd)));
         }
+        // The host's JIT on the host platform; what it refuses (v128
+        // functions, for now) falls back, so tiers mix.
+        #[cfg(all(target_arch = "x86_64", not(windows)))]
+        "jit-x64" => {
+            wasmbed::use_host_platform(config);
+            wasmbed::use_host_jit(config);
+            config.strategy(Strategy::Jit);
+        }
         other => panic!(
-            "unknown backend {other:?}: use interp, refuse-all, trampoline or trampoline-odd"
+            "unknown backend {other:?}: use interp, refuse-all, trampoline, trampoline-odd \
+             or (x86-64 Unix) jit-x64"
         ),
     }
 }
