@@ -196,6 +196,9 @@ fn load(workload: &Workload) -> Result<Loaded, String> {
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Runtime {
     Wasmbed,
+    /// wasmbed's JIT (jit-x64 on x86-64; `Strategy::Jit`, functions it
+    /// refuses fall back to the interpreter), on the host platform.
+    WasmbedJit,
     Wasmi,
     Cranelift,
     Winch,
@@ -212,14 +215,16 @@ enum Runtime {
 
 impl Runtime {
     /// The default set, in table order.
-    const MAIN: [Runtime; 4] = [
+    const MAIN: [Runtime; 5] = [
         Runtime::Wasmbed,
+        Runtime::WasmbedJit,
         Runtime::Wasmi,
         Runtime::Cranelift,
         Runtime::Winch,
     ];
-    const ALL: [Runtime; 8] = [
+    const ALL: [Runtime; 9] = [
         Runtime::Wasmbed,
+        Runtime::WasmbedJit,
         Runtime::Wasmi,
         Runtime::Cranelift,
         Runtime::Winch,
@@ -232,6 +237,7 @@ impl Runtime {
     fn name(self) -> &'static str {
         match self {
             Runtime::Wasmbed => "wasmbed",
+            Runtime::WasmbedJit => "wasmbed-jit",
             Runtime::Wasmi => "wasmi",
             Runtime::Cranelift => "wasmtime-cranelift",
             Runtime::Winch => "wasmtime-winch",
@@ -281,6 +287,15 @@ impl Engine {
         let wasmbed = |lazy: bool, control: Control| {
             let mut config = wasmbed::Config::new();
             config.lazy_translation(lazy);
+            wasmbed_config(&mut config, control);
+            Engine::Wasmbed(wasmbed::Engine::new(&config), control)
+        };
+        let wasmbed_jit = || {
+            let mut config = wasmbed::host_config();
+            config.strategy(wasmbed::Strategy::Jit);
+            Engine::Wasmbed(wasmbed::Engine::new(&config), Control::None)
+        };
+        fn wasmbed_config(config: &mut wasmbed::Config, control: Control) {
             match control {
                 Control::None => {}
                 Control::Fuel => {
@@ -292,8 +307,7 @@ impl Engine {
                         .clock(std::sync::Arc::new(StdClock(Instant::now())));
                 }
             }
-            Engine::Wasmbed(wasmbed::Engine::new(&config), control)
-        };
+        }
         let wasmi = |fuel: bool| {
             let mut config = wasmi::Config::default();
             config.compilation_mode(wasmi::CompilationMode::Eager);
@@ -309,6 +323,7 @@ impl Engine {
         };
         Ok(match runtime {
             Runtime::Wasmbed => wasmbed(false, Control::None),
+            Runtime::WasmbedJit => wasmbed_jit(),
             Runtime::WasmbedLazy => wasmbed(true, Control::None),
             Runtime::WasmbedFuel => wasmbed(false, Control::Fuel),
             Runtime::WasmbedDeadline => wasmbed(false, Control::Deadline),

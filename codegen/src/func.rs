@@ -95,6 +95,69 @@ fn unsupported(what: impl Into<alloc::borrow::Cow<'static, str>>) -> CompileErro
     CompileError::Refused(Refusal::new(RefusalReason::Unsupported, what))
 }
 
+/// The right side of a fused comparison.
+#[derive(Debug, Clone, Copy)]
+enum Rhs {
+    Reg(Gpr),
+    Imm(i32),
+}
+
+/// A branch condition: a popped `i32` (true when not zero), or an integer
+/// comparison fused into the branch that consumes it (`cmp` + `br_if` or
+/// `if` become one compare-and-branch, without materialising the 0/1).
+#[derive(Debug, Clone, Copy)]
+enum Cond {
+    NonZero(Gpr),
+    Cmp(IntCmp, Width, Gpr, Rhs),
+}
+
+fn invert(c: IntCmp) -> IntCmp {
+    match c {
+        IntCmp::Eq => IntCmp::Ne,
+        IntCmp::Ne => IntCmp::Eq,
+        IntCmp::LtS => IntCmp::GeS,
+        IntCmp::GeS => IntCmp::LtS,
+        IntCmp::LtU => IntCmp::GeU,
+        IntCmp::GeU => IntCmp::LtU,
+        IntCmp::GtS => IntCmp::LeS,
+        IntCmp::LeS => IntCmp::GtS,
+        IntCmp::GtU => IntCmp::LeU,
+        IntCmp::LeU => IntCmp::GtU,
+    }
+}
+
+/// The comparison an operator computes, if it is an integer compare that
+/// can fuse into a following branch (`eqz` compares with 0).
+fn fusable_cmp(op: &Operator<'_>) -> Option<(IntCmp, Width, bool)> {
+    use Operator as O;
+    let (c, w) = match op {
+        O::I32Eqz => return Some((IntCmp::Eq, Width::W32, true)),
+        O::I64Eqz => return Some((IntCmp::Eq, Width::W64, true)),
+        O::I32Eq => (IntCmp::Eq, Width::W32),
+        O::I32Ne => (IntCmp::Ne, Width::W32),
+        O::I32LtS => (IntCmp::LtS, Width::W32),
+        O::I32LtU => (IntCmp::LtU, Width::W32),
+        O::I32GtS => (IntCmp::GtS, Width::W32),
+        O::I32GtU => (IntCmp::GtU, Width::W32),
+        O::I32LeS => (IntCmp::LeS, Width::W32),
+        O::I32LeU => (IntCmp::LeU, Width::W32),
+        O::I32GeS => (IntCmp::GeS, Width::W32),
+        O::I32GeU => (IntCmp::GeU, Width::W32),
+        O::I64Eq => (IntCmp::Eq, Width::W64),
+        O::I64Ne => (IntCmp::Ne, Width::W64),
+        O::I64LtS => (IntCmp::LtS, Width::W64),
+        O::I64LtU => (IntCmp::LtU, Width::W64),
+        O::I64GtS => (IntCmp::GtS, Width::W64),
+        O::I64GtU => (IntCmp::GtU, Width::W64),
+        O::I64LeS => (IntCmp::LeS, Width::W64),
+        O::I64LeU => (IntCmp::LeU, Width::W64),
+        O::I64GeS => (IntCmp::GeS, Width::W64),
+        O::I64GeU => (IntCmp::GeU, Width::W64),
+        _ => return None,
+    };
+    Some((c, w, false))
+}
+
 /// A stub emitted after the body: a trap raised at a wasm offset, or the
 /// unwinding of a call site whose callee returned `VM_UNWIND`.
 enum Stub {
@@ -219,6 +282,19 @@ pub fn compile<M: MacroAssembler>(
         let op = ops
             .read()
             .map_err(|e| CompileError::Failed(wasmbed_core::Error::msg(format!("{e}"))))?;
+        if c.reachable {
+            if let Some((cmp, w, eqz)) = fusable_cmp(&op) {
+                let mut peek = ops.clone();
+                match peek.read() {
+                    Ok(next @ (Operator::BrIf { .. } | Operator::If { .. })) => {
+                        ops = peek;
+                        c.fused(cmp, w, eqz, next)?;
+                        continue;
+                    }
+                    _ => {}
+                }
+            }
+        }
         c.op(op)?;
         if c.frames.is_empty() {
             break;
@@ -720,13 +796,8 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
         })
     }
 
-    fn open(&mut self, kind: Kind, bt: BlockType) -> Result<(), CompileError> {
+    fn open(&mut self, kind: Kind, bt: BlockType, cond: Option<Cond>) -> Result<(), CompileError> {
         let (params, results) = self.block_types(bt)?;
-        let cond = if kind == Kind::If {
-            Some(self.pop_gpr().0)
-        } else {
-            None
-        };
         self.spill_all(true);
         // A block's parameters live in their homes for the whole block
         // (branches back to a loop bring new ones there).
@@ -746,8 +817,8 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
         let else_label = match cond {
             Some(c) => {
                 let l = self.masm.new_label();
-                self.masm.branch_cmp_imm(IntCmp::Eq, Width::W32, c, 0, l);
-                self.free_gpr(c);
+                self.branch_on(c, false, l);
+                self.free_cond(c);
                 self.start_block();
                 Some(l)
             }
@@ -908,9 +979,12 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
                 self.masm.jump(l);
                 self.unreachable_now();
             }
-            O::Block { blockty } => self.open(Kind::Block, blockty)?,
-            O::Loop { blockty } => self.open(Kind::Loop, blockty)?,
-            O::If { blockty } => self.open(Kind::If, blockty)?,
+            O::Block { blockty } => self.open(Kind::Block, blockty, None)?,
+            O::Loop { blockty } => self.open(Kind::Loop, blockty, None)?,
+            O::If { blockty } => {
+                let c = Cond::NonZero(self.pop_gpr().0);
+                self.open(Kind::If, blockty, Some(c))?
+            }
             O::Else => self.else_(),
             O::End => self.end(),
             O::Br { relative_depth } => {
@@ -919,28 +993,8 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
                 self.unreachable_now();
             }
             O::BrIf { relative_depth } => {
-                let (c, _) = self.pop_gpr();
-                self.spill_all(true);
-                let f = &self.frames[self.frames.len() - 1 - relative_depth as usize];
-                let (n, dst, target) = (f.branch_types().len(), f.height, f.target);
-                let checked = f.kind == Kind::Loop && self.interruptible;
-                let top = self.stack.len() - n;
-                let in_place =
-                    !checked && top == dst && self.stack[top..].iter().all(|v| v.loc == Loc::Home);
-                if in_place {
-                    self.masm
-                        .branch_cmp_imm(IntCmp::Ne, Width::W32, c, 0, target);
-                } else {
-                    let skip = self.masm.new_label();
-                    self.masm.branch_cmp_imm(IntCmp::Eq, Width::W32, c, 0, skip);
-                    self.free_gpr(c);
-                    self.branch(relative_depth);
-                    self.masm.bind(skip);
-                    self.start_block();
-                    return Ok(());
-                }
-                self.free_gpr(c);
-                self.start_block();
+                let c = Cond::NonZero(self.pop_gpr().0);
+                self.br_if(relative_depth, c);
             }
             O::BrTable { targets } => {
                 let (idx, _) = self.pop_gpr();
@@ -1422,6 +1476,84 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
             }
         }
         Ok(())
+    }
+
+    /// An integer comparison followed by `br_if` or `if`, compiled as one
+    /// compare-and-branch. Both operators count for fuel.
+    fn fused(
+        &mut self,
+        cmp: IntCmp,
+        w: Width,
+        eqz: bool,
+        next: Operator<'_>,
+    ) -> Result<(), CompileError> {
+        if let Some((_, n)) = &mut self.fuel {
+            *n += 2;
+        }
+        let c = if eqz {
+            Cond::Cmp(cmp, w, self.pop_gpr().0, Rhs::Imm(0))
+        } else if let Some(imm) = self.top_imm() {
+            self.stack.pop();
+            Cond::Cmp(cmp, w, self.pop_gpr().0, Rhs::Imm(imm))
+        } else {
+            let (b, _) = self.pop_gpr();
+            let (a, _) = self.pop_gpr();
+            Cond::Cmp(cmp, w, a, Rhs::Reg(b))
+        };
+        match next {
+            Operator::BrIf { relative_depth } => self.br_if(relative_depth, c),
+            Operator::If { blockty } => self.open(Kind::If, blockty, Some(c))?,
+            _ => unreachable!("only br_if and if fuse"),
+        }
+        Ok(())
+    }
+
+    /// Branches to `l` when `c` is `when`.
+    fn branch_on(&mut self, c: Cond, when: bool, l: Label) {
+        match c {
+            Cond::NonZero(r) => {
+                let cmp = if when { IntCmp::Ne } else { IntCmp::Eq };
+                self.masm.branch_cmp_imm(cmp, Width::W32, r, 0, l);
+            }
+            Cond::Cmp(cmp, w, a, rhs) => {
+                let cmp = if when { cmp } else { invert(cmp) };
+                match rhs {
+                    Rhs::Reg(b) => self.masm.branch_cmp(cmp, w, a, b, l),
+                    Rhs::Imm(i) => self.masm.branch_cmp_imm(cmp, w, a, i, l),
+                }
+            }
+        }
+    }
+
+    fn free_cond(&mut self, c: Cond) {
+        match c {
+            Cond::NonZero(r) | Cond::Cmp(_, _, r, Rhs::Imm(_)) => self.free_gpr(r),
+            Cond::Cmp(_, _, a, Rhs::Reg(b)) => {
+                self.free_gpr(a);
+                self.free_gpr(b);
+            }
+        }
+    }
+
+    fn br_if(&mut self, relative_depth: u32, c: Cond) {
+        self.spill_all(true);
+        let f = &self.frames[self.frames.len() - 1 - relative_depth as usize];
+        let (n, dst, target) = (f.branch_types().len(), f.height, f.target);
+        let checked = f.kind == Kind::Loop && self.interruptible;
+        let top = self.stack.len() - n;
+        let in_place =
+            !checked && top == dst && self.stack[top..].iter().all(|v| v.loc == Loc::Home);
+        if in_place {
+            self.branch_on(c, true, target);
+            self.free_cond(c);
+        } else {
+            let skip = self.masm.new_label();
+            self.branch_on(c, false, skip);
+            self.free_cond(c);
+            self.branch(relative_depth);
+            self.masm.bind(skip);
+        }
+        self.start_block();
     }
 
     fn unwind_label_plain(&mut self) -> Label {

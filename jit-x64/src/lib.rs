@@ -47,6 +47,14 @@ impl JitX64 {
     }
 }
 
+impl JitX64 {
+    /// The backend for a CPU with exactly `features` (golden tests pin
+    /// them, so the code they compare does not depend on the machine).
+    pub fn with_features(features: CpuFeatures) -> JitX64 {
+        JitX64 { features }
+    }
+}
+
 impl Default for JitX64 {
     fn default() -> Self {
         JitX64::new()
@@ -54,8 +62,17 @@ impl Default for JitX64 {
 }
 
 /// One compiled function: position-independent code, no relocations.
-struct X64Func {
+/// Public so that tools and golden tests can read what was generated
+/// (downcast a [`CompiledFunction`] from [`JitX64`]'s `compile_function`).
+pub struct X64Func {
     code: Vec<u8>,
+}
+
+impl X64Func {
+    /// The machine code, entered at offset 0 as a `VmArrayCall`.
+    pub fn code(&self) -> &[u8] {
+        &self.code
+    }
 }
 
 impl CompiledFunction for X64Func {
