@@ -285,13 +285,10 @@ pub fn compile<M: MacroAssembler>(
         if c.reachable {
             if let Some((cmp, w, eqz)) = fusable_cmp(&op) {
                 let mut peek = ops.clone();
-                match peek.read() {
-                    Ok(next @ (Operator::BrIf { .. } | Operator::If { .. })) => {
-                        ops = peek;
-                        c.fused(cmp, w, eqz, next)?;
-                        continue;
-                    }
-                    _ => {}
+                if let Ok(next @ (Operator::BrIf { .. } | Operator::If { .. })) = peek.read() {
+                    ops = peek;
+                    c.fused(cmp, w, eqz, next)?;
+                    continue;
                 }
             }
         }
