@@ -8,8 +8,10 @@
 //! | [`SystemClock`] | `Clock` | `CLOCK_MONOTONIC` and `CLOCK_REALTIME` with their `clock_getres` resolutions |
 //!
 //! [`configure`] puts all three into a `Config`; the `wasmbed` facade does
-//! that on every Unix host. Turning faults in compiled code into traps is
-//! the job of `traps` (empty until the first JIT, see its docs).
+//! that on every Unix host. [`init_traps`] installs the process-wide
+//! `SIGSEGV`/`SIGBUS` handler that turns faults in registered compiled code
+//! into traps and passes every other fault on ([`traps`] says how, and on
+//! which targets).
 //!
 //! On a target that is not Unix this crate is empty.
 //!
@@ -32,6 +34,8 @@ pub use clock::SystemClock;
 pub use executable::{CodeAllocator, CodeRegion};
 #[cfg(unix)]
 pub use memory::{page_size, GuardedMemory, GuardedMemoryCreator, MemoryConfig};
+#[cfg(unix)]
+pub use traps::init_traps;
 
 /// Installs this platform in `config`: guarded memories with
 /// [`MemoryConfig::host_default`], [`CodeAllocator`] and [`SystemClock`].

@@ -9,9 +9,10 @@
 //!
 //! The names match `wasmbed-platform-unix`, so code choosing a platform by
 //! `cfg` needs no other difference. [`configure`] puts all three into a
-//! `Config`; the `wasmbed` facade does that on Windows. Turning faults in
-//! compiled code into traps is the job of `traps` (empty until the first
-//! JIT, see its docs).
+//! `Config`; the `wasmbed` facade does that on Windows. [`init_traps`] adds
+//! the process-wide vectored exception handler that turns access
+//! violations in registered compiled code into traps and passes every other
+//! exception on ([`traps`] says how, and on which targets).
 //!
 //! On a target that is not Windows this crate is empty.
 //!
@@ -34,6 +35,8 @@ pub use clock::SystemClock;
 pub use executable::{CodeAllocator, CodeRegion};
 #[cfg(windows)]
 pub use memory::{page_size, GuardedMemory, GuardedMemoryCreator, MemoryConfig};
+#[cfg(windows)]
+pub use traps::init_traps;
 
 /// Installs this platform in `config`: guarded memories with
 /// [`MemoryConfig::host_default`], [`CodeAllocator`] and [`SystemClock`].
