@@ -199,18 +199,56 @@ pub struct FuncCompiler<'a, M: MacroAssembler> {
     fuel: Option<(ImmPatch, u32)>,
     /// Interruption checks at function entry and loop back-edges.
     interruptible: bool,
+    /// Accesses whose `offset + size` is at most this need no bounds
+    /// check (0: every access is checked).
+    elide_bound: u64,
+    /// Set by `address` when the next access relies on the guard.
+    fault_site: bool,
+    /// The accesses that may fault, for the module's trap table.
+    traps: Vec<TrapSite>,
+}
+
+/// A machine instruction that may fault on purpose (a memory access whose
+/// bounds check the guard region replaces).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TrapSite {
+    /// Offset of the instruction in the function's code.
+    pub offset: u32,
+    /// The trap a fault there is.
+    pub code: TrapCode,
+    /// Module byte offset of the wasm instruction, for the backtrace.
+    pub wasm_offset: u32,
+}
+
+/// A compiled function: its code (entered at offset 0 as a `VmArrayCall`)
+/// and the instructions in it that may fault.
+#[derive(Debug, Clone, Default)]
+pub struct Compiled {
+    pub code: Vec<u8>,
+    pub traps: Vec<TrapSite>,
 }
 
 /// Checks between two polls of the interruption flag and deadlines (the
 /// interpreter's `CHECKS_PER_POLL`).
 const CHECKS_PER_POLL: i32 = 1024;
 
-/// Compiles one validated function with `masm`; returns the code bytes.
+/// How far past any 32-bit index an access may reach without a bounds
+/// check: what the memories' guaranteed reservation covers beyond 4 GiB,
+/// for memories of 64 KiB pages (whose lengths are page-aligned, so the
+/// first byte past the end faults).
+fn elide_bound(env: &ModuleEnv<'_>) -> u64 {
+    match env.memories().first() {
+        Some(m) if m.page_size_log2 == 16 => env.guaranteed_reservation().saturating_sub(1 << 32),
+        _ => 0,
+    }
+}
+
+/// Compiles one validated function with `masm`.
 pub fn compile<M: MacroAssembler>(
     masm: M,
     env: &ModuleEnv<'_>,
     input: &FunctionInput<'_>,
-) -> Result<Vec<u8>, CompileError> {
+) -> Result<Compiled, CompileError> {
     if env.memories().len() > 1 {
         return Err(unsupported("multiple memories"));
     }
@@ -261,6 +299,9 @@ pub fn compile<M: MacroAssembler>(
         consume_fuel: env.consume_fuel(),
         fuel: None,
         interruptible: env.interruptible(),
+        elide_bound: elide_bound(env),
+        fault_site: false,
+        traps: Vec::new(),
     };
     c.unwind_exit = c.masm.new_label();
     let patch = c.prologue();
@@ -301,7 +342,11 @@ pub fn compile<M: MacroAssembler>(
     c.epilogue_and_stubs();
     let slots = c.max_slots + 1;
     c.masm.patch_frame_size(patch, slots);
-    Ok(c.masm.finish())
+    let traps = core::mem::take(&mut c.traps);
+    Ok(Compiled {
+        code: c.masm.finish(),
+        traps,
+    })
 }
 
 fn val_type(t: wasmparser::ValType) -> Result<ValType, CompileError> {
@@ -1648,6 +1693,19 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
         let (idx, _) = self.pop_gpr();
         let end = offset + u64::from(size);
         let t = self.tmp;
+        if end <= self.elide_bound {
+            // Any 32-bit index plus this end stays inside the memory's
+            // reservation: the access itself faults into the trap.
+            self.fault_site = true;
+            return match i32::try_from(offset) {
+                Ok(d) => (idx, d),
+                Err(_) => {
+                    self.masm.mov_imm(t, offset);
+                    self.masm.int_op(IntOp::Add, Width::W64, idx, idx, t);
+                    (idx, 0)
+                }
+            };
+        }
         if let Ok(e) = i32::try_from(end) {
             self.masm.lea(t, Addr::new(idx, e));
         } else {
@@ -1667,15 +1725,29 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
         }
     }
 
+    /// Records the access about to be emitted as one that may fault into
+    /// `MemoryOutOfBounds`, when `address` left its check to the guard.
+    fn mark_access(&mut self) {
+        if core::mem::take(&mut self.fault_site) {
+            self.traps.push(TrapSite {
+                offset: self.masm.offset(),
+                code: TrapCode::MemoryOutOfBounds,
+                wasm_offset: self.pos,
+            });
+        }
+    }
+
     fn load(&mut self, m: wasmparser::MemArg, ty: ValType, kind: LoadKind, size: u32) {
         let (idx, disp) = self.address(m.offset, size);
         let a = Addr::indexed(M::MEM_BASE, idx, disp);
         if is_float(ty) {
             let r = self.alloc_fpr();
+            self.mark_access();
             self.masm.fload(width(ty), r, a);
             self.free_gpr(idx);
             self.push(ty, Loc::Fpr(r));
         } else {
+            self.mark_access();
             self.masm.load(kind, idx, a);
             self.push(ty, Loc::Gpr(idx));
         }
@@ -1686,6 +1758,7 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
         if is_float(v.ty) {
             let (f, ty) = self.pop_fpr();
             let (idx, disp) = self.address(m.offset, size);
+            self.mark_access();
             self.masm
                 .fstore(width(ty), f, Addr::indexed(M::MEM_BASE, idx, disp));
             self.free_fpr(f);
@@ -1696,6 +1769,7 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
             let _ = bits;
             self.stack.pop();
             let (idx, disp) = self.address(m.offset, size);
+            self.mark_access();
             self.masm
                 .store_imm(kind, imm, Addr::indexed(M::MEM_BASE, idx, disp));
             self.free_gpr(idx);
@@ -1703,6 +1777,7 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
         }
         let (r, _) = self.pop_gpr();
         let (idx, disp) = self.address(m.offset, size);
+        self.mark_access();
         self.masm
             .store(kind, r, Addr::indexed(M::MEM_BASE, idx, disp));
         self.free_gpr(idx);

@@ -288,7 +288,9 @@ pub trait MacroAssembler {
     fn mov_imm(&mut self, dst: Gpr, imm: u64);
     /// `dst = the address of addr`.
     fn lea(&mut self, dst: Gpr, addr: Addr);
-    /// `dst = load(addr)`.
+    /// `dst = load(addr)`. Like every load and store here, a single
+    /// instruction that accesses memory, emitted first: its offset is the
+    /// one a fault at `addr` reports.
     fn load(&mut self, kind: LoadKind, dst: Gpr, addr: Addr);
     /// `store(addr) = src`.
     fn store(&mut self, kind: StoreKind, src: Gpr, addr: Addr);
@@ -397,6 +399,14 @@ pub trait MacroAssembler {
     fn sub_imm_patchable(&mut self, dst: Gpr, a: Gpr) -> ImmPatch;
     /// Sets the immediate of a [`sub_imm_patchable`](Self::sub_imm_patchable).
     fn patch_sub_imm(&mut self, patch: ImmPatch, imm: u32);
+
+    /// The module-wide fault stub, entered from the platform's fault
+    /// handler in place of a faulting memory access (its registers hold
+    /// the trap code and the faulting pc, in this ISA's fault registers:
+    /// x86-64 `rax`/`r11`, AArch64 `x16`/`x17`), on the faulting
+    /// function's frame: calls the `fault` builtin with them, then returns
+    /// `VM_UNWIND` through that function's epilogue.
+    fn fault_stub(&mut self);
 
     /// A trap instruction that is never expected to run (after an
     /// unconditional trap call that cannot return, for instance).

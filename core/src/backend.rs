@@ -44,6 +44,7 @@ pub struct ModuleEnv<'a> {
     pub(crate) tables: &'a [TableType],
     pub(crate) consume_fuel: bool,
     pub(crate) interruptible: bool,
+    pub(crate) guaranteed_reservation: u64,
 }
 
 impl ModuleEnv<'_> {
@@ -80,6 +81,14 @@ impl ModuleEnv<'_> {
     /// The types of all tables (imported first).
     pub fn tables(&self) -> &[TableType] {
         self.tables
+    }
+
+    /// Bytes past a linear memory's base that are accessible or fault into
+    /// a trap (0 when faults are not turned into traps, or the memories
+    /// promise nothing): an access whose end, at any 32-bit index, stays
+    /// below this needs no bounds check, for memories of 64 KiB pages.
+    pub fn guaranteed_reservation(&self) -> u64 {
+        self.guaranteed_reservation
     }
 
     /// Whether compiled code must charge fuel per basic block.

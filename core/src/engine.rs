@@ -22,6 +22,7 @@ pub struct Config {
     pub(crate) clock: Option<Arc<dyn Clock>>,
     pub(crate) features: wasmparser::WasmFeatures,
     pub(crate) consume_fuel: bool,
+    pub(crate) fault_traps: bool,
     pub(crate) interruptible: bool,
     pub(crate) lazy_translation: bool,
     pub(crate) strategy: Strategy,
@@ -70,6 +71,7 @@ impl Config {
             clock: None,
             features,
             consume_fuel: false,
+            fault_traps: false,
             interruptible: false,
             lazy_translation: true,
             strategy: Strategy::Auto,
@@ -132,6 +134,17 @@ impl Config {
     /// for embedders that sized the stack in slots.
     pub fn max_value_stack(&mut self, slots: usize) -> &mut Self {
         self.max_wasm_stack(slots.saturating_mul(8))
+    }
+
+    /// Whether a hardware fault inside registered compiled code becomes a
+    /// trap: set by a platform that installs a fault handler honouring
+    /// `vm::code` (`wasmbed::use_host_platform` does where it has one).
+    /// With it, and a memory creator's
+    /// [`guaranteed_reservation`](crate::platform::MemoryCreator::guaranteed_reservation)
+    /// covering the 32-bit index space, JIT code leaves out bounds checks.
+    pub fn fault_traps(&mut self, enable: bool) -> &mut Self {
+        self.fault_traps = enable;
+        self
     }
 
     /// Charge fuel for executed code: every basic block costs the number of

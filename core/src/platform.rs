@@ -113,6 +113,17 @@ pub unsafe trait Memory: Send {
 pub unsafe trait MemoryCreator: Send + Sync {
     /// A backing of `initial` bytes that can grow to `maximum` bytes.
     fn new_memory(&self, initial: usize, maximum: usize) -> Result<Box<dyn Memory>, MemoryError>;
+
+    /// Bytes of address space from the base of every memory this creator
+    /// makes, for as long as it lives and however it grows, that are
+    /// accessible or fault on access, whenever the memory's length is a
+    /// multiple of 64 KiB. With 4 GiB plus the largest offset covered, a
+    /// JIT leaves out bounds checks and lets the platform's fault handler
+    /// turn the fault into a trap (`Config::fault_traps`). 0, the default:
+    /// no guarantee, every access is checked.
+    fn guaranteed_reservation(&self) -> u64 {
+        0
+    }
 }
 
 /// A [`Memory`] on the global allocator: no guard pages, moves on growth.

@@ -7,8 +7,11 @@
 //! and its epilogue writes the results back, so the same pointer serves
 //! embedder calls, the interpreter's foreign calls and calls between
 //! compiled functions. Traps are explicit checks that call the `trap_at`
-//! builtin and return `VM_UNWIND`, so no fault is ever expected in this
-//! code yet: the trap table is empty and there is no fault stub.
+//! builtin and return `VM_UNWIND`, except memory accesses the memories'
+//! guard region covers (`ModuleEnv::guaranteed_reservation`): those fault,
+//! the trap table names them, and the platform's handler resumes at the
+//! module's fault stub, which calls the `fault` builtin and returns
+//! `VM_UNWIND` through the faulting function's epilogue.
 #![no_std]
 extern crate alloc;
 #[cfg(test)]
@@ -23,11 +26,14 @@ use alloc::vec::Vec;
 use core::any::Any;
 use core::ops::Range;
 use masm::{CpuFeatures, X64Masm};
+use wasmbed_codegen::func::TrapSite;
+use wasmbed_codegen::masm::MacroAssembler;
 use wasmbed_core::backend::{
     Backend, CompileError, CompiledFunction, FuncEntry, FunctionInput, ModuleCode, ModuleEnv,
     Refusal, RefusalReason,
 };
 use wasmbed_core::platform::{CodeMemory, Executable};
+use wasmbed_core::vm::code::TrapTable;
 use wasmbed_core::vm::context::VmArrayCall;
 use wasmbed_core::{Config, Error, TrapCode};
 
@@ -66,6 +72,7 @@ impl Default for JitX64 {
 /// (downcast a [`CompiledFunction`] from [`JitX64`]'s `compile_function`).
 pub struct X64Func {
     code: Vec<u8>,
+    traps: Vec<TrapSite>,
 }
 
 impl X64Func {
@@ -117,8 +124,11 @@ impl Backend for JitX64 {
         env: &ModuleEnv<'_>,
         input: &FunctionInput<'_>,
     ) -> Result<Box<dyn CompiledFunction>, CompileError> {
-        let code = wasmbed_codegen::func::compile(X64Masm::new(self.features), env, input)?;
-        Ok(Box::new(X64Func { code }))
+        let c = wasmbed_codegen::func::compile(X64Masm::new(self.features), env, input)?;
+        Ok(Box::new(X64Func {
+            code: c.code,
+            traps: c.traps,
+        }))
     }
 
     fn link(
@@ -130,6 +140,10 @@ impl Backend for JitX64 {
         let defined = env.func_count() - env.num_imported_funcs() as usize;
         let mut offsets: Vec<Option<usize>> = (0..defined).map(|_| None).collect();
         let mut text = Vec::new();
+        let mut trap_table = TrapTable::new();
+        let mut sites = Vec::new();
+        let mut funcs = funcs;
+        funcs.sort_by_key(|(def, _)| *def);
         for (def, f) in funcs {
             let f = f
                 .into_any()
@@ -140,14 +154,32 @@ impl Backend for JitX64 {
                 text.push(0xcc);
             }
             offsets[def as usize] = Some(text.len());
+            for t in &f.traps {
+                let at = u32::try_from(text.len() + t.offset as usize)
+                    .map_err(|_| Error::msg("jit-x64: more than 4 GiB of code"))?;
+                trap_table.push(at, t.code);
+                sites.push((at, def, t.wasm_offset));
+            }
             text.extend_from_slice(&f.code);
         }
         if text.is_empty() {
             return Ok(Arc::new(X64Code {
                 memory: None,
                 offsets,
+                trap_table,
+                sites,
+                fault_stub: 0,
             }));
         }
+        // The fault stub, shared by the module's functions: where the
+        // platform's handler resumes a faulting access.
+        while text.len() % FUNC_ALIGN != 0 {
+            text.push(0xcc);
+        }
+        let stub_at = text.len();
+        let mut stub = X64Masm::new(self.features);
+        stub.fault_stub();
+        text.extend_from_slice(&stub.finish());
         let exec =
             exec.ok_or_else(|| Error::msg("jit-x64: no code memory (Config::executable)"))?;
         let mut memory = exec
@@ -159,9 +191,13 @@ impl Backend for JitX64 {
         memory
             .make_executable()
             .map_err(|e| Error::msg(alloc::format!("jit-x64: code memory: {e}")))?;
+        let fault_stub = memory.base() as usize + stub_at;
         Ok(Arc::new(X64Code {
             memory: Some(memory),
             offsets,
+            trap_table,
+            sites,
+            fault_stub,
         }))
     }
 }
@@ -171,6 +207,13 @@ struct X64Code {
     memory: Option<Box<dyn CodeMemory>>,
     /// Each defined function's offset in the code, `None` if refused.
     offsets: Vec<Option<usize>>,
+    /// The accesses that may fault (guard-page bounds checks).
+    trap_table: TrapTable,
+    /// For each of them, in text order: the defined function and the
+    /// module byte offset of its wasm instruction.
+    sites: Vec<(u32, u32, u32)>,
+    /// Address of the fault stub (0 without code).
+    fault_stub: usize,
 }
 
 impl ModuleCode for X64Code {
@@ -197,15 +240,20 @@ impl ModuleCode for X64Code {
         }
     }
 
-    fn trap_code(&self, _: u32) -> Option<TrapCode> {
-        None
+    fn trap_code(&self, text_off: u32) -> Option<TrapCode> {
+        self.trap_table.lookup(text_off)
     }
 
-    fn frame_at(&self, _: u32) -> Option<(u32, u32)> {
-        None
+    fn frame_at(&self, text_off: u32) -> Option<(u32, u32)> {
+        let i = self
+            .sites
+            .binary_search_by_key(&text_off, |&(at, _, _)| at)
+            .ok()?;
+        let (_, def, wasm) = self.sites[i];
+        Some((def, wasm))
     }
 
     fn fault_stub(&self) -> usize {
-        0
+        self.fault_stub
     }
 }

@@ -1186,6 +1186,27 @@ impl MacroAssembler for X64Masm {
         self.call_r11(args);
     }
 
+    fn fault_stub(&mut self) {
+        // The handler left the code in rax and the pc in r11; both are
+        // read before anything else is placed.
+        let [_, code, pc, ..] = C_ARGS else {
+            unreachable!("at least three argument registers")
+        };
+        let (code, pc) = (*code, *pc);
+        self.a.mov_rr(false, code, RAX);
+        self.a.mov_rr(true, pc, R11);
+        self.a.mov_rr(true, C_ARGS[0], R15);
+        self.a
+            .load(true, R11, Mem::base(R15, offsets::VMCTX_STORE as i32));
+        self.a
+            .load(true, R11, Mem::base(R11, offsets::STORE_BUILTINS as i32));
+        self.a
+            .load(true, R11, Mem::base(R11, offsets::BUILTIN_FAULT as i32));
+        self.a.call_rm(Rm::R(R11));
+        self.mov_imm(Gpr(RAX), 1);
+        self.epilogue();
+    }
+
     fn unreachable(&mut self) {
         self.a.ud2();
     }

@@ -5,8 +5,10 @@
 //! rewrites the `.disas` files from what the compiler now emits; review the
 //! diff like any code change.
 //!
-//! A `.wat` file's first line may be `;; config: fuel interrupt` (either
-//! word) to compile with fuel metering and interruption checks.
+//! A `.wat` file's first line may be `;; config: fuel interrupt guard`
+//! (any of the words) to compile with fuel metering, interruption checks,
+//! or memories whose 4 GiB + 2 GiB reservations and a fault handler make
+//! bounds checks unnecessary (as on 64-bit hosts).
 use iced_x86::{Decoder, DecoderOptions, Formatter, IntelFormatter};
 use std::any::Any;
 use std::ops::Range;
@@ -16,7 +18,7 @@ use wasmbed_core::backend::{
     Backend, CompileError, CompiledFunction, FuncEntry, FunctionInput, ModuleCode, ModuleEnv,
     Refusal,
 };
-use wasmbed_core::platform::Executable;
+use wasmbed_core::platform::{Executable, Memory, MemoryCreator, MemoryError};
 use wasmbed_core::{Config, Engine, Error, Module, Strategy, TrapCode};
 use wasmbed_jit_x64::masm::CpuFeatures;
 use wasmbed_jit_x64::{JitX64, X64Func};
@@ -92,6 +94,21 @@ impl Backend for Capture {
     }
 }
 
+/// Claims the host platform's reservations (4 GiB + 2 GiB guard) so the
+/// compiler leaves bounds checks to the guard; the modules here are only
+/// compiled, so it never has to make one.
+struct SixGiBReservations;
+
+// SAFETY: it makes no memory at all, so it breaks no promise about one.
+unsafe impl MemoryCreator for SixGiBReservations {
+    fn new_memory(&self, _: usize, _: usize) -> Result<Box<dyn Memory>, MemoryError> {
+        Err(MemoryError::OutOfMemory { requested: 0 })
+    }
+    fn guaranteed_reservation(&self) -> u64 {
+        6 << 30
+    }
+}
+
 fn dis(code: &[u8]) -> String {
     let mut d = Decoder::with_ip(64, code, 0, DecoderOptions::NONE);
     let mut f = IntelFormatter::new();
@@ -124,6 +141,11 @@ fn compile(wat: &str) -> Result<String, String> {
                 }
                 "interrupt" => {
                     config.interruptible(true);
+                }
+                "guard" => {
+                    config
+                        .fault_traps(true)
+                        .memory_creator(Arc::new(SixGiBReservations));
                 }
                 other => return Err(format!("unknown config word {other:?}")),
             }

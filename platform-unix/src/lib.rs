@@ -38,7 +38,8 @@ pub use memory::{page_size, GuardedMemory, GuardedMemoryCreator, MemoryConfig};
 pub use traps::init_traps;
 
 /// Installs this platform in `config`: guarded memories with
-/// [`MemoryConfig::host_default`], [`CodeAllocator`] and [`SystemClock`].
+/// [`MemoryConfig::host_default`], [`CodeAllocator`], [`SystemClock`], and
+/// the fault handler ([`init_traps`], `Config::fault_traps`).
 /// Limits and features already set stay as they are.
 #[cfg(unix)]
 pub fn configure(config: &mut wasmbed_core::Config) -> &mut wasmbed_core::Config {
@@ -48,5 +49,9 @@ pub fn configure(config: &mut wasmbed_core::Config) -> &mut wasmbed_core::Config
             MemoryConfig::host_default(),
         )))
         .executable(Arc::new(CodeAllocator::new()))
-        .clock(Arc::new(SystemClock::new()))
+        .clock(Arc::new(SystemClock::new()));
+    // Faults in compiled code become traps where the handler exists, so
+    // a JIT may leave bounds checks to the guard regions.
+    traps::init_traps();
+    config.fault_traps(traps::SUPPORTED)
 }

@@ -348,4 +348,11 @@ unsafe impl MemoryCreator for GuardedMemoryCreator {
     fn new_memory(&self, initial: usize, maximum: usize) -> Result<Box<dyn Memory>, MemoryError> {
         Ok(Box::new(GuardedMemory::new(self.config, initial, maximum)?))
     }
+
+    /// A memory never shrinks its reservation (growth past it moves to a
+    /// larger one), the guard follows it, and every byte past a
+    /// page-aligned length is inaccessible.
+    fn guaranteed_reservation(&self) -> u64 {
+        self.config.reservation.saturating_add(self.config.guard)
+    }
 }

@@ -153,6 +153,11 @@ impl ModuleInner {
             memories: &self.memories,
             tables: &self.tables,
             consume_fuel: config.consume_fuel,
+            guaranteed_reservation: if config.fault_traps {
+                config.memory_creator.guaranteed_reservation()
+            } else {
+                0
+            },
             interruptible: config.interruptible,
         }
     }

@@ -29,6 +29,7 @@ pub static BUILTINS: VmBuiltins = VmBuiltins {
     elem_drop,
     trap_at: builtin_trap_at,
     frame: builtin_frame,
+    fault: builtin_fault,
 };
 
 /// `memory.grow` of instance `instance`'s memory 0 by `delta` pages: the
@@ -223,6 +224,21 @@ unsafe extern "C-unwind" fn builtin_frame(vmctx: *mut VmContext, func_index: u32
         if let Some(t) = (*vm).pending.as_mut().and_then(|e| e.bare_trap_mut()) {
             t.extend_backtrace([frame]);
         }
+    }
+}
+
+/// [`VmBuiltins::fault`].
+unsafe extern "C-unwind" fn builtin_fault(vmctx: *mut VmContext, code: u32, pc: usize) {
+    let code = TrapCode::from_u8(code as u8).unwrap_or(TrapCode::MemoryOutOfBounds);
+    let mut trap = Trap::new(code);
+    // SAFETY: the fault stub passes the faulting function's live context,
+    // inside an entry; the module outlives the call.
+    unsafe {
+        if let Some((def, offset)) = crate::vm::code::frame_at(pc) {
+            let imported = (&(*instance_of(vmctx)).module).inner.num_imported_funcs;
+            trap.extend_backtrace([frame_of(vmctx, imported + def, offset)]);
+        }
+        unwind((*vmctx).store, trap.into());
     }
 }
 

@@ -211,6 +211,11 @@ pub struct VmBuiltins {
     /// module byte `offset`) after its callee returned `VM_UNWIND`: adds
     /// the frame to a pending trap's backtrace.
     pub frame: unsafe extern "C-unwind" fn(*mut VmContext, func_index: u32, offset: u32),
+    /// A module's fault stub, after the platform's handler turned a fault
+    /// at `pc` in its code into trap `code`: records the trap with the
+    /// frame `ModuleCode::frame_at` names; the stub then returns
+    /// `VM_UNWIND` from the faulting function.
+    pub fault: unsafe extern "C-unwind" fn(*mut VmContext, code: u32, pc: usize),
 }
 
 /// A grow builtin's "the resource limiter failed: unwind" result.
@@ -333,6 +338,8 @@ pub mod offsets {
     pub const BUILTIN_TRAP_AT: usize = 12 * P;
     /// [`VmBuiltins::frame`].
     pub const BUILTIN_FRAME: usize = 13 * P;
+    /// [`VmBuiltins::fault`].
+    pub const BUILTIN_FAULT: usize = 14 * P;
 
     /// `VmMemory::base`
     pub const VMMEMORY_BASE: usize = 0;
@@ -385,6 +392,7 @@ pub mod offsets {
         assert!(offset_of!(VmBuiltins, elem_drop) == BUILTIN_ELEM_DROP);
         assert!(offset_of!(VmBuiltins, trap_at) == BUILTIN_TRAP_AT);
         assert!(offset_of!(VmBuiltins, frame) == BUILTIN_FRAME);
+        assert!(offset_of!(VmBuiltins, fault) == BUILTIN_FAULT);
         assert!(offset_of!(VmMemory, base) == VMMEMORY_BASE);
         assert!(offset_of!(VmMemory, length) == VMMEMORY_LENGTH);
         assert!(offset_of!(VmTable, base) == VMTABLE_BASE);

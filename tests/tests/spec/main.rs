@@ -53,9 +53,10 @@ struct Suite {
 
 /// The backends the suites run on: `$WASMBED_TEST_BACKENDS`, a comma list
 /// of `interp`, `refuse-all`, `trampoline`, `trampoline-odd` and, on
-/// x86-64 hosts, `jit-x64` (with fallback) and `jit-x64-strict` (all by
-/// default), plus `refuse-all-strict`'s refusal check (in the default list
-/// too). `interp` runs the three configurations below; every other backend
+/// x86-64 Unix hosts, `jit-x64` (fuel and interruption, with fallback),
+/// `jit-x64-strict` and `jit-x64-checked` (strict, guard pages or explicit
+/// bounds checks) (all by default), plus `refuse-all-strict`'s refusal
+/// check (in the default list too). `interp` runs the three configurations below; every other backend
 /// runs the `wasm-2.0` scripts with its own trial prefix and skip table.
 fn backends() -> Vec<String> {
     match std::env::var("WASMBED_TEST_BACKENDS") {
@@ -72,7 +73,7 @@ fn backends() -> Vec<String> {
             .to_vec();
             // Windows: see `wasmbed::use_host_jit`.
             if cfg!(all(target_arch = "x86_64", not(windows))) {
-                all.extend(["jit-x64".to_string(), "jit-x64-strict".to_string()]);
+                all.extend(["jit-x64", "jit-x64-strict", "jit-x64-checked"].map(String::from));
             }
             all
         }
@@ -131,6 +132,18 @@ fn backend_suite(name: &str, spec_dir: &Path) -> Option<Suite> {
                 .strict_backend(true)
                 .backend(std::sync::Arc::new(wasmbed::jit_x64::JitX64::new()));
             ("jit-x64-strict/", expectations::JIT_X64_STRICT_SKIPPED)
+        }
+        // Strict, with every memory access bounds-checked in code (no
+        // fault handler assumed), where the others leave it to the guard.
+        #[cfg(all(target_arch = "x86_64", not(windows)))]
+        "jit-x64-checked" => {
+            config = wasmbed::host_config();
+            config
+                .strategy(Strategy::Jit)
+                .strict_backend(true)
+                .fault_traps(false)
+                .backend(std::sync::Arc::new(wasmbed::jit_x64::JitX64::new()));
+            ("jit-x64-checked/", expectations::JIT_X64_STRICT_SKIPPED)
         }
         _ => return None,
     };
