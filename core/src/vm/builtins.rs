@@ -235,7 +235,8 @@ unsafe extern "C-unwind" fn builtin_fault(vmctx: *mut VmContext, code: u32, pc: 
     // inside an entry; the module outlives the call.
     unsafe {
         if let Some((def, offset)) = crate::vm::code::frame_at(pc) {
-            let imported = (&(*instance_of(vmctx)).module).inner.num_imported_funcs;
+            let module = &(*instance_of(vmctx)).module.inner;
+            let imported = module.num_imported_funcs;
             trap.extend_backtrace([frame_of(vmctx, imported + def, offset)]);
         }
         unwind((*vmctx).store, trap.into());
