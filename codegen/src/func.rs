@@ -41,6 +41,7 @@ enum Loc {
     Gpr(Gpr),
     Fpr(Fpr),
     /// A v128 constant.
+    #[cfg_attr(not(feature = "simd"), allow(dead_code))]
     VConst(u128),
     /// In its home slot.
     Home,
@@ -177,6 +178,13 @@ pub fn compile<M: MacroAssembler>(
         return Err(unsupported("multiple memories"));
     }
     let ty = env.func_type(input.func_index);
+    #[cfg(not(feature = "simd"))]
+    if ty.params().iter().chain(ty.results()).any(|&t| t == ValType::V128) {
+        return Err(CompileError::Refused(Refusal::new(
+            RefusalReason::Simd,
+            "v128 values (wasmbed-codegen built without `simd`)",
+        )));
+    }
     let mut locals: Vec<ValType> = ty.params().to_vec();
     let body = input.reader();
     let mut lr = body
@@ -267,7 +275,15 @@ fn val_type(t: wasmparser::ValType) -> Result<ValType, CompileError> {
         wasmparser::ValType::I64 => ValType::I64,
         wasmparser::ValType::F32 => ValType::F32,
         wasmparser::ValType::F64 => ValType::F64,
+        #[cfg(feature = "simd")]
         wasmparser::ValType::V128 => ValType::V128,
+        #[cfg(not(feature = "simd"))]
+        wasmparser::ValType::V128 => {
+            return Err(CompileError::Refused(Refusal::new(
+                RefusalReason::Simd,
+                "v128 values (wasmbed-codegen built without `simd`)",
+            )))
+        }
         wasmparser::ValType::Ref(r) if r.is_func_ref() => ValType::FuncRef,
         wasmparser::ValType::Ref(r) if r.is_extern_ref() => ValType::ExternRef,
         wasmparser::ValType::Ref(_) => return Err(unsupported("reference types beyond 2.0")),
