@@ -179,7 +179,12 @@ pub fn compile<M: MacroAssembler>(
     }
     let ty = env.func_type(input.func_index);
     #[cfg(not(feature = "simd"))]
-    if ty.params().iter().chain(ty.results()).any(|&t| t == ValType::V128) {
+    if ty
+        .params()
+        .iter()
+        .chain(ty.results())
+        .any(|&t| t == ValType::V128)
+    {
         return Err(CompileError::Refused(Refusal::new(
             RefusalReason::Simd,
             "v128 values (wasmbed-codegen built without `simd`)",
