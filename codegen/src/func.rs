@@ -7,12 +7,15 @@
 //! how the code is placed in memory (the backend's `link` does).
 //!
 //! Frame layout, in 8-byte slots from the masm's slot 0 upwards:
-//! slot 0 holds the caller's `slots` pointer (where results go), then one
-//! slot per local (parameters first), then one *home* slot per operand
-//! stack position. Calls pass their arguments in place: the arguments are
-//! the top values of the operand stack, whose homes are consecutive, so
-//! once spilled they are the callee's slot array (the interpreter's
-//! zero-copy calls, in machine code).
+//! slot 0 holds the caller's `slots` pointer (where results go), then the
+//! locals' slots (parameters first), then the *homes* of the operand stack
+//! positions. Every value takes its core slot count: one, or two
+//! consecutive slots (low half first) for a `v128`, so positions and slots
+//! differ and each stack entry records its slot offset. Calls pass their
+//! arguments in place: the arguments are the top values of the operand
+//! stack, whose homes are consecutive, so once spilled they are the
+//! callee's slot array (the interpreter's zero-copy calls, in machine
+//! code).
 //!
 //! At every control boundary (block, loop and if entries, branches, ends)
 //! and at every call the value stack is spilled to its homes, as Winch

@@ -461,7 +461,9 @@ pub trait MacroAssembler {
     fn fmov(&mut self, dst: Fpr, src: Fpr);
     /// `dst = the float with bits imm` (W32: the low 32 bits).
     fn fconst(&mut self, w: Width, dst: Fpr, bits: u64);
-    /// `dst = load(addr)` of a float of width `w`.
+    /// `dst = load(addr)` of a float of width `w`; the rest of the
+    /// register becomes zero (`v128.load32_zero`/`load64_zero` and the
+    /// extending loads rely on it).
     fn fload(&mut self, w: Width, dst: Fpr, addr: Addr);
     /// `store(addr) = src` of width `w`.
     fn fstore(&mut self, w: Width, src: Fpr, addr: Addr);
