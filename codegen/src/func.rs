@@ -657,7 +657,7 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
     fn spill_all(&mut self, keep_consts: bool) {
         let floor = self.frames.last().map_or(0, |f| f.height);
         for i in floor..self.stack.len() {
-            if keep_consts && matches!(self.stack[i].loc, Loc::Const(_)) {
+            if keep_consts && matches!(self.stack[i].loc, Loc::Const(_) | Loc::VConst(_)) {
                 continue;
             }
             self.spill_at(i);
