@@ -7,12 +7,15 @@
 //! how the code is placed in memory (the backend's `link` does).
 //!
 //! Frame layout, in 8-byte slots from the masm's slot 0 upwards:
-//! slot 0 holds the caller's `slots` pointer (where results go), then one
-//! slot per local (parameters first), then one *home* slot per operand
-//! stack position. Calls pass their arguments in place: the arguments are
-//! the top values of the operand stack, whose homes are consecutive, so
-//! once spilled they are the callee's slot array (the interpreter's
-//! zero-copy calls, in machine code).
+//! slot 0 holds the caller's `slots` pointer (where results go), then the
+//! locals' slots (parameters first), then the *homes* of the operand stack
+//! positions. Every value takes its core slot count: one, or two
+//! consecutive slots (low half first) for a `v128`, so positions and slots
+//! differ and each stack entry records its slot offset. Calls pass their
+//! arguments in place: the arguments are the top values of the operand
+//! stack, whose homes are consecutive, so once spilled they are the
+//! callee's slot array (the interpreter's zero-copy calls, in machine
+//! code).
 //!
 //! At every control boundary (block, loop and if entries, branches, ends)
 //! and at every call the value stack is spilled to its homes, as Winch
@@ -27,6 +30,9 @@ use wasmbed_core::vm::context::offsets as off;
 use wasmbed_core::{TrapCode, ValType};
 use wasmparser::{BlockType, Operator};
 
+#[cfg(feature = "simd")]
+mod simd;
+
 /// Where a value of the operand stack is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Loc {
@@ -37,6 +43,9 @@ enum Loc {
     Local(u32),
     Gpr(Gpr),
     Fpr(Fpr),
+    /// A v128 constant.
+    #[cfg_attr(not(feature = "simd"), allow(dead_code))]
+    VConst(u128),
     /// In its home slot.
     Home,
 }
@@ -45,6 +54,9 @@ enum Loc {
 struct Val {
     ty: ValType,
     loc: Loc,
+    /// Its home: this many slots above the first home (v128 values take
+    /// two, so positions and slots differ).
+    slot: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,6 +94,19 @@ impl Frame {
 
 fn is_float(ty: ValType) -> bool {
     matches!(ty, ValType::F32 | ValType::F64)
+}
+
+/// The 8-byte slots a value of `ty` takes (the core's encoding).
+fn slots(ty: ValType) -> u32 {
+    if ty == ValType::V128 {
+        2
+    } else {
+        1
+    }
+}
+
+fn slots_of(types: &[ValType]) -> u32 {
+    types.iter().map(|&t| slots(t)).sum()
 }
 
 fn width(ty: ValType) -> Width {
@@ -174,6 +199,10 @@ pub struct FuncCompiler<'a, M: MacroAssembler> {
     env: &'a ModuleEnv<'a>,
     func_index: u32,
     locals: Vec<ValType>,
+    /// The slot of each local (v128 locals take two).
+    local_slots: Vec<u32>,
+    /// The first home slot, above the locals.
+    base: u32,
     stack: Vec<Val>,
     frames: Vec<Frame>,
     free_gprs: Vec<Gpr>,
@@ -253,6 +282,18 @@ pub fn compile<M: MacroAssembler>(
         return Err(unsupported("multiple memories"));
     }
     let ty = env.func_type(input.func_index);
+    #[cfg(not(feature = "simd"))]
+    if ty
+        .params()
+        .iter()
+        .chain(ty.results())
+        .any(|&t| t == ValType::V128)
+    {
+        return Err(CompileError::Refused(Refusal::new(
+            RefusalReason::Simd,
+            "v128 values (wasmbed-codegen built without `simd`)",
+        )));
+    }
     let mut locals: Vec<ValType> = ty.params().to_vec();
     let body = input.reader();
     let mut lr = body
@@ -271,8 +312,11 @@ pub fn compile<M: MacroAssembler>(
         }
         locals.extend(core::iter::repeat_n(t, n as usize));
     }
-    for &t in ty.params().iter().chain(ty.results()) {
-        val_type_ok(t)?;
+    let mut local_slots = Vec::with_capacity(locals.len());
+    let mut next = 1;
+    for &t in &locals {
+        local_slots.push(next);
+        next += slots(t);
     }
     let mut c = FuncCompiler {
         free_gprs: M::ALLOCATABLE_GPRS[..M::ALLOCATABLE_GPRS.len() - 1]
@@ -286,6 +330,8 @@ pub fn compile<M: MacroAssembler>(
         env,
         func_index: input.func_index,
         locals,
+        local_slots,
+        base: next,
         stack: Vec::new(),
         frames: Vec::new(),
         stubs: Vec::new(),
@@ -355,10 +401,13 @@ fn val_type(t: wasmparser::ValType) -> Result<ValType, CompileError> {
         wasmparser::ValType::I64 => ValType::I64,
         wasmparser::ValType::F32 => ValType::F32,
         wasmparser::ValType::F64 => ValType::F64,
+        #[cfg(feature = "simd")]
+        wasmparser::ValType::V128 => ValType::V128,
+        #[cfg(not(feature = "simd"))]
         wasmparser::ValType::V128 => {
             return Err(CompileError::Refused(Refusal::new(
                 RefusalReason::Simd,
-                "v128 values",
+                "v128 values (wasmbed-codegen built without `simd`)",
             )))
         }
         wasmparser::ValType::Ref(r) if r.is_func_ref() => ValType::FuncRef,
@@ -367,31 +416,55 @@ fn val_type(t: wasmparser::ValType) -> Result<ValType, CompileError> {
     })
 }
 
-fn val_type_ok(t: ValType) -> Result<(), CompileError> {
-    if t == ValType::V128 {
-        return Err(CompileError::Refused(Refusal::new(
-            RefusalReason::Simd,
-            "v128 values",
-        )));
-    }
-    Ok(())
-}
-
-/// The slot of local `l`.
-fn local_slot(l: u32) -> u32 {
-    1 + l
-}
-
 impl<M: MacroAssembler> FuncCompiler<'_, M> {
-    /// Home slot of operand stack position `i`.
-    fn home(&self, i: usize) -> u32 {
-        1 + self.locals.len() as u32 + i as u32
+    /// The slot of local `l`.
+    fn local_slot(&self, l: u32) -> u32 {
+        self.local_slots[l as usize]
     }
 
-    fn note_height(&mut self, h: usize) {
-        let need = self.home(h);
-        if need > self.max_slots {
-            self.max_slots = need;
+    /// Slots above the first home that the stack's values take.
+    fn slot_end(&self) -> u32 {
+        self.stack.last().map_or(0, |v| v.slot + slots(v.ty))
+    }
+
+    /// Home slot of operand stack position `i` (at most the height: the
+    /// height's is where the next value would go).
+    fn home(&self, i: usize) -> u32 {
+        let rel = match self.stack.get(i) {
+            Some(v) => v.slot,
+            None => {
+                debug_assert_eq!(i, self.stack.len());
+                self.slot_end()
+            }
+        };
+        self.base + rel
+    }
+
+    /// Records that the homes up to `end` (exclusive) are used.
+    fn note_slots(&mut self, end: u32) {
+        if end > self.max_slots {
+            self.max_slots = end;
+        }
+    }
+
+    /// Copies `n` slots from `from` to `to` (ascending).
+    fn copy_slots(&mut self, from: u32, to: u32, n: u32) {
+        for k in 0..n {
+            let a = self.masm.slot(from + k);
+            let b = self.masm.slot(to + k);
+            self.masm.load(LoadKind::I64, self.tmp, a);
+            self.masm.store(StoreKind::I64, self.tmp, b);
+        }
+    }
+
+    /// Stores 64 constant bits to a slot.
+    fn store_bits(&mut self, bits: u64, slot: u32) {
+        let a = self.masm.slot(slot);
+        if bits as i64 >= i64::from(i32::MIN) && bits as i64 <= i64::from(i32::MAX) {
+            self.masm.store_imm(StoreKind::I64, bits as i64 as i32, a);
+        } else {
+            self.masm.mov_imm(self.tmp, bits);
+            self.masm.store(StoreKind::I64, self.tmp, a);
         }
     }
 
@@ -423,19 +496,21 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
             .branch_cmp(IntCmp::LtU, Width::W64, M::SP, t, overflow);
         let s0 = self.masm.slot(0);
         self.masm.store(StoreKind::I64, slots, s0);
-        let nparams = self.env.func_type(self.func_index).params().len();
+        // Parameters are the first locals and take the same slots as in the
+        // caller's array.
+        let nparams = slots_of(self.env.func_type(self.func_index).params());
         for i in 0..nparams {
             self.masm
                 .load(LoadKind::I64, self.tmp, Addr::new(slots, 8 * i as i32));
-            let a = self.masm.slot(local_slot(i as u32));
+            let a = self.masm.slot(1 + i);
             self.masm.store(StoreKind::I64, self.tmp, a);
         }
-        for i in nparams..self.locals.len() {
-            let a = self.masm.slot(local_slot(i as u32));
+        for i in 1 + nparams..self.base {
+            let a = self.masm.slot(i);
             self.masm.store_imm(StoreKind::I64, 0, a);
         }
         self.reload_memory();
-        self.note_height(0);
+        self.note_slots(self.base);
         self.start_block();
         if self.interruptible {
             self.check_interrupt();
@@ -656,25 +731,21 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
         let a = self.masm.slot(slot);
         match v.loc {
             Loc::Gpr(r) => self.masm.store(StoreKind::I64, r, a),
+            Loc::Fpr(r) if v.ty == ValType::V128 => self.masm.vstore(r, a),
             Loc::Fpr(r) => self.masm.fstore(width(v.ty), r, a),
+            Loc::VConst(bits) => {
+                self.store_bits(bits as u64, slot);
+                self.store_bits((bits >> 64) as u64, slot + 1);
+            }
             Loc::Const(bits) => {
                 let bits = if width(v.ty) == Width::W32 {
                     bits & 0xffff_ffff
                 } else {
                     bits
                 };
-                if bits as i64 >= i64::from(i32::MIN) && bits as i64 <= i64::from(i32::MAX) {
-                    self.masm.store_imm(StoreKind::I64, bits as i64 as i32, a);
-                } else {
-                    self.masm.mov_imm(self.tmp, bits);
-                    self.masm.store(StoreKind::I64, self.tmp, a);
-                }
+                self.store_bits(bits, slot);
             }
-            Loc::Local(l) => {
-                let src = self.masm.slot(local_slot(l));
-                self.masm.load(LoadKind::I64, self.tmp, src);
-                self.masm.store(StoreKind::I64, self.tmp, a);
-            }
+            Loc::Local(l) => self.copy_slots(self.local_slot(l), slot, slots(v.ty)),
             Loc::Home => unreachable!("a home value is moved by its position"),
         }
     }
@@ -704,7 +775,7 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
     fn spill_all(&mut self, keep_consts: bool) {
         let floor = self.frames.last().map_or(0, |f| f.height);
         for i in floor..self.stack.len() {
-            if keep_consts && matches!(self.stack[i].loc, Loc::Const(_)) {
+            if keep_consts && matches!(self.stack[i].loc, Loc::Const(_) | Loc::VConst(_)) {
                 continue;
             }
             self.spill_at(i);
@@ -712,9 +783,10 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
     }
 
     fn push(&mut self, ty: ValType, loc: Loc) {
-        self.stack.push(Val { ty, loc });
-        let h = self.stack.len();
-        self.note_height(h);
+        let slot = self.slot_end();
+        self.stack.push(Val { ty, loc, slot });
+        let end = self.base + slot + slots(ty);
+        self.note_slots(end);
     }
 
     /// Pops the top value into a general-purpose register the caller owns.
@@ -749,9 +821,10 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
                 self.masm.mov_imm(r, bits);
             }
             Loc::Local(l) => {
-                let a = self.masm.slot(local_slot(l));
+                let a = self.masm.slot(self.local_slot(l));
                 self.masm.load(kind, r, a);
             }
+            Loc::VConst(_) => unreachable!("a v128 value in a general-purpose register"),
             Loc::Home => {
                 let a = self.masm.slot(self.home(i));
                 self.masm.load(kind, r, a);
@@ -773,16 +846,21 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
                 self.masm.fconst(w, r, bits);
                 r
             }
+            Loc::VConst(bits) => {
+                let r = self.alloc_fpr();
+                self.masm.vconst(r, bits);
+                r
+            }
             Loc::Local(l) => {
                 let r = self.alloc_fpr();
-                let a = self.masm.slot(local_slot(l));
-                self.masm.fload(w, r, a);
+                let a = self.masm.slot(self.local_slot(l));
+                self.load_fpr(v.ty, r, a);
                 r
             }
             Loc::Home => {
                 let r = self.alloc_fpr();
                 let a = self.masm.slot(self.home(i));
-                self.masm.fload(w, r, a);
+                self.load_fpr(v.ty, r, a);
                 r
             }
             Loc::Gpr(g) => {
@@ -794,6 +872,14 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
         };
         self.stack.pop();
         (r, v.ty)
+    }
+
+    fn load_fpr(&mut self, ty: ValType, r: Fpr, a: Addr) {
+        if ty == ValType::V128 {
+            self.masm.vload(r, a);
+        } else {
+            self.masm.fload(width(ty), r, a);
+        }
     }
 
     /// Pops and discards the top value.
@@ -830,9 +916,6 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
             BlockType::Type(t) => (Vec::new(), alloc::vec![val_type(t)?]),
             BlockType::FuncType(i) => {
                 let ty = &self.env.types()[i as usize];
-                for &t in ty.params().iter().chain(ty.results()) {
-                    val_type_ok(t)?;
-                }
                 (ty.params().to_vec(), ty.results().to_vec())
             }
         })
@@ -882,19 +965,16 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
     /// without changing the stack (a branch's values on the taken path).
     fn copy_top_to(&mut self, n: usize, dst: usize) {
         let top = self.stack.len() - n;
+        let mut to = self.home(dst);
         for k in 0..n {
             let v = self.stack[top + k];
-            let to = self.home(dst + k);
+            let from = self.home(top + k);
             match v.loc {
-                Loc::Home if top + k == dst + k => {}
-                Loc::Home => {
-                    let from = self.masm.slot(self.home(top + k));
-                    let a = self.masm.slot(to);
-                    self.masm.load(LoadKind::I64, self.tmp, from);
-                    self.masm.store(StoreKind::I64, self.tmp, a);
-                }
+                Loc::Home if from == to => {}
+                Loc::Home => self.copy_slots(from, to, slots(v.ty)),
                 _ => self.store_val_to(v, to),
             }
+            to += slots(v.ty);
         }
     }
 
@@ -956,9 +1036,9 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
             let slots = self.tmp;
             let s0 = self.masm.slot(0);
             self.masm.load(LoadKind::I64, slots, s0);
-            let n = self.stack.len();
+            let n = self.slot_end();
             for i in 0..n {
-                let from = self.masm.slot(self.home(i));
+                let from = self.masm.slot(self.base + i);
                 // Not `tmp`: it holds the slots pointer.
                 let r = self.alloc_gpr();
                 self.masm.load(LoadKind::I64, r, from);
@@ -1078,7 +1158,7 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
             O::Select | O::TypedSelect { .. } => {
                 let (c, _) = self.pop_gpr();
                 let ty = self.stack.last().expect("validated").ty;
-                if is_float(ty) {
+                if is_float(ty) || ty == ValType::V128 {
                     let (b, _) = self.pop_fpr();
                     let (a, _) = self.pop_fpr();
                     self.masm.fselect(width(ty), a, c, a, b);
@@ -1101,9 +1181,13 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
             O::LocalTee { local_index } => self.local_set(local_index, true),
             O::GlobalGet { global_index } => {
                 let ty = self.env.globals()[global_index as usize].content;
-                val_type_ok(ty)?;
                 let p = self.global_ptr(global_index);
-                if is_float(ty) {
+                if ty == ValType::V128 {
+                    let r = self.alloc_fpr();
+                    self.masm.vload(r, Addr::new(p, 0));
+                    self.free_gpr(p);
+                    self.push(ty, Loc::Fpr(r));
+                } else if is_float(ty) {
                     let r = self.alloc_fpr();
                     self.masm.fload(width(ty), r, Addr::new(p, 0));
                     self.free_gpr(p);
@@ -1120,11 +1204,14 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
             }
             O::GlobalSet { global_index } => {
                 let ty = self.env.globals()[global_index as usize].content;
-                val_type_ok(ty)?;
-                if is_float(ty) {
+                if is_float(ty) || ty == ValType::V128 {
                     let (v, _) = self.pop_fpr();
                     let p = self.global_ptr(global_index);
-                    self.masm.fstore(width(ty), v, Addr::new(p, 0));
+                    if ty == ValType::V128 {
+                        self.masm.vstore(v, Addr::new(p, 0));
+                    } else {
+                        self.masm.fstore(width(ty), v, Addr::new(p, 0));
+                    }
                     self.free_gpr(p);
                     self.free_fpr(v);
                 } else {
@@ -1499,6 +1586,10 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
                 }
             }
             other => {
+                #[cfg(feature = "simd")]
+                if self.simd_op(&other)? {
+                    return Ok(());
+                }
                 let name = format!("{other:?}");
                 let name = name.split([' ', '{', '(']).next().unwrap_or("?");
                 if name.starts_with('V')
@@ -1610,19 +1701,20 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
             }
         }
         let v = *self.stack.last().expect("validated: operand present");
-        let slot = local_slot(l);
+        let slot = self.local_slot(l);
         match v.loc {
             Loc::Local(m) if m == l => {}
             Loc::Home => {
-                let from = self.masm.slot(self.home(self.stack.len() - 1));
-                let to = self.masm.slot(slot);
-                self.masm.load(LoadKind::I64, self.tmp, from);
-                self.masm.store(StoreKind::I64, self.tmp, to);
+                let from = self.home(self.stack.len() - 1);
+                self.copy_slots(from, slot, slots(v.ty));
             }
             _ => self.store_val_to(v, slot),
         }
         if tee {
-            if !matches!(v.loc, Loc::Gpr(_) | Loc::Fpr(_) | Loc::Const(_)) {
+            if !matches!(
+                v.loc,
+                Loc::Gpr(_) | Loc::Fpr(_) | Loc::Const(_) | Loc::VConst(_)
+            ) {
                 self.stack.last_mut().expect("validated").loc = Loc::Local(l);
             }
         } else {
@@ -1808,22 +1900,21 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
 
     fn call(&mut self, f: u32) -> Result<(), CompileError> {
         let ty = self.env.func_type(f);
-        for &t in ty.params().iter().chain(ty.results()) {
-            val_type_ok(t)?;
-        }
-        let (np, results) = (ty.params().len(), ty.results().to_vec());
+        let (params, results) = (ty.params().to_vec(), ty.results().to_vec());
         self.spill_all(false);
         let r = self.func_ref(f);
-        self.call_ref(r, np, results);
+        self.call_ref(r, &params, results);
         Ok(())
     }
 
-    /// Calls the function reference in `r` (owned) with the top `np`
-    /// values (all home) as arguments.
-    fn call_ref(&mut self, r: Gpr, np: usize, results: Vec<ValType>) {
+    /// Calls the function reference in `r` (owned) with the top values
+    /// (all home) as the arguments of types `params`.
+    fn call_ref(&mut self, r: Gpr, params: &[ValType], results: Vec<ValType>) {
+        let np = params.len();
         let base = self.stack.len() - np;
-        let n = np.max(results.len());
-        self.note_height(base + n);
+        let n = slots_of(params).max(slots_of(&results));
+        let end = self.home(base) + n;
+        self.note_slots(end);
         self.masm.call_indirect(
             Addr::new(r, off::FUNCREF_ARRAY_CALL as i32),
             &[
@@ -1848,10 +1939,7 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
 
     fn call_indirect(&mut self, type_index: u32, table: u32) -> Result<(), CompileError> {
         let ty = &self.env.types()[type_index as usize];
-        for &t in ty.params().iter().chain(ty.results()) {
-            val_type_ok(t)?;
-        }
-        let (np, results) = (ty.params().len(), ty.results().to_vec());
+        let (params, results) = (ty.params().to_vec(), ty.results().to_vec());
         let (i, _) = self.pop_gpr();
         self.spill_all(false);
         let base = self.table_element(table, i, TrapCode::UndefinedElement);
@@ -1890,7 +1978,7 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
         let bad = self.trap_label(TrapCode::BadSignature);
         self.masm.branch_cmp(IntCmp::Ne, Width::W32, i, t, bad);
         self.free_gpr(i);
-        self.call_ref(base, np, results);
+        self.call_ref(base, &params, results);
         Ok(())
     }
 

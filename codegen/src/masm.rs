@@ -214,6 +214,126 @@ pub enum Extend {
     I32ToI64S2,
 }
 
+/// A v128 lane shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VLane {
+    I8,
+    I16,
+    I32,
+    I64,
+    F32,
+    F64,
+}
+
+/// How a lane is read out into a general-purpose register (`S`/`U`: sign-
+/// or zero-extended to 32 bits; floats as their bits).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VExtract {
+    I8S,
+    I8U,
+    I16S,
+    I16U,
+    I32,
+    I64,
+}
+
+/// Binary v128 operations with WebAssembly's semantics. The lane is the
+/// result's shape; for narrowing and extending operations (`Narrow*`,
+/// `ExtMul*`) it is the result's too, the inputs having the other width.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VBinOp {
+    And,
+    AndNot,
+    Or,
+    Xor,
+    Add(VLane),
+    Sub(VLane),
+    Mul(VLane),
+    AddSatS(VLane),
+    AddSatU(VLane),
+    SubSatS(VLane),
+    SubSatU(VLane),
+    MinS(VLane),
+    MinU(VLane),
+    MaxS(VLane),
+    MaxU(VLane),
+    AvgrU(VLane),
+    /// Lane-wise integer comparison: all ones or all zeros.
+    Cmp(VLane, IntCmp),
+    /// Lane-wise float comparison (`Ne` true on NaN).
+    FCmp(VLane, FloatCmp),
+    /// Float arithmetic: `FloatOp::Copysign` is not used.
+    F(VLane, FloatOp),
+    Pmin(VLane),
+    Pmax(VLane),
+    NarrowS(VLane),
+    NarrowU(VLane),
+    ExtMulLowS(VLane),
+    ExtMulHighS(VLane),
+    ExtMulLowU(VLane),
+    ExtMulHighU(VLane),
+    /// i32x4.dot_i16x8_s.
+    Dot,
+    /// i16x8.q15mulr_sat_s.
+    Q15MulrSat,
+    /// i8x16.swizzle (indices >= 16 select 0).
+    Swizzle,
+}
+
+/// Unary v128 operations. For extensions the lane is the result's shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VUnOp {
+    Not,
+    Abs(VLane),
+    Neg(VLane),
+    /// i8x16.popcnt.
+    Popcnt,
+    /// Float unary operations (not `Abs`/`Neg`, which are above).
+    F(VLane, FloatUnary),
+    ExtendLowS(VLane),
+    ExtendLowU(VLane),
+    ExtendHighS(VLane),
+    ExtendHighU(VLane),
+    ExtAddPairwiseS(VLane),
+    ExtAddPairwiseU(VLane),
+    /// i32x4.trunc_sat_f32x4_s.
+    TruncSatF32S,
+    /// i32x4.trunc_sat_f32x4_u.
+    TruncSatF32U,
+    /// i32x4.trunc_sat_f64x2_s_zero.
+    TruncSatF64SZero,
+    /// i32x4.trunc_sat_f64x2_u_zero.
+    TruncSatF64UZero,
+    /// f32x4.convert_i32x4_s.
+    ConvertS,
+    /// f32x4.convert_i32x4_u.
+    ConvertU,
+    /// f64x2.convert_low_i32x4_s.
+    ConvertLowS,
+    /// f64x2.convert_low_i32x4_u.
+    ConvertLowU,
+    /// f32x4.demote_f64x2_zero.
+    DemoteZero,
+    /// f64x2.promote_low_f32x4.
+    PromoteLow,
+}
+
+/// v128 lane shifts (count taken modulo the lane width).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VShift {
+    Shl,
+    ShrS,
+    ShrU,
+}
+
+/// v128 reductions into a general-purpose register (0 or 1, or the mask).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VTest {
+    AnyTrue,
+    AllTrue(VLane),
+    Bitmask(VLane),
+}
+
 /// An argument of a builtin call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CallArg {
@@ -339,11 +459,13 @@ pub trait MacroAssembler {
     /// `default` when `index >= targets.len()`.
     fn jump_table(&mut self, index: Gpr, targets: &[Label], default: Label);
 
-    /// `dst = src` (the whole register).
+    /// `dst = src` (the whole register, v128 included).
     fn fmov(&mut self, dst: Fpr, src: Fpr);
     /// `dst = the float with bits imm` (W32: the low 32 bits).
     fn fconst(&mut self, w: Width, dst: Fpr, bits: u64);
-    /// `dst = load(addr)` of a float of width `w`.
+    /// `dst = load(addr)` of a float of width `w`; the rest of the
+    /// register becomes zero (`v128.load32_zero`/`load64_zero` and the
+    /// extending loads rely on it).
     fn fload(&mut self, w: Width, dst: Fpr, addr: Addr);
     /// `store(addr) = src` of width `w`.
     fn fstore(&mut self, w: Width, src: Fpr, addr: Addr);
@@ -353,7 +475,8 @@ pub trait MacroAssembler {
     fn float_unary(&mut self, op: FloatUnary, w: Width, dst: Fpr, src: Fpr);
     /// `dst = (a cmp b) as i32`.
     fn float_cmp_set(&mut self, cmp: FloatCmp, w: Width, dst: Gpr, a: Fpr, b: Fpr);
-    /// `dst = if cond (32 bits) != 0 { a } else { b }`.
+    /// `dst = if cond (32 bits) != 0 { a } else { b }` (the whole register,
+    /// so it also selects v128 values).
     fn fselect(&mut self, w: Width, dst: Fpr, cond: Gpr, a: Fpr, b: Fpr);
     /// `dst = bits of src` (f32 → i32 zero-extended, f64 → i64).
     fn float_to_bits(&mut self, w: Width, dst: Gpr, src: Fpr);
@@ -378,6 +501,31 @@ pub trait MacroAssembler {
     );
     /// `iN.trunc_sat_fM_s/u`: NaN gives 0, out-of-range values saturate.
     fn float_to_int_sat(&mut self, signed: bool, from: Width, to: Width, dst: Gpr, src: Fpr);
+
+    /// `dst = load(addr)` of 16 bytes (any alignment).
+    fn vload(&mut self, dst: Fpr, addr: Addr);
+    /// `store(addr) = src` of 16 bytes (any alignment).
+    fn vstore(&mut self, src: Fpr, addr: Addr);
+    /// `dst = bits` (a v128 constant).
+    fn vconst(&mut self, dst: Fpr, bits: u128);
+    /// `dst = a op b`.
+    fn vbinop(&mut self, op: VBinOp, dst: Fpr, a: Fpr, b: Fpr);
+    /// `dst = op(src)`.
+    fn vunop(&mut self, op: VUnOp, dst: Fpr, src: Fpr);
+    /// `dst = a shifted by count` (count modulo the lane's bits).
+    fn vshift(&mut self, op: VShift, lane: VLane, dst: Fpr, a: Fpr, count: Gpr);
+    /// `dst = every lane src` (the low bits of `src`; floats as bits).
+    fn vsplat(&mut self, lane: VLane, dst: Fpr, src: Gpr);
+    /// `dst = lane idx of src`.
+    fn vextract_lane(&mut self, kind: VExtract, idx: u8, dst: Gpr, src: Fpr);
+    /// Lane `idx` of `dst` (in place) = the low bits of `src`.
+    fn vreplace_lane(&mut self, lane: VLane, idx: u8, dst: Fpr, src: Gpr);
+    /// i8x16.shuffle: `dst[i] = (a ++ b)[lanes[i]]` (`lanes[i] < 32`).
+    fn vshuffle(&mut self, dst: Fpr, a: Fpr, b: Fpr, lanes: [u8; 16]);
+    /// v128.bitselect: `dst = (a & mask) | (b & !mask)`.
+    fn vbitselect(&mut self, dst: Fpr, a: Fpr, b: Fpr, mask: Fpr);
+    /// any_true, all_true, bitmask.
+    fn vtest(&mut self, op: VTest, dst: Gpr, src: Fpr);
 
     /// Calls the function whose address is stored at `target`, with the
     /// C calling convention's integer argument registers set from `args`

@@ -712,3 +712,238 @@ impl Asm {
         self.byte(mode);
     }
 }
+
+/// A packed SSE instruction form: its mandatory prefix (0 for none) and
+/// opcode bytes (`0F xx`, `0F 38 xx` or `0F 3A xx`). The operand order is
+/// Intel's: ModRM reg is the destination, r/m the source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sse {
+    pub prefix: u8,
+    pub opcode: &'static [u8],
+}
+
+const fn p66(opcode: &'static [u8]) -> Sse {
+    Sse {
+        prefix: 0x66,
+        opcode,
+    }
+}
+
+const fn np(opcode: &'static [u8]) -> Sse {
+    Sse { prefix: 0, opcode }
+}
+
+const fn pf3(opcode: &'static [u8]) -> Sse {
+    Sse {
+        prefix: 0xf3,
+        opcode,
+    }
+}
+
+const fn pf2(opcode: &'static [u8]) -> Sse {
+    Sse {
+        prefix: 0xf2,
+        opcode,
+    }
+}
+
+/// The packed forms the v128 operations use (SSE2 to SSE4.1).
+pub mod sse {
+    use super::{np, p66, pf2, pf3, Sse};
+
+    pub const PADDB: Sse = p66(&[0x0f, 0xfc]);
+    pub const PADDW: Sse = p66(&[0x0f, 0xfd]);
+    pub const PADDD: Sse = p66(&[0x0f, 0xfe]);
+    pub const PADDQ: Sse = p66(&[0x0f, 0xd4]);
+    pub const PSUBB: Sse = p66(&[0x0f, 0xf8]);
+    pub const PSUBW: Sse = p66(&[0x0f, 0xf9]);
+    pub const PSUBD: Sse = p66(&[0x0f, 0xfa]);
+    pub const PSUBQ: Sse = p66(&[0x0f, 0xfb]);
+    pub const PADDSB: Sse = p66(&[0x0f, 0xec]);
+    pub const PADDSW: Sse = p66(&[0x0f, 0xed]);
+    pub const PADDUSB: Sse = p66(&[0x0f, 0xdc]);
+    pub const PADDUSW: Sse = p66(&[0x0f, 0xdd]);
+    pub const PSUBSB: Sse = p66(&[0x0f, 0xe8]);
+    pub const PSUBSW: Sse = p66(&[0x0f, 0xe9]);
+    pub const PSUBUSB: Sse = p66(&[0x0f, 0xd8]);
+    pub const PSUBUSW: Sse = p66(&[0x0f, 0xd9]);
+    pub const PMULLW: Sse = p66(&[0x0f, 0xd5]);
+    pub const PMULLD: Sse = p66(&[0x0f, 0x38, 0x40]);
+    pub const PMULUDQ: Sse = p66(&[0x0f, 0xf4]);
+    pub const PMULDQ: Sse = p66(&[0x0f, 0x38, 0x28]);
+    pub const PMINSB: Sse = p66(&[0x0f, 0x38, 0x38]);
+    pub const PMINSW: Sse = p66(&[0x0f, 0xea]);
+    pub const PMINSD: Sse = p66(&[0x0f, 0x38, 0x39]);
+    pub const PMINUB: Sse = p66(&[0x0f, 0xda]);
+    pub const PMINUW: Sse = p66(&[0x0f, 0x38, 0x3a]);
+    pub const PMINUD: Sse = p66(&[0x0f, 0x38, 0x3b]);
+    pub const PMAXSB: Sse = p66(&[0x0f, 0x38, 0x3c]);
+    pub const PMAXSW: Sse = p66(&[0x0f, 0xee]);
+    pub const PMAXSD: Sse = p66(&[0x0f, 0x38, 0x3d]);
+    pub const PMAXUB: Sse = p66(&[0x0f, 0xde]);
+    pub const PMAXUW: Sse = p66(&[0x0f, 0x38, 0x3e]);
+    pub const PMAXUD: Sse = p66(&[0x0f, 0x38, 0x3f]);
+    pub const PAVGB: Sse = p66(&[0x0f, 0xe0]);
+    pub const PAVGW: Sse = p66(&[0x0f, 0xe3]);
+    pub const PCMPEQB: Sse = p66(&[0x0f, 0x74]);
+    pub const PCMPEQW: Sse = p66(&[0x0f, 0x75]);
+    pub const PCMPEQD: Sse = p66(&[0x0f, 0x76]);
+    pub const PCMPEQQ: Sse = p66(&[0x0f, 0x38, 0x29]);
+    pub const PCMPGTB: Sse = p66(&[0x0f, 0x64]);
+    pub const PCMPGTW: Sse = p66(&[0x0f, 0x65]);
+    pub const PCMPGTD: Sse = p66(&[0x0f, 0x66]);
+    pub const PAND: Sse = p66(&[0x0f, 0xdb]);
+    pub const PANDN: Sse = p66(&[0x0f, 0xdf]);
+    pub const POR: Sse = p66(&[0x0f, 0xeb]);
+    pub const PXOR: Sse = p66(&[0x0f, 0xef]);
+    pub const PABSB: Sse = p66(&[0x0f, 0x38, 0x1c]);
+    pub const PABSW: Sse = p66(&[0x0f, 0x38, 0x1d]);
+    pub const PABSD: Sse = p66(&[0x0f, 0x38, 0x1e]);
+    pub const PSHUFB: Sse = p66(&[0x0f, 0x38, 0x00]);
+    /// With an imm8.
+    pub const PSHUFD: Sse = p66(&[0x0f, 0x70]);
+    /// With an imm8.
+    pub const PSHUFLW: Sse = pf2(&[0x0f, 0x70]);
+    pub const PUNPCKLBW: Sse = p66(&[0x0f, 0x60]);
+    pub const PUNPCKHBW: Sse = p66(&[0x0f, 0x68]);
+    pub const PUNPCKLQDQ: Sse = p66(&[0x0f, 0x6c]);
+    pub const PACKSSWB: Sse = p66(&[0x0f, 0x63]);
+    pub const PACKUSWB: Sse = p66(&[0x0f, 0x67]);
+    pub const PACKSSDW: Sse = p66(&[0x0f, 0x6b]);
+    pub const PACKUSDW: Sse = p66(&[0x0f, 0x38, 0x2b]);
+    pub const PMOVSXBW: Sse = p66(&[0x0f, 0x38, 0x20]);
+    pub const PMOVSXWD: Sse = p66(&[0x0f, 0x38, 0x23]);
+    pub const PMOVSXDQ: Sse = p66(&[0x0f, 0x38, 0x25]);
+    pub const PMOVZXBW: Sse = p66(&[0x0f, 0x38, 0x30]);
+    pub const PMOVZXWD: Sse = p66(&[0x0f, 0x38, 0x33]);
+    pub const PMOVZXDQ: Sse = p66(&[0x0f, 0x38, 0x35]);
+    pub const PMADDWD: Sse = p66(&[0x0f, 0xf5]);
+    pub const PMADDUBSW: Sse = p66(&[0x0f, 0x38, 0x04]);
+    pub const PMULHRSW: Sse = p66(&[0x0f, 0x38, 0x0b]);
+    pub const PTEST: Sse = p66(&[0x0f, 0x38, 0x17]);
+    /// With an imm8.
+    pub const PBLENDW: Sse = p66(&[0x0f, 0x3a, 0x0e]);
+    /// Shifts by the count in an xmm register's low 64 bits.
+    pub const PSLLW: Sse = p66(&[0x0f, 0xf1]);
+    pub const PSLLD: Sse = p66(&[0x0f, 0xf2]);
+    pub const PSLLQ: Sse = p66(&[0x0f, 0xf3]);
+    pub const PSRLW: Sse = p66(&[0x0f, 0xd1]);
+    pub const PSRLD: Sse = p66(&[0x0f, 0xd2]);
+    pub const PSRLQ: Sse = p66(&[0x0f, 0xd3]);
+    pub const PSRAW: Sse = p66(&[0x0f, 0xe1]);
+    pub const PSRAD: Sse = p66(&[0x0f, 0xe2]);
+    pub const ADDPS: Sse = np(&[0x0f, 0x58]);
+    pub const ADDPD: Sse = p66(&[0x0f, 0x58]);
+    pub const SUBPS: Sse = np(&[0x0f, 0x5c]);
+    pub const SUBPD: Sse = p66(&[0x0f, 0x5c]);
+    pub const MULPS: Sse = np(&[0x0f, 0x59]);
+    pub const MULPD: Sse = p66(&[0x0f, 0x59]);
+    pub const DIVPS: Sse = np(&[0x0f, 0x5e]);
+    pub const DIVPD: Sse = p66(&[0x0f, 0x5e]);
+    pub const MINPS: Sse = np(&[0x0f, 0x5d]);
+    pub const MINPD: Sse = p66(&[0x0f, 0x5d]);
+    pub const MAXPS: Sse = np(&[0x0f, 0x5f]);
+    pub const MAXPD: Sse = p66(&[0x0f, 0x5f]);
+    pub const SQRTPS: Sse = np(&[0x0f, 0x51]);
+    pub const SQRTPD: Sse = p66(&[0x0f, 0x51]);
+    pub const ANDPS: Sse = np(&[0x0f, 0x54]);
+    pub const ANDNPS: Sse = np(&[0x0f, 0x55]);
+    pub const ORPS: Sse = np(&[0x0f, 0x56]);
+    pub const XORPS: Sse = np(&[0x0f, 0x57]);
+    /// With an imm8 predicate.
+    pub const CMPPS: Sse = np(&[0x0f, 0xc2]);
+    /// With an imm8 predicate.
+    pub const CMPPD: Sse = p66(&[0x0f, 0xc2]);
+    /// With an imm8 rounding mode.
+    pub const ROUNDPS: Sse = p66(&[0x0f, 0x3a, 0x08]);
+    /// With an imm8 rounding mode.
+    pub const ROUNDPD: Sse = p66(&[0x0f, 0x3a, 0x09]);
+    pub const CVTDQ2PS: Sse = np(&[0x0f, 0x5b]);
+    pub const CVTTPS2DQ: Sse = pf3(&[0x0f, 0x5b]);
+    pub const CVTDQ2PD: Sse = pf3(&[0x0f, 0xe6]);
+    pub const CVTTPD2DQ: Sse = p66(&[0x0f, 0xe6]);
+    pub const CVTPD2PS: Sse = p66(&[0x0f, 0x5a]);
+    pub const CVTPS2PD: Sse = np(&[0x0f, 0x5a]);
+    pub const UNPCKLPS: Sse = np(&[0x0f, 0x14]);
+    /// With an imm8.
+    pub const SHUFPS: Sse = np(&[0x0f, 0xc6]);
+    /// `movdqu xmm, xmm/m128` (the store is [`MOVDQU_STORE`]).
+    pub const MOVDQU: Sse = pf3(&[0x0f, 0x6f]);
+    /// `movdqu m128, xmm`: ModRM reg is the source.
+    pub const MOVDQU_STORE: Sse = pf3(&[0x0f, 0x7f]);
+    /// `pmovmskb r32, xmm`: ModRM reg is the GPR.
+    pub const PMOVMSKB: Sse = p66(&[0x0f, 0xd7]);
+    /// `movmskps r32, xmm`.
+    pub const MOVMSKPS: Sse = np(&[0x0f, 0x50]);
+    /// `movmskpd r32, xmm`.
+    pub const MOVMSKPD: Sse = p66(&[0x0f, 0x50]);
+}
+
+/// Shifts by an immediate: the `66 0F 71/72/73` groups, by opcode and
+/// `/digit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShiftImm {
+    Psrlw,
+    Psraw,
+    Psllw,
+    Psrld,
+    Psrad,
+    Pslld,
+    Psrlq,
+    Psllq,
+}
+
+impl Asm {
+    /// A packed form, `op reg, rm` (`reg` is ModRM reg: an xmm register,
+    /// or the GPR of `pmovmskb`/`movmskps`).
+    pub fn sse_rm(&mut self, f: Sse, reg: u8, rm: Rm) {
+        self.op(f.prefix, false, f.opcode, reg, rm, false);
+    }
+
+    /// A packed form with an imm8 (`pshufd`, `cmpps`, `roundps`, ...).
+    pub fn sse_rm_imm(&mut self, f: Sse, reg: u8, rm: Rm, imm: u8) {
+        self.op(f.prefix, false, f.opcode, reg, rm, false);
+        self.byte(imm);
+    }
+
+    /// `psrlw/psraw/psllw/... xmm, imm8`.
+    pub fn sse_shift_imm(&mut self, op: ShiftImm, dst: u8, imm: u8) {
+        let (opc, digit) = match op {
+            ShiftImm::Psrlw => (0x71, 2),
+            ShiftImm::Psraw => (0x71, 4),
+            ShiftImm::Psllw => (0x71, 6),
+            ShiftImm::Psrld => (0x72, 2),
+            ShiftImm::Psrad => (0x72, 4),
+            ShiftImm::Pslld => (0x72, 6),
+            ShiftImm::Psrlq => (0x73, 2),
+            ShiftImm::Psllq => (0x73, 6),
+        };
+        self.op(0x66, false, &[0x0f, opc], digit, Rm::R(dst), false);
+        self.byte(imm);
+    }
+
+    /// `pextrb/pextrw/pextrd/pextrq dst, src, idx` (SSE4.1 forms; a GPR
+    /// destination is zero-extended).
+    pub fn pextr(&mut self, size: Size, dst: Rm, src: u8, idx: u8) {
+        let opc = match size {
+            Size::B => 0x14,
+            Size::W => 0x15,
+            Size::D | Size::Q => 0x16,
+        };
+        self.op(0x66, size == Size::Q, &[0x0f, 0x3a, opc], src, dst, false);
+        self.byte(idx);
+    }
+
+    /// `pinsrb/pinsrw/pinsrd/pinsrq dst, src, idx` (a GPR source gives its
+    /// low bytes).
+    pub fn pinsr(&mut self, size: Size, dst: u8, src: Rm, idx: u8) {
+        match size {
+            Size::B => self.op(0x66, false, &[0x0f, 0x3a, 0x20], dst, src, false),
+            Size::W => self.op(0x66, false, &[0x0f, 0xc4], dst, src, false),
+            Size::D | Size::Q => {
+                self.op(0x66, size == Size::Q, &[0x0f, 0x3a, 0x22], dst, src, false)
+            }
+        }
+        self.byte(idx);
+    }
+}

@@ -13,8 +13,8 @@
 //! | pinned `VMCTX` / `MEM_BASE` / `MEM_LEN` | r15 / r14 / r13 | same |
 //! | allocatable GPRs | rbx rsi rdi r8 r9 r10 r12 | same |
 //! | scratch GPRs (clobbered by any method) | rax rcx rdx r11 | same |
-//! | allocatable FPRs | xmm0..xmm13 | xmm0..xmm3 |
-//! | scratch FPRs | xmm14 xmm15 | xmm4 xmm5 |
+//! | allocatable FPRs | xmm0..xmm12 | xmm0..xmm2 |
+//! | scratch FPRs | xmm13 xmm14 xmm15 | xmm3 xmm4 xmm5 |
 //! | `ARGS` | rdi rsi rdx rcx | rcx rdx r8 r9 |
 //! | `RET` | rax | rax |
 //!
@@ -38,8 +38,11 @@ use alloc::vec::Vec;
 
 use wasmbed_codegen::masm::{
     Addr, CallArg, DivKind, Extend, FloatCmp, FloatOp, FloatUnary, Fpr, FramePatch, Gpr, ImmPatch,
-    IntCmp, IntOp, IntUnary, Label, LoadKind, MacroAssembler, StoreKind, Width,
+    IntCmp, IntOp, IntUnary, Label, LoadKind, MacroAssembler, StoreKind, VBinOp, VExtract, VLane,
+    VShift, VTest, VUnOp, Width,
 };
+
+mod simd;
 use wasmbed_core::vm::context::offsets;
 
 use crate::encode::{
@@ -77,11 +80,18 @@ const C_ARGS: &[u8] = &[RCX, RDX, R8, R9];
 #[cfg(windows)]
 const STACK_ARGS_AT: i32 = 32;
 
-/// The two scratch float registers.
+/// The two scratch float registers of scalar operations.
 #[cfg(not(windows))]
 const FS: [u8; 2] = [14, 15];
 #[cfg(windows)]
 const FS: [u8; 2] = [4, 5];
+
+/// The three scratch vector registers of v128 operations (the scalar two
+/// and one more).
+#[cfg(not(windows))]
+const VS: [u8; 3] = [13, 14, 15];
+#[cfg(windows)]
+const VS: [u8; 3] = [3, 4, 5];
 
 const MAX_CALL_ARGS: usize = 6;
 
@@ -163,6 +173,9 @@ pub struct X64Masm {
     features: CpuFeatures,
     labels: Vec<Option<u32>>,
     fixups: Vec<Fixup>,
+    /// v128 constants: the rip-relative displacement fields that load them,
+    /// resolved to a pool after the code in `finish`.
+    pool: Vec<(u32, u128)>,
 }
 
 fn mem(addr: Addr) -> Mem {
@@ -217,6 +230,7 @@ impl X64Masm {
             features,
             labels: Vec::new(),
             fixups: Vec::new(),
+            pool: Vec::new(),
         }
     }
 
@@ -288,6 +302,14 @@ impl X64Masm {
     fn fconst_into(&mut self, double: bool, x: u8, bits: u64) {
         self.load_imm(R11, bits);
         self.a.movq_x_r(double, x, Rm::R(R11));
+    }
+
+    /// `movdqu x, [rip + constant]`, the constant placed in the pool.
+    fn load_pool(&mut self, x: u8, bits: u128) {
+        self.a
+            .sse_rm(crate::encode::sse::MOVDQU, x, Rm::M(Mem::rip(0)));
+        let at = self.a.len() as u32 - 4;
+        self.pool.push((at, bits));
     }
 
     fn movaps(&mut self, dst: u8, src: u8) {
@@ -450,10 +472,9 @@ impl MacroAssembler for X64Masm {
         Fpr(10),
         Fpr(11),
         Fpr(12),
-        Fpr(13),
     ];
     #[cfg(windows)]
-    const ALLOCATABLE_FPRS: &'static [Fpr] = &[Fpr(0), Fpr(1), Fpr(2), Fpr(3)];
+    const ALLOCATABLE_FPRS: &'static [Fpr] = &[Fpr(0), Fpr(1), Fpr(2)];
     const VMCTX: Gpr = Gpr(R15);
     const MEM_BASE: Gpr = Gpr(R14);
     const MEM_LEN: Gpr = Gpr(R13);
@@ -1171,6 +1192,56 @@ impl MacroAssembler for X64Masm {
         }
     }
 
+    fn vload(&mut self, dst: Fpr, addr: Addr) {
+        self.a
+            .sse_rm(crate::encode::sse::MOVDQU, dst.0, Rm::M(mem(addr)));
+    }
+
+    fn vstore(&mut self, src: Fpr, addr: Addr) {
+        self.a
+            .sse_rm(crate::encode::sse::MOVDQU_STORE, src.0, Rm::M(mem(addr)));
+    }
+
+    fn vconst(&mut self, dst: Fpr, bits: u128) {
+        self.vconst_into(dst.0, bits);
+    }
+
+    fn vbinop(&mut self, op: VBinOp, dst: Fpr, a: Fpr, b: Fpr) {
+        self.v_binop(op, dst.0, a.0, b.0);
+    }
+
+    fn vunop(&mut self, op: VUnOp, dst: Fpr, src: Fpr) {
+        self.v_unop(op, dst.0, src.0);
+    }
+
+    fn vshift(&mut self, op: VShift, lane: VLane, dst: Fpr, a: Fpr, count: Gpr) {
+        self.v_shift(op, lane, dst.0, a.0, count.0);
+    }
+
+    fn vsplat(&mut self, lane: VLane, dst: Fpr, src: Gpr) {
+        self.v_splat(lane, dst.0, src.0);
+    }
+
+    fn vextract_lane(&mut self, kind: VExtract, idx: u8, dst: Gpr, src: Fpr) {
+        self.v_extract(kind, idx, dst.0, src.0);
+    }
+
+    fn vreplace_lane(&mut self, lane: VLane, idx: u8, dst: Fpr, src: Gpr) {
+        self.v_replace(lane, idx, dst.0, src.0);
+    }
+
+    fn vshuffle(&mut self, dst: Fpr, a: Fpr, b: Fpr, lanes: [u8; 16]) {
+        self.v_shuffle(dst.0, a.0, b.0, lanes);
+    }
+
+    fn vbitselect(&mut self, dst: Fpr, a: Fpr, b: Fpr, mask: Fpr) {
+        self.v_bitselect(dst.0, a.0, b.0, mask.0);
+    }
+
+    fn vtest(&mut self, op: VTest, dst: Gpr, src: Fpr) {
+        self.v_test(op, dst.0, src.0);
+    }
+
     fn call_indirect(&mut self, target: Addr, args: &[CallArg]) {
         self.a.load(true, R11, mem(target));
         self.call_r11(args);
@@ -1222,6 +1293,26 @@ impl MacroAssembler for X64Masm {
                 FixupKind::Table { base } => target.wrapping_sub(base),
             };
             self.a.patch32(f.at as usize, value);
+        }
+        if !self.pool.is_empty() {
+            // After the last instruction (a ret or jmp), 16-aligned in the
+            // code so a pool entry never straddles more than it must.
+            while self.a.len() % 16 != 0 {
+                self.a.byte(0xcc);
+            }
+            let mut placed: Vec<(u128, u32)> = Vec::new();
+            for &(at, bits) in &self.pool {
+                let pos = match placed.iter().find(|p| p.0 == bits) {
+                    Some(p) => p.1,
+                    None => {
+                        let pos = self.a.len() as u32;
+                        self.a.buf.extend_from_slice(&bits.to_le_bytes());
+                        placed.push((bits, pos));
+                        pos
+                    }
+                };
+                self.a.patch32(at as usize, pos.wrapping_sub(at + 4));
+            }
         }
         self.a.buf
     }

@@ -590,3 +590,208 @@ fn masm_sequences() {
         assert_eq!(i32::from_le_bytes(e.try_into().unwrap()), 12);
     }
 }
+
+#[test]
+fn packed_sse() {
+    // Every packed form the v128 operations use, with a REX-extended
+    // source (the mandatory prefix must come before REX).
+    let forms: &[(Sse, &str)] = &[
+        (sse::PADDB, "paddb"),
+        (sse::PADDW, "paddw"),
+        (sse::PADDD, "paddd"),
+        (sse::PADDQ, "paddq"),
+        (sse::PSUBB, "psubb"),
+        (sse::PSUBW, "psubw"),
+        (sse::PSUBD, "psubd"),
+        (sse::PSUBQ, "psubq"),
+        (sse::PADDSB, "paddsb"),
+        (sse::PADDSW, "paddsw"),
+        (sse::PADDUSB, "paddusb"),
+        (sse::PADDUSW, "paddusw"),
+        (sse::PSUBSB, "psubsb"),
+        (sse::PSUBSW, "psubsw"),
+        (sse::PSUBUSB, "psubusb"),
+        (sse::PSUBUSW, "psubusw"),
+        (sse::PMULLW, "pmullw"),
+        (sse::PMULLD, "pmulld"),
+        (sse::PMULUDQ, "pmuludq"),
+        (sse::PMULDQ, "pmuldq"),
+        (sse::PMINSB, "pminsb"),
+        (sse::PMINSW, "pminsw"),
+        (sse::PMINSD, "pminsd"),
+        (sse::PMINUB, "pminub"),
+        (sse::PMINUW, "pminuw"),
+        (sse::PMINUD, "pminud"),
+        (sse::PMAXSB, "pmaxsb"),
+        (sse::PMAXSW, "pmaxsw"),
+        (sse::PMAXSD, "pmaxsd"),
+        (sse::PMAXUB, "pmaxub"),
+        (sse::PMAXUW, "pmaxuw"),
+        (sse::PMAXUD, "pmaxud"),
+        (sse::PAVGB, "pavgb"),
+        (sse::PAVGW, "pavgw"),
+        (sse::PCMPEQB, "pcmpeqb"),
+        (sse::PCMPEQW, "pcmpeqw"),
+        (sse::PCMPEQD, "pcmpeqd"),
+        (sse::PCMPEQQ, "pcmpeqq"),
+        (sse::PCMPGTB, "pcmpgtb"),
+        (sse::PCMPGTW, "pcmpgtw"),
+        (sse::PCMPGTD, "pcmpgtd"),
+        (sse::PAND, "pand"),
+        (sse::PANDN, "pandn"),
+        (sse::POR, "por"),
+        (sse::PXOR, "pxor"),
+        (sse::PABSB, "pabsb"),
+        (sse::PABSW, "pabsw"),
+        (sse::PABSD, "pabsd"),
+        (sse::PSHUFB, "pshufb"),
+        (sse::PUNPCKLBW, "punpcklbw"),
+        (sse::PUNPCKHBW, "punpckhbw"),
+        (sse::PUNPCKLQDQ, "punpcklqdq"),
+        (sse::PACKSSWB, "packsswb"),
+        (sse::PACKUSWB, "packuswb"),
+        (sse::PACKSSDW, "packssdw"),
+        (sse::PACKUSDW, "packusdw"),
+        (sse::PMOVSXBW, "pmovsxbw"),
+        (sse::PMOVSXWD, "pmovsxwd"),
+        (sse::PMOVSXDQ, "pmovsxdq"),
+        (sse::PMOVZXBW, "pmovzxbw"),
+        (sse::PMOVZXWD, "pmovzxwd"),
+        (sse::PMOVZXDQ, "pmovzxdq"),
+        (sse::PMADDWD, "pmaddwd"),
+        (sse::PMADDUBSW, "pmaddubsw"),
+        (sse::PMULHRSW, "pmulhrsw"),
+        (sse::PTEST, "ptest"),
+        (sse::PSLLW, "psllw"),
+        (sse::PSLLD, "pslld"),
+        (sse::PSLLQ, "psllq"),
+        (sse::PSRLW, "psrlw"),
+        (sse::PSRLD, "psrld"),
+        (sse::PSRLQ, "psrlq"),
+        (sse::PSRAW, "psraw"),
+        (sse::PSRAD, "psrad"),
+        (sse::ADDPS, "addps"),
+        (sse::ADDPD, "addpd"),
+        (sse::SUBPS, "subps"),
+        (sse::SUBPD, "subpd"),
+        (sse::MULPS, "mulps"),
+        (sse::MULPD, "mulpd"),
+        (sse::DIVPS, "divps"),
+        (sse::DIVPD, "divpd"),
+        (sse::MINPS, "minps"),
+        (sse::MINPD, "minpd"),
+        (sse::MAXPS, "maxps"),
+        (sse::MAXPD, "maxpd"),
+        (sse::SQRTPS, "sqrtps"),
+        (sse::SQRTPD, "sqrtpd"),
+        (sse::ANDPS, "andps"),
+        (sse::ANDNPS, "andnps"),
+        (sse::ORPS, "orps"),
+        (sse::XORPS, "xorps"),
+        (sse::CVTDQ2PS, "cvtdq2ps"),
+        (sse::CVTTPS2DQ, "cvttps2dq"),
+        (sse::CVTDQ2PD, "cvtdq2pd"),
+        (sse::CVTTPD2DQ, "cvttpd2dq"),
+        (sse::CVTPD2PS, "cvtpd2ps"),
+        (sse::CVTPS2PD, "cvtps2pd"),
+        (sse::UNPCKLPS, "unpcklps"),
+        (sse::MOVDQU, "movdqu"),
+    ];
+    for &(f, name) in forms {
+        one(|a| a.sse_rm(f, 1, Rm::R(9)), &format!("{name} xmm1, xmm9"));
+        one(
+            |a| a.sse_rm(f, 10, Rm::R(2)),
+            &format!("{name} xmm10, xmm2"),
+        );
+    }
+    let imm: &[(Sse, &str)] = &[
+        (sse::PSHUFD, "pshufd xmm13, xmm4, 7"),
+        (sse::PSHUFLW, "pshuflw xmm13, xmm4, 7"),
+        (sse::PBLENDW, "pblendw xmm13, xmm4, 7"),
+        // The disassembler names the predicate (7: ordered).
+        (sse::CMPPS, "cmpordps xmm13, xmm4"),
+        (sse::CMPPD, "cmpordpd xmm13, xmm4"),
+        (sse::ROUNDPS, "roundps xmm13, xmm4, 7"),
+        (sse::ROUNDPD, "roundpd xmm13, xmm4, 7"),
+        (sse::SHUFPS, "shufps xmm13, xmm4, 7"),
+    ];
+    for &(f, expected) in imm {
+        one(|a| a.sse_rm_imm(f, 13, Rm::R(4), 0x7), expected);
+    }
+    one(
+        |a| a.sse_rm(sse::MOVDQU, 3, Rm::M(Mem::indexed(R14, RBX, 0, 16))),
+        "movdqu xmm3, [r14+rbx+0x10]",
+    );
+    one(
+        |a| a.sse_rm(sse::MOVDQU_STORE, 12, Rm::M(Mem::base(RSP, 8))),
+        "movdqu [rsp+8], xmm12",
+    );
+    one(
+        |a| a.sse_rm(sse::MOVDQU, 0, Rm::M(Mem::rip(0))),
+        "movdqu xmm0, [rip]",
+    );
+    one(
+        |a| a.sse_rm(sse::PMOVMSKB, R9, Rm::R(1)),
+        "pmovmskb r9d, xmm1",
+    );
+    one(
+        |a| a.sse_rm(sse::MOVMSKPS, RAX, Rm::R(10)),
+        "movmskps eax, xmm10",
+    );
+    one(
+        |a| a.sse_rm(sse::MOVMSKPD, RSI, Rm::R(3)),
+        "movmskpd esi, xmm3",
+    );
+    one(|a| a.sse_shift_imm(ShiftImm::Psrlw, 9, 4), "psrlw xmm9, 4");
+    one(|a| a.sse_shift_imm(ShiftImm::Psraw, 1, 4), "psraw xmm1, 4");
+    one(|a| a.sse_shift_imm(ShiftImm::Psllw, 1, 4), "psllw xmm1, 4");
+    one(
+        |a| a.sse_shift_imm(ShiftImm::Psrld, 1, 10),
+        "psrld xmm1, 0xa",
+    );
+    one(
+        |a| a.sse_shift_imm(ShiftImm::Psrad, 15, 31),
+        "psrad xmm15, 0x1f",
+    );
+    one(|a| a.sse_shift_imm(ShiftImm::Pslld, 1, 1), "pslld xmm1, 1");
+    one(
+        |a| a.sse_shift_imm(ShiftImm::Psrlq, 13, 32),
+        "psrlq xmm13, 0x20",
+    );
+    one(
+        |a| a.sse_shift_imm(ShiftImm::Psllq, 2, 32),
+        "psllq xmm2, 0x20",
+    );
+    one(
+        |a| a.pextr(Size::B, Rm::R(RSI), 9, 15),
+        "pextrb esi, xmm9, 0xf",
+    );
+    one(
+        |a| a.pextr(Size::W, Rm::R(R12), 1, 7),
+        "pextrw r12d, xmm1, 7",
+    );
+    one(
+        |a| a.pextr(Size::D, Rm::R(RAX), 2, 3),
+        "pextrd eax, xmm2, 3",
+    );
+    one(
+        |a| a.pextr(Size::Q, Rm::R(R8), 10, 1),
+        "pextrq r8, xmm10, 1",
+    );
+    one(
+        |a| a.pinsr(Size::B, 9, Rm::R(RDI), 15),
+        "pinsrb xmm9, edi, 0xf",
+    );
+    one(
+        |a| a.pinsr(Size::W, 1, Rm::R(R10), 7),
+        "pinsrw xmm1, r10d, 7",
+    );
+    one(
+        |a| a.pinsr(Size::D, 2, Rm::R(RBX), 3),
+        "pinsrd xmm2, ebx, 3",
+    );
+    one(
+        |a| a.pinsr(Size::Q, 12, Rm::R(R9), 1),
+        "pinsrq xmm12, r9, 1",
+    );
+}

@@ -2,6 +2,9 @@
 //! and `TypedFunc`, host functions taking and returning vectors, `v128`
 //! globals from both sides, and multi-value mixes of `v128` with scalars
 //! (each `v128` takes two slots, so the slot layout is what is tested).
+//! Each test runs on the interpreter and, on x86-64 Unix hosts, on jit-x64
+//! in strict mode (every function compiled), whose calls pass the same
+//! slot arrays in place.
 use wasmbed::{Engine, Global, GlobalType, Linker, Module, Mutability, Store, Val, ValType, V128};
 
 const WAT: &str = r#"(module
@@ -28,7 +31,31 @@ const WAT: &str = r#"(module
       (local.get 0)
       (br_if 0 (local.get 1))
       (drop)
-      (v128.const i64x2 -1 -1))))"#;
+      (v128.const i64x2 -1 -1)))
+  ;; compiled-to-compiled calls with the mixed layout, and a v128 local
+  ;; between scalar ones
+  (func $inner (param i32 v128 i64 v128) (result v128 i32 v128)
+    (i32x4.replace_lane 0 (local.get 1) (local.get 0))
+    (i32.add (local.get 0) (i32.wrap_i64 (local.get 2)))
+    (i64x2.replace_lane 1 (local.get 3) (local.get 2)))
+  (func (export "mix_call") (param i32 v128 i64 v128) (result v128 i32 v128)
+    (local f32 v128 i32)
+    (local.set 5 (local.get 1))
+    (local.set 6 (i32.const 1))
+    (local.set 4 (f32.const 2))
+    (call $inner (local.get 0) (local.get 5) (local.get 2) (local.get 3)))
+  ;; more live vectors than vector registers: some are spilled
+  (func (export "pressure") (param v128) (result v128)
+    (local.get 0) (local.get 0) (local.get 0) (local.get 0)
+    (local.get 0) (local.get 0) (local.get 0) (local.get 0)
+    (local.get 0) (local.get 0) (local.get 0) (local.get 0)
+    (local.get 0) (local.get 0) (local.get 0) (local.get 0)
+    (i32x4.add (i32x4.add (i32x4.add (i32x4.add (local.get 0) (local.get 0))
+      (local.get 0)) (local.get 0)) (local.get 0))
+    (i32x4.add) (i32x4.add) (i32x4.add) (i32x4.add)
+    (i32x4.add) (i32x4.add) (i32x4.add) (i32x4.add)
+    (i32x4.add) (i32x4.add) (i32x4.add) (i32x4.add)
+    (i32x4.add) (i32x4.add) (i32x4.add) (i32x4.add)))"#;
 
 fn v(lanes: [u32; 4]) -> V128 {
     let mut bytes = [0u8; 16];
@@ -38,11 +65,26 @@ fn v(lanes: [u32; 4]) -> V128 {
     V128::from_le_bytes(bytes)
 }
 
-fn setup() -> (Store<()>, wasmbed::Instance, Global) {
-    let engine = Engine::default();
-    let module = Module::new(&engine, WAT).unwrap();
-    let mut store = Store::new(&engine, ());
-    let mut linker = Linker::new(&engine);
+/// The engines every test runs on.
+fn engines() -> Vec<Engine> {
+    #[allow(unused_mut)]
+    let mut engines = vec![Engine::default()];
+    #[cfg(all(target_arch = "x86_64", unix))]
+    {
+        let mut config = wasmbed::host_config();
+        config
+            .strategy(wasmbed::Strategy::Jit)
+            .strict_backend(true)
+            .backend(std::sync::Arc::new(wasmbed::jit_x64::JitX64::new()));
+        engines.push(Engine::new(&config));
+    }
+    engines
+}
+
+fn setup(engine: &Engine) -> (Store<()>, wasmbed::Instance, Global) {
+    let module = Module::new(engine, WAT).unwrap();
+    let mut store = Store::new(engine, ());
+    let mut linker = Linker::new(engine);
     linker
         .func_wrap("host", "swap_halves", |x: V128| -> V128 {
             let x = x.as_u128();
@@ -62,7 +104,13 @@ fn setup() -> (Store<()>, wasmbed::Instance, Global) {
 
 #[test]
 fn v128_arguments_and_results() {
-    let (mut store, instance, _) = setup();
+    for engine in engines() {
+        arguments_and_results(&engine);
+    }
+}
+
+fn arguments_and_results(engine: &Engine) {
+    let (mut store, instance, _) = setup(engine);
     let add = instance
         .get_typed_func::<(V128, V128), V128>(&store, "add")
         .unwrap();
@@ -99,11 +147,36 @@ fn v128_arguments_and_results() {
         )
         .unwrap();
     assert_eq!((a, b, c), (v([7, 2, 3, 4]), 12, v([5, 6, 5, 1])));
+
+    let mix_call = instance
+        .get_typed_func::<(i32, V128, i64, V128), (V128, i32, V128)>(&store, "mix_call")
+        .unwrap();
+    let r = mix_call
+        .call(
+            &mut store,
+            (7, v([1, 2, 3, 4]), 0x1_0000_0005, v([5, 6, 7, 8])),
+        )
+        .unwrap();
+    assert_eq!(r, (v([7, 2, 3, 4]), 12, v([5, 6, 5, 1])));
+
+    let pressure = instance
+        .get_typed_func::<V128, V128>(&store, "pressure")
+        .unwrap();
+    assert_eq!(
+        pressure.call(&mut store, v([1, 2, 3, 4])).unwrap(),
+        v([21, 42, 63, 84])
+    );
 }
 
 #[test]
 fn v128_through_host_functions_select_and_blocks() {
-    let (mut store, instance, _) = setup();
+    for engine in engines() {
+        host_functions_select_and_blocks(&engine);
+    }
+}
+
+fn host_functions_select_and_blocks(engine: &Engine) {
+    let (mut store, instance, _) = setup(engine);
     let via_host = instance
         .get_typed_func::<V128, V128>(&store, "via_host")
         .unwrap();
@@ -126,7 +199,13 @@ fn v128_through_host_functions_select_and_blocks() {
 
 #[test]
 fn v128_globals_from_both_sides() {
-    let (mut store, instance, hg) = setup();
+    for engine in engines() {
+        globals_from_both_sides(&engine);
+    }
+}
+
+fn globals_from_both_sides(engine: &Engine) {
+    let (mut store, instance, hg) = setup(engine);
     let bump = instance.get_typed_func::<(), V128>(&store, "bump").unwrap();
     assert_eq!(bump.call(&mut store, ()).unwrap(), v([11, 22, 33, 44]));
     hg.set(&mut store, Val::V128(v([1, 1, 1, 1]))).unwrap();

@@ -112,7 +112,7 @@ fn backend_suite(name: &str, spec_dir: &Path) -> Option<Suite> {
         }
         // The x86-64 JIT on the host platform (guarded memories, code
         // memory), with fuel metering and interruption checks; functions it
-        // does not compile (v128) fall back, so tiers mix.
+        // refuses fall back, so tiers may mix.
         #[cfg(all(target_arch = "x86_64", not(windows)))]
         "jit-x64" => {
             config = wasmbed::host_config();
