@@ -380,6 +380,9 @@ pub fn compile<M: MacroAssembler>(
             }
         }
         c.op(op)?;
+        // An access whose bounds check was left to the guard must be in
+        // the trap table, or its fault would crash the host.
+        debug_assert!(!c.fault_site, "an unchecked access without a trap site");
         if c.frames.is_empty() {
             break;
         }
@@ -1819,7 +1822,7 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
 
     /// Records the access about to be emitted as one that may fault into
     /// `MemoryOutOfBounds`, when `address` left its check to the guard.
-    fn mark_access(&mut self) {
+    pub(super) fn mark_access(&mut self) {
         if core::mem::take(&mut self.fault_site) {
             self.traps.push(TrapSite {
                 offset: self.masm.offset(),

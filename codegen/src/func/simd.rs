@@ -18,6 +18,7 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
             O::V128Load { memarg } => {
                 let (idx, disp) = self.address(memarg.offset, 16);
                 let r = self.alloc_fpr();
+                self.mark_access();
                 self.masm.vload(r, Addr::indexed(M::MEM_BASE, idx, disp));
                 self.free_gpr(idx);
                 self.push(ValType::V128, Loc::Fpr(r));
@@ -25,6 +26,7 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
             O::V128Store { memarg } => {
                 let (v, _) = self.pop_fpr();
                 let (idx, disp) = self.address(memarg.offset, 16);
+                self.mark_access();
                 self.masm.vstore(v, Addr::indexed(M::MEM_BASE, idx, disp));
                 self.free_gpr(idx);
                 self.free_fpr(v);
@@ -345,6 +347,7 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
     fn load_extend(&mut self, m: wasmparser::MemArg, op: VUnOp) {
         let (idx, disp) = self.address(m.offset, 8);
         let r = self.alloc_fpr();
+        self.mark_access();
         self.masm
             .fload(Width::W64, r, Addr::indexed(M::MEM_BASE, idx, disp));
         self.free_gpr(idx);
@@ -358,6 +361,7 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
         let size = if w == Width::W32 { 4 } else { 8 };
         let (idx, disp) = self.address(m.offset, size);
         let r = self.alloc_fpr();
+        self.mark_access();
         self.masm.fload(w, r, Addr::indexed(M::MEM_BASE, idx, disp));
         self.free_gpr(idx);
         self.push(ValType::V128, Loc::Fpr(r));
@@ -375,6 +379,7 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
     fn load_splat(&mut self, m: wasmparser::MemArg, lane: VLane) {
         let (size, kind, _, _) = Self::lane_access(lane);
         let (idx, disp) = self.address(m.offset, size);
+        self.mark_access();
         self.masm
             .load(kind, idx, Addr::indexed(M::MEM_BASE, idx, disp));
         let r = self.alloc_fpr();
@@ -387,6 +392,7 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
         let (size, kind, _, _) = Self::lane_access(lane);
         let (v, _) = self.pop_fpr();
         let (idx, disp) = self.address(m.offset, size);
+        self.mark_access();
         self.masm
             .load(kind, idx, Addr::indexed(M::MEM_BASE, idx, disp));
         self.masm.vreplace_lane(lane, i, v, idx);
@@ -400,6 +406,7 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
         let (idx, disp) = self.address(m.offset, size);
         let g = self.alloc_gpr();
         self.masm.vextract_lane(extract, i, g, v);
+        self.mark_access();
         self.masm
             .store(kind, g, Addr::indexed(M::MEM_BASE, idx, disp));
         self.free_gpr(g);
