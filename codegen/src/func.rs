@@ -187,6 +187,12 @@ fn fusable_cmp(op: &Operator<'_>) -> Option<(IntCmp, Width, bool)> {
 /// unwinding of a call site whose callee returned `VM_UNWIND`.
 enum Stub {
     Trap(Label, TrapCode, u32),
+    /// A trap before the function's body starts: no frame of its own, so
+    /// that a call the stack cannot take shows only at the caller's call
+    /// site, as when the interpreter refuses it (the caller's unwind stub
+    /// adds that frame). The backtrace then reads the same whichever tier
+    /// ran the callee.
+    TrapBeforeEntry(Label, TrapCode),
     /// The trap code is in the masm's return register (a builtin said it).
     TrapDynamic(Label, u32),
     Unwind(Label, u32),
@@ -494,7 +500,9 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
             t,
             Addr::new(t, off::STORE_STACK_LIMIT as i32),
         );
-        let overflow = self.trap_label(TrapCode::StackOverflow);
+        let overflow = self.masm.new_label();
+        self.stubs
+            .push(Stub::TrapBeforeEntry(overflow, TrapCode::StackOverflow));
         self.masm
             .branch_cmp(IntCmp::LtU, Width::W64, M::SP, t, overflow);
         let s0 = self.masm.slot(0);
@@ -655,6 +663,14 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
                             CallArg::Imm(func),
                             CallArg::Imm(u64::from(pos)),
                         ],
+                    );
+                    self.masm.jump(self.unwind_exit);
+                }
+                Stub::TrapBeforeEntry(l, code) => {
+                    self.masm.bind(l);
+                    self.masm.call_builtin(
+                        off::BUILTIN_TRAP as u32,
+                        &[CallArg::Vmctx, CallArg::Imm(code as u64)],
                     );
                     self.masm.jump(self.unwind_exit);
                 }

@@ -1,13 +1,17 @@
 //! The embedding API end to end: typed and dynamic calls, host functions
 //! with `Caller`, memories, globals, tables, traps with backtraces, and the
 //! errors bad input must produce instead of panics.
+#[path = "common/engine.rs"]
+mod engine;
+
+use engine::{config, engine};
 use wasmbed::{
     Caller, Engine, Error, ErrorKind, Extern, Func, FuncType, Global, GlobalType, Linker, Memory,
     MemoryType, Module, Mutability, Store, TrapCode, Val, ValType,
 };
 
 fn instantiate(wat: &str) -> (Store<()>, wasmbed::Instance) {
-    let mut config = wasmbed::Config::new();
+    let mut config = config();
     if cfg!(miri) {
         // Overflowing the default 100,000 frames takes minutes under Miri;
         // the trap path is the same at any depth, and no test here goes
@@ -66,7 +70,7 @@ fn loop_sums_with_locals() {
 
 #[test]
 fn host_functions_see_caller_memory_and_data() {
-    let engine = Engine::default();
+    let engine = engine();
     let module = Module::new(
         &engine,
         r#"(module
@@ -115,7 +119,7 @@ fn host_error_propagates_and_downcasts() {
             write!(f, "exit {}", self.0)
         }
     }
-    let engine = Engine::default();
+    let engine = engine();
     let module = Module::new(
         &engine,
         r#"(module (import "env" "exit" (func $exit (param i32)))
@@ -159,6 +163,16 @@ fn runaway_recursion_is_a_stack_overflow_trap() {
     let f = instance.get_func(&store, "f").unwrap();
     let err = f.call(&mut store, &[], &mut []).unwrap_err();
     assert_eq!(err.trap_code(), Some(TrapCode::StackOverflow));
+    // The call that did not fit shows in its caller, at the call, whichever
+    // tier refused it: every recorded frame is `f` at its one call.
+    let frames = err.as_trap().unwrap().backtrace();
+    assert!(frames.len() > 1, "{err}");
+    assert!(
+        frames
+            .iter()
+            .all(|fr| fr.func_index == 0 && fr.offset == frames[0].offset),
+        "{err}"
+    );
     // The store stays usable afterwards.
     let err = f.call(&mut store, &[], &mut []).unwrap_err();
     assert_eq!(err.trap_code(), Some(TrapCode::StackOverflow));
@@ -166,7 +180,7 @@ fn runaway_recursion_is_a_stack_overflow_trap() {
 
 #[test]
 fn host_to_wasm_reentry_is_bounded() {
-    let engine = Engine::default();
+    let engine = engine();
     let module = Module::new(
         &engine,
         r#"(module (import "env" "again" (func $again))
@@ -190,7 +204,7 @@ fn host_to_wasm_reentry_is_bounded() {
 
 #[test]
 fn imports_of_memory_and_globals_link_by_type() {
-    let engine = Engine::default();
+    let engine = engine();
     let mut store = Store::new(&engine, ());
     let memory = Memory::new(&mut store, MemoryType::new(1, Some(2))).unwrap();
     let counter = Global::new(
@@ -230,7 +244,7 @@ fn imports_of_memory_and_globals_link_by_type() {
 
 #[test]
 fn malformed_and_invalid_modules_are_errors_with_offsets() {
-    let engine = Engine::default();
+    let engine = engine();
     for bytes in [
         &b"\0asm\x02\0\0\0"[..],
         &b"\0asm\x01\0\0\0\x01\x05"[..],
@@ -255,7 +269,7 @@ fn malformed_and_invalid_modules_are_errors_with_offsets() {
 
 #[test]
 fn dynamic_host_function_and_func_new() {
-    let engine = Engine::default();
+    let engine = engine();
     let mut store = Store::new(&engine, 0u32);
     let add = Func::new(
         &mut store,
@@ -437,6 +451,8 @@ fn functions_too_large_for_the_interpreter_are_errors_not_panics() {
     let wat = format!(r#"(module (func (export "f") (local {locals})) (func (export "g")))"#);
     // Lazily translated (the default): the module loads, the other
     // function runs, and calling the huge one reports why it cannot run.
+    // About the interpreter's translator, so on the interpreter whatever
+    // engine the other tests run on.
     let engine = Engine::default();
     let module = Module::new(&engine, &wat).unwrap();
     let mut store = Store::new(&engine, ());
@@ -458,7 +474,7 @@ fn functions_too_large_for_the_interpreter_are_errors_not_panics() {
 
 #[test]
 fn memory_and_host_data_borrow_together() {
-    let engine = Engine::default();
+    let engine = engine();
     let module = Module::new(
         &engine,
         r#"(module (import "env" "take" (func $take (param i32 i32)))

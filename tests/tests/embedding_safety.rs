@@ -3,6 +3,10 @@
 //! leaves the store usable; a reference of another store is an `Error` on
 //! every typed and untyped path; host code may grow memory or instantiate
 //! modules in the middle of a call; linker shadowing and `get_default`.
+#[path = "common/engine.rs"]
+mod engine;
+
+use engine::engine;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
@@ -57,7 +61,7 @@ fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
 
 #[test]
 fn host_panic_unwinds_out_of_typed_call_and_the_store_stays_usable() {
-    let engine = Engine::default();
+    let engine = engine();
     let (mut store, instance) = panicking_host(&engine);
     let twice = instance
         .get_typed_func::<i32, i32>(&store, "twice")
@@ -86,7 +90,7 @@ fn host_panic_unwinds_out_of_typed_call_and_the_store_stays_usable() {
 
 #[test]
 fn host_panic_unwinds_out_of_untyped_call() {
-    let engine = Engine::default();
+    let engine = engine();
     let (mut store, instance) = panicking_host(&engine);
     let twice = instance.get_func(&store, "twice").unwrap();
     let mut out = [Val::I32(0)];
@@ -102,7 +106,7 @@ fn host_panic_unwinds_out_of_untyped_call() {
 fn host_panic_in_a_nested_call_reaches_the_outermost_caller() {
     // host `outer` calls back into wasm `inner`, which calls the panicking
     // host function: the panic crosses both activations with its payload.
-    let engine = Engine::default();
+    let engine = engine();
     let module = Module::new(
         &engine,
         r#"(module
@@ -167,7 +171,7 @@ impl ResourceLimiter for PanickingLimiter {
 
 #[test]
 fn limiter_panic_during_wasm_grow_unwinds_out_of_call() {
-    let engine = Engine::default();
+    let engine = engine();
     let module = Module::new(
         &engine,
         r#"(module
@@ -200,7 +204,7 @@ fn limiter_panic_during_wasm_grow_unwinds_out_of_call() {
 
 #[test]
 fn host_panic_in_a_start_function_unwinds_out_of_instantiate() {
-    let engine = Engine::default();
+    let engine = engine();
     let module = Module::new(
         &engine,
         r#"(module (import "env" "boom" (func $boom (param i32) (result i32)))
@@ -273,7 +277,7 @@ fn assert_usage(result: Result<impl std::fmt::Debug, Error>, what: &str) {
 
 #[test]
 fn foreign_func_through_a_typed_parameter_is_an_error() {
-    let engine = Engine::default();
+    let engine = engine();
     let (mut store, instance, calls) = victim(&engine);
     let mut other = Store::new(&engine, ());
     // Index 0 in the other store: it also names the victim's `secret`.
@@ -293,7 +297,7 @@ fn foreign_func_through_a_typed_parameter_is_an_error() {
 
 #[test]
 fn foreign_func_through_an_untyped_parameter_is_an_error() {
-    let engine = Engine::default();
+    let engine = engine();
     let (mut store, instance, calls) = victim(&engine);
     let mut other = Store::new(&engine, ());
     let foreign = Func::wrap(&mut other, || -> i32 { 7 });
@@ -308,7 +312,7 @@ fn foreign_func_through_an_untyped_parameter_is_an_error() {
 
 #[test]
 fn foreign_externref_through_typed_and_untyped_parameters_is_an_error() {
-    let engine = Engine::default();
+    let engine = engine();
     let (mut store, instance, _) = victim(&engine);
     let mut other = Store::new(&engine, ());
     let foreign = ExternRef::new(&mut other, "not yours");
@@ -335,7 +339,7 @@ fn foreign_externref_through_typed_and_untyped_parameters_is_an_error() {
 
 #[test]
 fn foreign_references_returned_by_host_functions_are_errors() {
-    let engine = Engine::default();
+    let engine = engine();
     let mut other = Store::new(&engine, ());
     let foreign_func = Func::wrap(&mut other, || -> i32 { 7 });
     let foreign_ref = ExternRef::new(&mut other, 1u8);
@@ -380,7 +384,7 @@ fn foreign_references_returned_by_host_functions_are_errors() {
 
 #[test]
 fn foreign_handles_in_fallible_operations_are_errors() {
-    let engine = Engine::default();
+    let engine = engine();
     let (mut store, instance, _) = victim(&engine);
     let mut other = Store::new(&engine, ());
     let module = Module::new(&engine, TAKES_REFS).unwrap();
@@ -508,7 +512,7 @@ fn host_function_growing_memory_mid_call_is_seen_by_the_caller() {
     // The executor caches the memory's base and length; a host call may
     // grow (and, with the alloc-only backing, move) the memory, so the
     // caller must reload both before its next access.
-    let engine = Engine::default();
+    let engine = engine();
     let module = Module::new(
         &engine,
         r#"(module
@@ -552,7 +556,7 @@ fn host_function_growing_memory_mid_call_is_seen_by_the_caller() {
 fn host_function_instantiating_a_module_mid_call() {
     // Instantiation pushes to the store's instance, function, memory and
     // global lists (which may reallocate) while the caller's frame is live.
-    let engine = Engine::default();
+    let engine = engine();
     let child = Module::new(
         &engine,
         r#"(module
@@ -608,7 +612,7 @@ fn host_function_instantiating_a_module_mid_call() {
 
 #[test]
 fn linker_refuses_duplicates_unless_shadowing_is_allowed() {
-    let engine = Engine::default();
+    let engine = engine();
     let module = Module::new(
         &engine,
         r#"(module (import "env" "f" (func $f (result i32)))
@@ -650,7 +654,7 @@ fn linker_refuses_duplicates_unless_shadowing_is_allowed() {
 
 #[test]
 fn get_default_finds_the_unnamed_export_then_start() {
-    let engine = Engine::default();
+    let engine = engine();
     let mut store = Store::new(&engine, ());
     let mut linker = Linker::<()>::new(&engine);
     let both = Module::new(

@@ -3,18 +3,18 @@
 //! parameter, memory access through any context, `Linker::module` for
 //! commands and reactors, `InstancePre`, a resource limiter that can fail
 //! and that guards host-created memories and tables, and epoch deadlines.
+#[path = "common/engine.rs"]
+mod engine;
+
+use engine::{config, engine};
 use std::error::Error as StdError;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use wasmbed::{
-    bail, ensure, format_err, Caller, Config, Context, Engine, Error, ErrorKind, Linker, Memory,
+    bail, ensure, format_err, Caller, Context, Engine, Error, ErrorKind, Linker, Memory,
     MemoryType, Module, ResourceLimiter, Result, Store, Table, TableType, Trap, TrapCode, Val,
 };
-
-fn engine() -> Engine {
-    Engine::default()
-}
 
 // ---- errors ----
 
@@ -137,7 +137,7 @@ fn std_error_sources_stay_in_the_chain() {
 #[test]
 fn errors_box_into_std_errors_and_come_back() {
     fn app() -> std::result::Result<(), Box<dyn StdError + Send + Sync>> {
-        let engine = Engine::default();
+        let engine = engine();
         Module::new(&engine, b"\0asm\x02\0\0\0")?;
         Ok(())
     }
@@ -430,7 +430,7 @@ const SPIN: &str = r#"(module (func (export "spin") (loop $l (br $l))))"#;
 
 #[test]
 fn an_epoch_deadline_stops_a_runaway_guest() {
-    let mut config = Config::new();
+    let mut config = config();
     config.epoch_interruption(true);
     let engine = Engine::new(&config);
     let module = Module::new(&engine, SPIN).unwrap();
@@ -457,7 +457,7 @@ fn an_epoch_deadline_stops_a_runaway_guest() {
     tick.join().unwrap();
 
     // Without the checks compiled in, an epoch deadline is a usage error.
-    let plain = Engine::default();
+    let plain = engine::engine();
     let mut store = Store::new(&plain, ());
     let err = store.set_epoch_deadline(1).unwrap_err();
     assert!(matches!(err.kind(), ErrorKind::Usage(_)), "{err}");

@@ -1,6 +1,10 @@
 //! Execution control: fuel, interruption, deadlines, stack and resource
 //! limits each stop runaway guests with the right trap or answer, the store
 //! stays usable afterwards, and many stores run concurrently.
+#[path = "common/engine.rs"]
+mod engine;
+
+use engine::{config, engine};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -47,7 +51,7 @@ fn setup<T: 'static>(config: &Config, data: T) -> (Store<T>, wasmbed::Instance) 
 
 #[test]
 fn fuel_stops_an_infinite_loop_and_refuelling_continues() {
-    let mut config = Config::new();
+    let mut config = config();
     config.consume_fuel(true);
     let (mut store, instance) = setup(&config, ());
     store.set_fuel(10_000).unwrap();
@@ -74,7 +78,7 @@ fn fuel_stops_an_infinite_loop_and_refuelling_continues() {
 
 #[test]
 fn host_functions_can_refuel_a_running_guest() {
-    let mut config = Config::new();
+    let mut config = config();
     config.consume_fuel(true);
     let engine = Engine::new(&config);
     let module = Module::new(
@@ -112,7 +116,7 @@ fn host_functions_can_refuel_a_running_guest() {
 
 #[test]
 fn fuel_and_interruption_must_be_enabled() {
-    let (mut store, _) = setup(&Config::new(), ());
+    let (mut store, _) = setup(&config(), ());
     let err = store.set_fuel(1).unwrap_err();
     assert!(err.to_string().contains("consume_fuel(true)"), "{err}");
     assert!(store.interrupt_handle().is_err());
@@ -121,7 +125,7 @@ fn fuel_and_interruption_must_be_enabled() {
 
 #[test]
 fn interrupt_handle_stops_a_guest_from_another_thread() {
-    let mut config = Config::new();
+    let mut config = config();
     config.interruptible(true);
     let (mut store, instance) = setup(&config, ());
     let handle = store.interrupt_handle().unwrap();
@@ -144,7 +148,7 @@ fn interrupt_handle_stops_a_guest_from_another_thread() {
 
 #[test]
 fn deadline_stops_a_guest() {
-    let mut config = Config::new();
+    let mut config = config();
     config
         .interruptible(true)
         .clock(Arc::new(StdClock(Instant::now())));
@@ -167,6 +171,8 @@ fn deadline_stops_a_guest() {
 
 #[test]
 fn deadline_without_a_clock_is_an_error() {
+    // `Config::new()` whatever the engine under test: the host platform
+    // brings a clock, and this is about having none.
     let mut config = Config::new();
     config.interruptible(true);
     let (mut store, _) = setup(&config, ());
@@ -180,6 +186,8 @@ fn deadline_without_a_clock_is_an_error() {
     ignore = "a million interpreted calls take hours under Miri; call_depth_and_value_stack_limits_trap covers the frame stack"
 )]
 fn million_deep_recursion_keeps_the_host_stack_flat() {
+    // The interpreter's own property (compiled frames live on the host
+    // stack, bounded by `max_native_stack`).
     let mut config = Config::new();
     config.max_call_depth(2_000_000).max_value_stack(16 << 20);
     // A small host stack: the guest's depth must not reach it.
@@ -198,6 +206,8 @@ fn million_deep_recursion_keeps_the_host_stack_flat() {
 
 #[test]
 fn call_depth_and_value_stack_limits_trap() {
+    // Both limits are the interpreter's (compiled code is bounded by
+    // `max_native_stack` instead).
     let mut config = Config::new();
     config.max_call_depth(1000);
     let (mut store, instance) = setup(&config, ());
@@ -253,7 +263,7 @@ impl ResourceLimiter for PageLimit {
 
 #[test]
 fn resource_limiter_bounds_runaway_memory_grow() {
-    let engine = Engine::default();
+    let engine = engine();
     let module = Module::new(
         &engine,
         r#"(module (memory (export "m") 1)
@@ -306,7 +316,7 @@ fn resource_limiter_bounds_runaway_memory_grow() {
     ignore = "grows alloc-backed memory to 16 pages (1 MiB), copied on every grow: minutes under Miri; resource_limiter_bounds_runaway_memory_grow covers memory.grow"
 )]
 fn unlimited_memory_grow_stops_at_the_declared_maximum() {
-    let engine = Engine::default();
+    let engine = engine();
     let module = Module::new(
         &engine,
         r#"(module (memory 0 16)
@@ -334,7 +344,7 @@ fn unlimited_memory_grow_stops_at_the_declared_maximum() {
     ignore = "8 threads x 20 rounds of spinning guests take hours under Miri"
 )]
 fn many_stores_run_concurrently_while_some_are_interrupted() {
-    let mut config = Config::new();
+    let mut config = config();
     config.interruptible(true);
     let engine = Engine::new(&config);
     let module = Module::new(&engine, SPIN).unwrap();
