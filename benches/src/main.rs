@@ -627,8 +627,8 @@ const USAGE: &str =
   FILTER        only the workload named FILTER, or if none is, all whose
                 name contains FILTER
   --runs N      timed iterations per workload and runtime (default 7; median reported)
-  --runtime R   benchmark runtime R (repeatable; default: wasmbed, wasmi,
-                wasmtime-cranelift, wasmtime-winch). Also: wasmbed-lazy,
+  --runtime R   benchmark runtime R (repeatable; default: wasmbed, wasmbed-jit,
+                wasmi, wasmtime-cranelift, wasmtime-winch). Also: wasmbed-lazy,
                 wasmbed+fuel, wasmbed+deadline, wasmi+fuel; `all` for every one
   --no-rss      skip the per-process peak-RSS runs
   --no-count    skip counting executed wasm ops (an extra wasmbed run with
