@@ -2,7 +2,7 @@
 //! and `TypedFunc`, host functions taking and returning vectors, `v128`
 //! globals from both sides, and multi-value mixes of `v128` with scalars
 //! (each `v128` takes two slots, so the slot layout is what is tested).
-//! Each test runs on the interpreter and, on x86-64 Unix hosts, on jit-x64
+//! Each test runs on the interpreter and, on x86-64 hosts, on jit-x64
 //! in strict mode (every function compiled), whose calls pass the same
 //! slot arrays in place.
 use wasmbed::{Engine, Global, GlobalType, Linker, Module, Mutability, Store, Val, ValType, V128};
@@ -69,7 +69,7 @@ fn v(lanes: [u32; 4]) -> V128 {
 fn engines() -> Vec<Engine> {
     #[allow(unused_mut)]
     let mut engines = vec![Engine::default()];
-    #[cfg(all(target_arch = "x86_64", unix))]
+    #[cfg(target_arch = "x86_64")]
     {
         let mut config = wasmbed::host_config();
         config
