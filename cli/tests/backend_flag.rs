@@ -31,8 +31,8 @@ fn every_backend_runs_the_program() {
     }
 }
 
-/// `--backend jit` is strict: on x86-64 (not yet Windows, see
-/// `wasmbed::use_host_jit`) jit-x64 compiles every function of the
+/// `--backend jit` is strict: on x86-64 (see `wasmbed::use_host_jit`)
+/// jit-x64 compiles every function of the
 /// program; elsewhere the run says no JIT is installed.
 #[test]
 fn jit_runs_strictly_or_says_why_not() {
@@ -42,7 +42,7 @@ fn jit_runs_strictly_or_says_why_not() {
         .arg("20")
         .output()
         .unwrap();
-    if cfg!(all(target_arch = "x86_64", not(windows))) {
+    if cfg!(target_arch = "x86_64") {
         assert!(out.status.success(), "{out:?}");
         assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "6765");
     } else {

@@ -817,6 +817,11 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
             _ => {
                 let r = self.alloc_gpr();
                 self.load_into(v, i, r);
+                // A float's bits (splats, float lanes) leave its register
+                // free.
+                if let Loc::Fpr(f) = v.loc {
+                    self.free_fpr(f);
+                }
                 r
             }
         };

@@ -32,7 +32,12 @@
 //! `OUTGOING` is 0 on System V; on Windows it is the callee's 32-byte shadow
 //! space plus two 8-byte stack-argument slots (48), so builtins with five or
 //! six arguments do not overwrite frame slots 0 and 1. `FRAME` is rounded
-//! so that rsp is 16-byte aligned at every call. The epilogue restores rsp
+//! so that rsp is 16-byte aligned at every call. On Windows the prologue
+//! first touches the frame's pages from the top down (`probe_stack`, what
+//! `__chkstk` does for native code), so the guard page grows the stack;
+//! a frame larger than what is left of the thread's whole stack then fails
+//! as native code does, before the front end's stack-limit check could trap.
+//! The epilogue restores rsp
 //! from rbp, so it does not depend on `FRAME` and may be emitted many times.
 use alloc::vec::Vec;
 
@@ -176,6 +181,9 @@ pub struct X64Masm {
     /// v128 constants: the rip-relative displacement fields that load them,
     /// resolved to a pool after the code in `finish`.
     pool: Vec<(u32, u128)>,
+    /// Windows: the offset of the stack probe's frame-size immediate in the
+    /// prologue, patched with the frame size (see [`Self::probe_stack`]).
+    probe_patch: Option<usize>,
 }
 
 fn mem(addr: Addr) -> Mem {
@@ -231,6 +239,7 @@ impl X64Masm {
             labels: Vec::new(),
             fixups: Vec::new(),
             pool: Vec::new(),
+            probe_patch: None,
         }
     }
 
@@ -440,6 +449,33 @@ impl X64Masm {
         self.a.mov_rr(w, dst, RAX);
     }
 
+    /// Windows: touches every page of the frame about to be reserved, from
+    /// the top down, one page at a time, as `__chkstk` does. Windows commits
+    /// a thread's stack as it grows, through the guard page just below the
+    /// committed part; an access that skips it faults instead. The frame
+    /// size is patched in with the `sub rsp` (`patch_frame_size`). Uses
+    /// only rax and r11, so the entry's argument registers survive.
+    #[cfg(windows)]
+    fn probe_stack(&mut self) {
+        const PAGE: i32 = 4096;
+        // r11 walks down from rsp; rax counts the bytes still to reserve.
+        self.a.mov_rr(true, R11, RSP);
+        self.a.mov_r32_imm(RAX, 0);
+        self.probe_patch = Some(self.a.len() - 4);
+        let top = self.here();
+        self.a.alu_imm(Alu::Cmp, true, Rm::R(RAX), PAGE);
+        // Less than a page left: the frame's bottom lies within a page of
+        // the last page touched, so the guard page catches it.
+        let done = self.fwd(Some(Cond::B));
+        self.a.alu_imm(Alu::Sub, true, Rm::R(R11), PAGE);
+        self.a.test_imm(true, Rm::M(Mem::base(R11, 0)), 0);
+        self.a.alu_imm(Alu::Sub, true, Rm::R(RAX), PAGE);
+        let back = i64::from(top) - i64::from(self.here() + 2);
+        self.a
+            .jmp_rel8(i8::try_from(back).expect("probe loop is short"));
+        self.land(done);
+    }
+
     /// `ucomis src, src; jp invalid` (NaN check).
     fn nan_to(&mut self, double: bool, src: u8, label: Label) {
         self.a.ucomis(double, src, Rm::R(src));
@@ -495,6 +531,8 @@ impl MacroAssembler for X64Masm {
         for &r in SAVED {
             self.a.push(r);
         }
+        #[cfg(windows)]
+        self.probe_stack();
         // Always the imm32 form, so any frame size can be patched in.
         let at = self.a.alu_imm32(Alu::Sub, true, Rm::R(RSP), 0);
         FramePatch(at as u32)
@@ -509,6 +547,9 @@ impl MacroAssembler for X64Masm {
         let frame = u32::try_from(frame).expect("frame too large");
         assert!(frame <= i32::MAX as u32, "frame too large");
         self.a.patch32(patch.0 as usize, frame);
+        if let Some(at) = self.probe_patch {
+            self.a.patch32(at, frame);
+        }
     }
 
     fn epilogue(&mut self) {

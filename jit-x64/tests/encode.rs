@@ -529,7 +529,7 @@ fn masm_sequences() {
     let code = m.finish();
     let text = dis(&code);
     if cfg!(windows) {
-        return;
+        return win64_frame(text);
     }
     assert_eq!(
         text,
@@ -588,6 +588,60 @@ fn masm_sequences() {
     // Every entry points at the code after the table (offset 12 from it).
     for e in code[code.len() - 12..].chunks(4) {
         assert_eq!(i32::from_le_bytes(e.try_into().unwrap()), 12);
+    }
+}
+
+/// The Windows x64 frame (the prologue of `masm_sequences`, 3 slots): rsi
+/// and rdi saved too, the frame's pages probed before it is reserved (the
+/// probe's count is the frame size), the outgoing area below the slots.
+fn win64_frame(text: Vec<String>) {
+    assert_eq!(
+        text,
+        [
+            "push rbp",
+            "mov rbp, rsp",
+            "push rbx",
+            "push rsi",
+            "push rdi",
+            "push r12",
+            "push r13",
+            "push r14",
+            "push r15",
+            "mov r11, rsp",
+            // 56 pushed + 48 outgoing + 24 of slots, rounded to 16 = 128
+            // → 72.
+            "mov eax, 0x48",
+            "cmp rax, 0x1000",
+            "jb short 0x37",
+            "sub r11, 0x1000",
+            "test qword ptr [r11], 0",
+            "sub rax, 0x1000",
+            "jmp short 0x17",
+            "sub rsp, 0x48",
+            "lea rsp, [rbp-0x38]",
+            "pop r15",
+            "pop r14",
+            "pop r13",
+            "pop r12",
+            "pop rdi",
+            "pop rsi",
+            "pop rbx",
+            "pop rbp",
+            "ret",
+        ]
+    );
+    // Frame sizes keep rsp 16-aligned: pushed (56) + frame ≡ 0 mod 16, and
+    // the probe covers exactly the frame, however large.
+    for slots in [0, 1, 2, 3, 511, 512, 513, 5000] {
+        let mut m = X64Masm::new(CpuFeatures::default());
+        let p = m.prologue();
+        m.patch_frame_size(p, slots);
+        let code = m.finish();
+        let text = dis(&code);
+        let frame = u32::from_le_bytes(code[code.len() - 4..].try_into().unwrap());
+        assert_eq!((56 + frame) % 16, 0);
+        assert!(frame >= 48 + 8 * slots);
+        assert_eq!(text[10], format!("mov eax, {frame:#x}"));
     }
 }
 

@@ -2,7 +2,7 @@
 //! macro-assembler, run from executable memory, and compared with Rust's own
 //! semantics (which match WebAssembly's for every operation checked here).
 //! They own only the harness; code comes from the crate.
-#![cfg(all(unix, target_arch = "x86_64"))]
+#![cfg(target_arch = "x86_64")]
 
 use std::ptr::null_mut;
 use std::sync::Mutex;
@@ -25,13 +25,49 @@ const ARR: Gpr = X64Masm::MEM_BASE;
 
 /// Executable memory holding one function.
 struct Code {
-    ptr: *mut libc::c_void,
+    ptr: *mut u8,
     len: usize,
 }
 
 impl Code {
     fn new(bytes: &[u8]) -> Code {
         let len = bytes.len().max(1);
+        let ptr = os::map_writable(len);
+        // SAFETY: `ptr` is a writable mapping of at least `bytes.len()`
+        // bytes that nothing else references.
+        unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), ptr, bytes.len()) };
+        os::make_executable(ptr, len);
+        Code { ptr, len }
+    }
+
+    fn call_with(&self, vmctx: *const u8, slots: &mut [u64]) -> u32 {
+        // The host's C convention: System V, or Windows x64 on Windows,
+        // as the macro-assembler builds for.
+        type ArrayCall = extern "C" fn(*const u8, *mut u8, *mut u64, usize) -> u32;
+        // SAFETY: the mapping holds a complete function built by `build`
+        // with the array-call signature; it touches only `slots` (and
+        // whatever `vmctx` points to, which the caller provides).
+        let f: ArrayCall = unsafe { std::mem::transmute::<*mut u8, ArrayCall>(self.ptr) };
+        f(vmctx, null_mut(), slots.as_mut_ptr(), slots.len())
+    }
+
+    fn call(&self, slots: &mut [u64]) -> u32 {
+        self.call_with(std::ptr::null(), slots)
+    }
+}
+
+impl Drop for Code {
+    fn drop(&mut self) {
+        os::unmap(self.ptr, self.len);
+    }
+}
+
+#[cfg(unix)]
+mod os {
+    use std::ptr::null_mut;
+
+    /// A fresh read-write mapping of `len` bytes.
+    pub fn map_writable(len: usize) -> *mut u8 {
         // SAFETY: a fresh anonymous private mapping with no address hint;
         // failure is checked below.
         let ptr = unsafe {
@@ -45,33 +81,57 @@ impl Code {
             )
         };
         assert_ne!(ptr, libc::MAP_FAILED);
-        // SAFETY: `ptr` is a writable mapping of at least `bytes.len()`
-        // bytes that nothing else references.
-        unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), ptr.cast::<u8>(), bytes.len()) };
-        // SAFETY: `ptr`/`len` is exactly the mapping made above.
-        let rc = unsafe { libc::mprotect(ptr, len, libc::PROT_READ | libc::PROT_EXEC) };
+        ptr.cast()
+    }
+
+    /// Makes the mapping read-execute.
+    pub fn make_executable(ptr: *mut u8, len: usize) {
+        // SAFETY: `ptr`/`len` is exactly a mapping made by `map_writable`.
+        let rc = unsafe { libc::mprotect(ptr.cast(), len, libc::PROT_READ | libc::PROT_EXEC) };
         assert_eq!(rc, 0);
-        Code { ptr, len }
     }
 
-    fn call_with(&self, vmctx: *const u8, slots: &mut [u64]) -> u32 {
-        type ArrayCall = extern "C" fn(*const u8, *mut u8, *mut u64, usize) -> u32;
-        // SAFETY: the mapping holds a complete function built by `build`
-        // with the array-call signature; it touches only `slots` (and
-        // whatever `vmctx` points to, which the caller provides).
-        let f: ArrayCall = unsafe { std::mem::transmute::<*mut libc::c_void, ArrayCall>(self.ptr) };
-        f(vmctx, null_mut(), slots.as_mut_ptr(), slots.len())
-    }
-
-    fn call(&self, slots: &mut [u64]) -> u32 {
-        self.call_with(std::ptr::null(), slots)
+    pub fn unmap(ptr: *mut u8, len: usize) {
+        // SAFETY: unmaps a mapping made by `map_writable` that its owner
+        // drops; no references remain.
+        unsafe { libc::munmap(ptr.cast(), len) };
     }
 }
 
-impl Drop for Code {
-    fn drop(&mut self) {
-        // SAFETY: unmaps the mapping this value owns; no references remain.
-        unsafe { libc::munmap(self.ptr, self.len) };
+#[cfg(windows)]
+mod os {
+    use std::ptr::null;
+    use windows_sys::Win32::System::Diagnostics::Debug::FlushInstructionCache;
+    use windows_sys::Win32::System::Memory::{
+        VirtualAlloc, VirtualFree, VirtualProtect, MEM_COMMIT, MEM_RELEASE, MEM_RESERVE,
+        PAGE_EXECUTE_READ, PAGE_READWRITE,
+    };
+    use windows_sys::Win32::System::Threading::GetCurrentProcess;
+
+    /// Fresh committed read-write pages for `len` bytes.
+    pub fn map_writable(len: usize) -> *mut u8 {
+        // SAFETY: a fresh allocation with no address hint; failure is
+        // checked below.
+        let ptr = unsafe { VirtualAlloc(null(), len, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE) };
+        assert!(!ptr.is_null(), "VirtualAlloc failed");
+        ptr.cast()
+    }
+
+    /// Makes the pages read-execute.
+    pub fn make_executable(ptr: *mut u8, len: usize) {
+        let mut old = 0;
+        // SAFETY: `ptr`/`len` lies in an allocation made by `map_writable`.
+        let ok = unsafe { VirtualProtect(ptr.cast(), len, PAGE_EXECUTE_READ, &mut old) };
+        assert_ne!(ok, 0, "VirtualProtect failed");
+        // SAFETY: flushes this process's instruction cache over the range
+        // just written.
+        unsafe { FlushInstructionCache(GetCurrentProcess(), ptr.cast(), len) };
+    }
+
+    pub fn unmap(ptr: *mut u8, _len: usize) {
+        // SAFETY: releases an allocation made by `map_writable` that its
+        // owner drops; no references remain.
+        unsafe { VirtualFree(ptr.cast(), 0, MEM_RELEASE) };
     }
 }
 
@@ -805,18 +865,20 @@ fn calls() {
     let mut vmctx = [0u64; 4];
     vmctx[wasmbed_core::vm::context::offsets::VMCTX_STORE / 8] = fake_store.as_ptr() as u64;
     for builtin in [false, true] {
-        // The Reg argument lives in the first argument register (rdi), which
-        // a later placement overwrites.
+        // The Reg argument lives in another argument's register, which a
+        // later placement overwrites: the first (rdi) on System V, the
+        // fourth (r9) on Windows, where the last two go on the stack.
+        let reg = if cfg!(windows) { R9 } else { RDI };
         let args = [
             CallArg::Vmctx,
             CallArg::Imm(0x1234_5678_9abc),
-            CallArg::Reg(RDI),
+            CallArg::Reg(reg),
             CallArg::Slot(0),
             CallArg::SlotAddr(1),
             CallArg::Imm(0),
         ];
         let code = build(feat, |m, _| {
-            m.load(LoadKind::I64, RDI, arr(0));
+            m.load(LoadKind::I64, reg, arr(0));
             m.load(LoadKind::I64, RBX, arr(1));
             m.store(StoreKind::I64, RBX, m.slot(0));
             m.store_imm(StoreKind::I64, -7, m.slot(1));
@@ -850,14 +912,26 @@ fn unreachable_is_ud2() {
     assert_eq!(m.finish(), [0x0f, 0x0b]);
 }
 
+/// Float register `n` as the System V choices below name it. On Windows,
+/// where only xmm0..xmm2 are allocatable (xmm3..5 are the scratch ones and
+/// xmm6..15 callee-saved), one of those three, picked so that the
+/// registers of each test stay equal or distinct as on System V.
+const fn f(n: u8) -> Fpr {
+    if cfg!(windows) {
+        Fpr(if n == 12 { 1 } else { n % 3 })
+    } else {
+        Fpr(n)
+    }
+}
+
 /// (dst, a, b) float register choices: distinct, dst == a, dst == b, all
 /// equal, and the REX-needing xmm8..xmm13.
 const FCONFIGS: [(Fpr, Fpr, Fpr); 5] = [
-    (Fpr(0), Fpr(1), Fpr(2)),
-    (Fpr(3), Fpr(3), Fpr(4)),
-    (Fpr(5), Fpr(6), Fpr(5)),
-    (Fpr(7), Fpr(7), Fpr(7)),
-    (Fpr(8), Fpr(13), Fpr(9)),
+    (f(0), f(1), f(2)),
+    (f(3), f(3), f(4)),
+    (f(5), f(6), f(5)),
+    (f(7), f(7), f(7)),
+    (f(8), f(13), f(9)),
 ];
 
 fn f64_values() -> Vec<f64> {
@@ -1064,7 +1138,7 @@ fn float_unary() {
     ];
     for op in ops {
         for w in [W32, W64] {
-            for (d, a) in [(Fpr(0), Fpr(1)), (Fpr(2), Fpr(2)), (Fpr(13), Fpr(8))] {
+            for (d, a) in [(f(0), f(1)), (f(2), f(2)), (f(13), f(8))] {
                 let code = build(CpuFeatures::default(), |m, _| {
                     fl(m, w, a, 0);
                     m.float_unary(op, w, d, a);
@@ -1114,11 +1188,7 @@ fn float_compares_and_select() {
     ];
     for cmp in cmps {
         for w in [W32, W64] {
-            for (d, a, b) in [
-                (RBX, Fpr(0), Fpr(1)),
-                (RSI, Fpr(9), Fpr(9)),
-                (R12, Fpr(12), Fpr(3)),
-            ] {
+            for (d, a, b) in [(RBX, f(0), f(1)), (RSI, f(9), f(9)), (R12, f(12), f(3))] {
                 let code = build(CpuFeatures::default(), |m, _| {
                     fl(m, w, a, 0);
                     if b != a {
@@ -1157,10 +1227,10 @@ fn float_compares_and_select() {
         }
     }
     let configs = [
-        (Fpr(0), RBX, Fpr(1), Fpr(2)),
-        (Fpr(1), RBX, Fpr(1), Fpr(2)),
-        (Fpr(2), RBX, Fpr(1), Fpr(2)),
-        (Fpr(10), RDI, Fpr(11), Fpr(11)),
+        (f(0), RBX, f(1), f(2)),
+        (f(1), RBX, f(1), f(2)),
+        (f(2), RBX, f(1), f(2)),
+        (f(10), RDI, f(11), f(11)),
     ];
     for w in [W32, W64] {
         for (d, c, a, b) in configs {
@@ -1204,11 +1274,11 @@ fn float_moves_and_bits() {
                 m.load(LoadKind::I64, RSI, arr(1));
                 m.fconst(
                     w,
-                    Fpr(3),
+                    f(3),
                     bits | if w == W32 { 0xdead_0000_0000_0000 } else { 0 },
                 );
-                m.fmov(Fpr(12), Fpr(3));
-                m.float_to_bits(w, RSI, Fpr(12));
+                m.fmov(f(12), f(3));
+                m.float_to_bits(w, RSI, f(12));
                 m.store(StoreKind::I64, RSI, arr(0));
             });
             let mut s = [0, u64::MAX];
@@ -1218,8 +1288,8 @@ fn float_moves_and_bits() {
         // bits_to_float then store.
         let code = build(CpuFeatures::default(), |m, _| {
             m.load(LoadKind::I64, R9, arr(0));
-            m.bits_to_float(w, Fpr(9), R9);
-            m.fstore(w, Fpr(9), arr(1));
+            m.bits_to_float(w, f(9), R9);
+            m.fstore(w, f(9), arr(1));
         });
         let mut s = [0xaaaa_bbbb_3fc0_0000, 0];
         code.call(&mut s);
@@ -1236,9 +1306,9 @@ fn float_moves_and_bits() {
     for to in [W32, W64] {
         let from = if to == W32 { W64 } else { W32 };
         let code = build(CpuFeatures::default(), |m, _| {
-            fl(m, from, Fpr(1), 0);
-            m.float_convert(to, Fpr(0), Fpr(1));
-            m.fstore(to, Fpr(0), arr(1));
+            fl(m, from, f(1), 0);
+            m.float_convert(to, f(0), f(1));
+            m.fstore(to, f(0), arr(1));
         });
         for x in fvals(from) {
             let mut s = [x, 0];
@@ -1274,8 +1344,8 @@ fn int_to_float() {
             for to in [W32, W64] {
                 let code = build(CpuFeatures::default(), |m, _| {
                     m.load(LoadKind::I64, R8, arr(0));
-                    m.int_to_float(signed, from, to, Fpr(11), R8);
-                    m.fstore(to, Fpr(11), arr(1));
+                    m.int_to_float(signed, from, to, f(11), R8);
+                    m.fstore(to, f(11), arr(1));
                 });
                 for &x in &vals {
                     let mut s = [x, 0];
@@ -1374,15 +1444,15 @@ fn float_to_int() {
         for from in [W32, W64] {
             for to in [W32, W64] {
                 let code = build(CpuFeatures::default(), |m, [invalid, overflow, _]| {
-                    fl(m, from, Fpr(13), 0);
+                    fl(m, from, f(13), 0);
                     m.load(LoadKind::I64, RDI, arr(1));
-                    m.float_to_int(signed, from, to, RDI, Fpr(13), invalid, overflow);
+                    m.float_to_int(signed, from, to, RDI, f(13), invalid, overflow);
                     m.store(StoreKind::I64, RDI, arr(1));
                 });
                 let sat = build(CpuFeatures::default(), |m, _| {
-                    fl(m, from, Fpr(2), 0);
+                    fl(m, from, f(2), 0);
                     m.load(LoadKind::I64, RBX, arr(1));
-                    m.float_to_int_sat(signed, from, to, RBX, Fpr(2));
+                    m.float_to_int_sat(signed, from, to, RBX, f(2));
                     m.store(StoreKind::I64, RBX, arr(1));
                 });
                 for x in conversion_inputs(from) {

@@ -106,12 +106,11 @@ pub fn host_config() -> Config {
 }
 
 /// Installs the JIT backend built for this host, if any, leaving the
-/// strategy as it is: jit-x64 on x86-64 Linux, macOS and FreeBSD. Its
-/// Windows x64 calling convention is built but has not yet run under the
-/// Windows CI leg, so Windows hosts keep the interpreter until it has
-/// (`Config::backend(Arc::new(jit_x64::JitX64::new()))` opts in).
+/// strategy as it is: jit-x64 on every x86-64 host (Linux, macOS, FreeBSD
+/// with the System V convention, Windows with the Windows x64 one, which
+/// the Windows CI leg runs under wine).
 pub fn use_host_jit(config: &mut Config) -> &mut Config {
-    #[cfg(all(target_arch = "x86_64", not(windows)))]
+    #[cfg(target_arch = "x86_64")]
     config.backend(std::sync::Arc::new(wasmbed_jit_x64::JitX64::new()));
     config
 }

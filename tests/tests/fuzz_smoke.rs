@@ -68,12 +68,12 @@ fn instantiate_run() {
 /// The differential check with the wasmbed side on the backends that
 /// cross the VM ABI: every call of a "compiled" function is a foreign call
 /// (`trampoline`), or every other one (`trampoline-odd`), or the function
-/// is machine code (`jit-x64`, on x86-64 Unix), and results, traps and
+/// is machine code (`jit-x64`, on x86-64), and results, traps and
 /// final state must still match wasmi's.
 #[test]
 fn differential_across_the_abi() {
     let mut backends = vec!["trampoline", "trampoline-odd"];
-    if cfg!(all(target_arch = "x86_64", not(windows))) {
+    if cfg!(target_arch = "x86_64") {
         backends.push("jit-x64");
     }
     for backend in backends {

@@ -2,7 +2,7 @@
 //! and `TypedFunc`, host functions taking and returning vectors, `v128`
 //! globals from both sides, and multi-value mixes of `v128` with scalars
 //! (each `v128` takes two slots, so the slot layout is what is tested).
-//! Each test runs on the interpreter and, on x86-64 Unix hosts, on jit-x64
+//! Each test runs on the interpreter and, on x86-64 hosts, on jit-x64
 //! in strict mode (every function compiled), whose calls pass the same
 //! slot arrays in place.
 use wasmbed::{Engine, Global, GlobalType, Linker, Module, Mutability, Store, Val, ValType, V128};
@@ -55,7 +55,44 @@ const WAT: &str = r#"(module
     (i32x4.add) (i32x4.add) (i32x4.add) (i32x4.add)
     (i32x4.add) (i32x4.add) (i32x4.add) (i32x4.add)
     (i32x4.add) (i32x4.add) (i32x4.add) (i32x4.add)
-    (i32x4.add) (i32x4.add) (i32x4.add) (i32x4.add)))"#;
+    (i32x4.add) (i32x4.add) (i32x4.add) (i32x4.add))
+  ;; more float splats (and float lane replacements) than float registers:
+  ;; each splat takes a float's bits from its register and must free it
+  (func (export "splats") (param f32) (result v128)
+    (local v128)
+    (local.set 1 (f32x4.add (local.get 1)
+      (f32x4.splat (f32.add (local.get 0) (f32.const 1)))))
+    (local.set 1 (f32x4.add (local.get 1)
+      (f32x4.splat (f32.add (local.get 0) (f32.const 1)))))
+    (local.set 1 (f32x4.add (local.get 1)
+      (f32x4.splat (f32.add (local.get 0) (f32.const 1)))))
+    (local.set 1 (f32x4.add (local.get 1)
+      (f32x4.splat (f32.add (local.get 0) (f32.const 1)))))
+    (local.set 1 (f32x4.add (local.get 1)
+      (f32x4.splat (f32.add (local.get 0) (f32.const 1)))))
+    (local.set 1 (f32x4.add (local.get 1)
+      (f32x4.splat (f32.add (local.get 0) (f32.const 1)))))
+    (local.set 1 (f32x4.add (local.get 1)
+      (f32x4.splat (f32.add (local.get 0) (f32.const 1)))))
+    (local.set 1 (f32x4.add (local.get 1)
+      (f32x4.splat (f32.add (local.get 0) (f32.const 1)))))
+    (local.set 1 (f32x4.add (local.get 1)
+      (f32x4.splat (f32.add (local.get 0) (f32.const 1)))))
+    (local.set 1 (f32x4.add (local.get 1)
+      (f32x4.splat (f32.add (local.get 0) (f32.const 1)))))
+    (local.set 1 (f32x4.add (local.get 1)
+      (f32x4.splat (f32.add (local.get 0) (f32.const 1)))))
+    (local.set 1 (f32x4.add (local.get 1)
+      (f32x4.splat (f32.add (local.get 0) (f32.const 1)))))
+    (local.set 1 (f32x4.add (local.get 1)
+      (f32x4.splat (f32.add (local.get 0) (f32.const 1)))))
+    (local.set 1 (f32x4.add (local.get 1)
+      (f32x4.splat (f32.add (local.get 0) (f32.const 1)))))
+    (local.set 1 (f32x4.add (local.get 1)
+      (f32x4.splat (f32.add (local.get 0) (f32.const 1)))))
+    (local.set 1 (f32x4.add (local.get 1)
+      (f32x4.splat (f32.add (local.get 0) (f32.const 1)))))
+    (f32x4.replace_lane 3 (local.get 1) (f32.mul (local.get 0) (f32.const 2)))))"#;
 
 fn v(lanes: [u32; 4]) -> V128 {
     let mut bytes = [0u8; 16];
@@ -69,7 +106,7 @@ fn v(lanes: [u32; 4]) -> V128 {
 fn engines() -> Vec<Engine> {
     #[allow(unused_mut)]
     let mut engines = vec![Engine::default()];
-    #[cfg(all(target_arch = "x86_64", unix))]
+    #[cfg(target_arch = "x86_64")]
     {
         let mut config = wasmbed::host_config();
         config
@@ -166,6 +203,12 @@ fn arguments_and_results(engine: &Engine) {
         pressure.call(&mut store, v([1, 2, 3, 4])).unwrap(),
         v([21, 42, 63, 84])
     );
+
+    let splats = instance
+        .get_typed_func::<f32, V128>(&store, "splats")
+        .unwrap();
+    let [x, y] = [40f32, 3.0].map(f32::to_bits);
+    assert_eq!(splats.call(&mut store, 1.5).unwrap(), v([x, x, x, y]));
 }
 
 #[test]

@@ -282,7 +282,7 @@ struct WasmbedSide {
 /// The backend the wasmbed side runs on: `$WASMBED_FUZZ_BACKEND`, one of
 /// `interp` (the default), `refuse-all`, `trampoline` (strict: every call
 /// of a defined function crosses the VM ABI), `trampoline-odd` (mixed
-/// tiers) or, on x86-64 Unix, `jit-x64`. An unknown name is a panic, not a
+/// tiers) or, on x86-64, `jit-x64`. An unknown name is a panic, not a
 /// silent default.
 pub fn fuzz_backend() -> &'static str {
     static BACKEND: OnceLock<String> = OnceLock::new();
@@ -315,7 +315,7 @@ pub fn configure_backend(config: &mut wasmbed::Config, name: &str) {
         }
         // The host's JIT on the host platform; what it refuses (v128
         // functions, for now) falls back, so tiers mix.
-        #[cfg(all(target_arch = "x86_64", not(windows)))]
+        #[cfg(target_arch = "x86_64")]
         "jit-x64" => {
             wasmbed::use_host_platform(config);
             wasmbed::use_host_jit(config);
@@ -323,7 +323,7 @@ pub fn configure_backend(config: &mut wasmbed::Config, name: &str) {
         }
         other => panic!(
             "unknown backend {other:?}: use interp, refuse-all, trampoline, trampoline-odd \
-             or (x86-64 Unix) jit-x64"
+             or (x86-64) jit-x64"
         ),
     }
 }

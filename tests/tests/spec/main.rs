@@ -53,7 +53,7 @@ struct Suite {
 
 /// The backends the suites run on: `$WASMBED_TEST_BACKENDS`, a comma list
 /// of `interp`, `refuse-all`, `trampoline`, `trampoline-odd` and, on
-/// x86-64 Unix hosts, `jit-x64` (fuel and interruption, with fallback),
+/// x86-64 hosts, `jit-x64` (fuel and interruption, with fallback),
 /// `jit-x64-strict` and `jit-x64-checked` (strict, guard pages or explicit
 /// bounds checks) (all by default), plus `refuse-all-strict`'s refusal
 /// check (in the default list too). `interp` runs the three configurations below; every other backend
@@ -71,8 +71,7 @@ fn backends() -> Vec<String> {
             ]
             .map(String::from)
             .to_vec();
-            // Windows: see `wasmbed::use_host_jit`.
-            if cfg!(all(target_arch = "x86_64", not(windows))) {
+            if cfg!(target_arch = "x86_64") {
                 all.extend(["jit-x64", "jit-x64-strict", "jit-x64-checked"].map(String::from));
             }
             all
@@ -113,7 +112,7 @@ fn backend_suite(name: &str, spec_dir: &Path) -> Option<Suite> {
         // The x86-64 JIT on the host platform (guarded memories, code
         // memory), with fuel metering and interruption checks; functions it
         // refuses fall back, so tiers may mix.
-        #[cfg(all(target_arch = "x86_64", not(windows)))]
+        #[cfg(target_arch = "x86_64")]
         "jit-x64" => {
             config = wasmbed::host_config();
             config
@@ -124,7 +123,7 @@ fn backend_suite(name: &str, spec_dir: &Path) -> Option<Suite> {
             ("jit-x64/", expectations::SKIPPED)
         }
         // Strict: every function compiled, none falls back.
-        #[cfg(all(target_arch = "x86_64", not(windows)))]
+        #[cfg(target_arch = "x86_64")]
         "jit-x64-strict" => {
             config = wasmbed::host_config();
             config
@@ -135,7 +134,7 @@ fn backend_suite(name: &str, spec_dir: &Path) -> Option<Suite> {
         }
         // Strict, with every memory access bounds-checked in code (no
         // fault handler assumed), where the others leave it to the guard.
-        #[cfg(all(target_arch = "x86_64", not(windows)))]
+        #[cfg(target_arch = "x86_64")]
         "jit-x64-checked" => {
             config = wasmbed::host_config();
             config
