@@ -312,12 +312,39 @@ mod exec {
         }
     }
 
+    /// The command that starts this test binary again: through the runner
+    /// cargo was given for this target (`CARGO_TARGET_<TRIPLE>_RUNNER`,
+    /// qemu when CI tests AArch64 on x86-64, where no binfmt handler would
+    /// start a foreign binary), else directly.
+    fn this_binary() -> Command {
+        let exe = std::env::current_exe().unwrap();
+        let arch = std::env::consts::ARCH.to_uppercase();
+        let os = std::env::consts::OS.to_uppercase();
+        let runner = std::env::vars().find_map(|(k, v)| {
+            (k.starts_with(&format!("CARGO_TARGET_{arch}_"))
+                && k.contains(&os)
+                && k.ends_with("_RUNNER"))
+            .then_some(v)
+        });
+        match runner.as_deref().map(str::split_whitespace) {
+            Some(mut words) => match words.next() {
+                Some(first) => {
+                    let mut cmd = Command::new(first);
+                    cmd.args(words).arg(exe);
+                    cmd
+                }
+                None => Command::new(exe),
+            },
+            None => Command::new(exe),
+        }
+    }
+
     /// Runs `test` (a test of this binary) alone in a child process with
     /// [`CHILD_VAR`] = `case`, and returns how the child ended. A child
     /// still running after a minute (a handler that resumes the faulting
     /// instruction forever) is killed and fails the test.
     fn run_child(test: &str, case: &str) -> ExitStatus {
-        let mut child = Command::new(std::env::current_exe().unwrap())
+        let mut child = this_binary()
             .args([test, "--exact", "--nocapture", "--test-threads=1"])
             .env(CHILD_VAR, case)
             .stdout(Stdio::piped())
