@@ -53,7 +53,7 @@ struct Suite {
 
 /// The backends the suites run on: `$WASMBED_TEST_BACKENDS`, a comma list
 /// of `interp`, `refuse-all`, `trampoline`, `trampoline-odd` and, on
-/// x86-64 hosts, `jit-x64` (fuel and interruption, with fallback),
+/// x86-64 hosts, `jit-x64` (strict, fuel and interruption),
 /// `jit-x64-strict` and `jit-x64-checked` (strict, guard pages or explicit
 /// bounds checks) (all by default), plus `refuse-all-strict`'s refusal
 /// check (in the default list too). `interp` runs the three configurations below; every other backend
@@ -110,13 +110,13 @@ fn backend_suite(name: &str, spec_dir: &Path) -> Option<Suite> {
             ("trampoline-odd/", expectations::TRAMPOLINE_SKIPPED)
         }
         // The x86-64 JIT on the host platform (guarded memories, code
-        // memory), with fuel metering and interruption checks; functions it
-        // refuses fall back, so tiers may mix.
+        // memory), strict, with fuel metering and interruption checks.
         #[cfg(target_arch = "x86_64")]
         "jit-x64" => {
             config = wasmbed::host_config();
             config
                 .strategy(Strategy::Jit)
+                .strict_backend(true)
                 .consume_fuel(true)
                 .interruptible(true)
                 .backend(std::sync::Arc::new(wasmbed::jit_x64::JitX64::new()));
