@@ -4,7 +4,7 @@
 //! engine-wide id, so `call_indirect` compares one integer. It owns no
 //! instances: those live in a [`Store`](crate::Store).
 use crate::backend::Backend;
-use crate::platform::{AllocMemoryCreator, Clock, Executable, MemoryCreator};
+use crate::platform::{AllocMemoryCreator, Clock, Executable, MemoryCreator, Parallelism};
 use crate::types::FuncType;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -19,6 +19,7 @@ pub struct Config {
     pub(crate) max_wasm_stack: usize,
     pub(crate) memory_creator: Arc<dyn MemoryCreator>,
     pub(crate) executable: Option<Arc<dyn Executable>>,
+    pub(crate) parallelism: Option<Arc<dyn Parallelism>>,
     pub(crate) clock: Option<Arc<dyn Clock>>,
     pub(crate) features: wasmparser::WasmFeatures,
     pub(crate) consume_fuel: bool,
@@ -68,6 +69,7 @@ impl Config {
             max_wasm_stack: Config::DEFAULT_MAX_WASM_STACK,
             memory_creator: Arc::new(AllocMemoryCreator),
             executable: None,
+            parallelism: None,
             clock: None,
             features,
             consume_fuel: false,
@@ -242,6 +244,14 @@ impl Config {
     /// are bounded by [`Config::max_wasm_stack`].
     pub fn max_native_stack(&mut self, bytes: usize) -> &mut Self {
         self.max_native_stack = bytes;
+        self
+    }
+
+    /// Threads for compiling a module's functions in parallel (a JIT
+    /// backend's `compile_function` runs on them); without, functions are
+    /// compiled one after another on the calling thread.
+    pub fn parallelism(&mut self, p: Arc<dyn Parallelism>) -> &mut Self {
+        self.parallelism = Some(p);
         self
     }
 

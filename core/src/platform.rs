@@ -226,6 +226,14 @@ pub unsafe trait Executable: Send + Sync {
     fn allocate(&self, len: usize) -> Result<Box<dyn CodeMemory>, MemoryError>;
 }
 
+/// Runs independent jobs on the host's threads: how a JIT backend compiles
+/// a module's functions in parallel. The core has no threads of its own.
+pub trait Parallelism: Send + Sync {
+    /// Calls `job(i)` once for every `i` in `0..jobs`, in any order and on
+    /// any threads, and returns when all have returned.
+    fn run(&self, jobs: usize, job: &(dyn Fn(usize) + Sync));
+}
+
 /// Time sources for deadlines and WASI clocks.
 pub trait Clock: Send + Sync {
     /// Nanoseconds from an arbitrary fixed point; never decreases.

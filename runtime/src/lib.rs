@@ -66,6 +66,9 @@ pub use wasmbed_core::{
 #[doc(hidden)]
 pub use wasmbed_core::__ir_op_names;
 
+mod threads;
+pub use threads::StdThreads;
+
 /// The x86-64 JIT backend (`jit_x64::JitX64`).
 #[cfg(target_arch = "x86_64")]
 pub use wasmbed_jit_x64 as jit_x64;
@@ -108,10 +111,13 @@ pub fn host_config() -> Config {
 /// Installs the JIT backend built for this host, if any, leaving the
 /// strategy as it is: jit-x64 on every x86-64 host (Linux, macOS, FreeBSD
 /// with the System V convention, Windows with the Windows x64 one, which
-/// the Windows CI leg runs under wine).
+/// the Windows CI leg runs under wine), compiling a module's functions on
+/// every core ([`StdThreads`]).
 pub fn use_host_jit(config: &mut Config) -> &mut Config {
     #[cfg(target_arch = "x86_64")]
-    config.backend(std::sync::Arc::new(wasmbed_jit_x64::JitX64::new()));
+    config
+        .backend(std::sync::Arc::new(wasmbed_jit_x64::JitX64::new()))
+        .parallelism(std::sync::Arc::new(StdThreads::new()));
     config
 }
 

@@ -299,3 +299,42 @@ fn backend_failures_name_the_function_and_the_backend() {
     assert!(text.contains("backend `broken` failed to link"), "{text}");
     assert!(text.contains("no code memory"), "{text}");
 }
+
+/// With `Config::parallelism`, a module's functions compile on several
+/// threads; the module is the same as a sequential compile's: every
+/// function compiled, in place, and a refusal reported as before.
+#[test]
+fn parallel_compilation_builds_the_same_module() {
+    // 200 functions: $f0 returns 0, $fN returns 1 + $f(N-1).
+    let mut wat = String::from("(module\n  (func $f0 (result i32) i32.const 0)\n");
+    for n in 1..200 {
+        wat.push_str(&format!(
+            "  (func $f{n} (result i32) (i32.add (i32.const 1) (call $f{})))\n",
+            n - 1
+        ));
+    }
+    wat.push_str("  (export \"top\" (func $f199)))");
+    for mask in [TrampolineMask::All, TrampolineMask::Odd] {
+        let engine = engine(|c| {
+            c.backend(Arc::new(Trampoline::new(mask)))
+                .parallelism(Arc::new(wasmbed::StdThreads::with_threads(4)));
+        });
+        let module = Module::new(&engine, &wat).unwrap();
+        let report = module.backend_report();
+        let expect_compiled = if mask == TrampolineMask::All {
+            200
+        } else {
+            100
+        };
+        assert_eq!(report.compiled, expect_compiled, "{report}");
+        assert_eq!(report.fallbacks.len() as u32, 200 - expect_compiled);
+        // Refusals are reported in function order, as sequentially.
+        assert!(report.fallbacks.windows(2).all(|w| w[0].0 < w[1].0));
+        let mut store = Store::new(&engine, ());
+        let instance = Linker::new(&engine)
+            .instantiate(&mut store, &module)
+            .unwrap();
+        let top = instance.get_typed_func::<(), i32>(&store, "top").unwrap();
+        assert_eq!(top.call(&mut store, ()).unwrap(), 199);
+    }
+}

@@ -683,14 +683,40 @@ fn compile_native(m: &mut ModuleInner, backend: &dyn Backend) -> Result<(), Erro
     let env = m.env();
     let mut compiled = Vec::new();
     let mut fallbacks = Vec::new();
-    for (def, &(start, end)) in m.bodies.iter().enumerate() {
-        let func_index = m.num_imported_funcs + def as u32;
+    let compile_one = |def: usize| {
+        let (start, end) = m.bodies[def];
         let input = FunctionInput {
-            func_index,
+            func_index: m.num_imported_funcs + def as u32,
             body: &m.bytes[start..end],
             offset: start,
         };
-        match backend.compile_function(&env, &input) {
+        backend.compile_function(&env, &input)
+    };
+    let outcomes: Vec<_> = match &config.parallelism {
+        // Functions compile independently; results are taken in index
+        // order below, so the module (and the first error) is the same as
+        // a sequential compile's.
+        Some(p) if m.bodies.len() > 1 => {
+            let slots: Vec<spin::Mutex<Option<_>>> = (0..m.bodies.len())
+                .map(|_| spin::Mutex::new(None))
+                .collect();
+            p.run(m.bodies.len(), &|def| {
+                let outcome = compile_one(def);
+                *slots[def].lock() = Some(outcome);
+            });
+            let mut outcomes = Vec::with_capacity(slots.len());
+            for slot in slots {
+                outcomes.push(slot.into_inner().ok_or_else(|| {
+                    Error::msg("the engine's Parallelism skipped a compile job (a bug in it)")
+                })?);
+            }
+            outcomes
+        }
+        _ => (0..m.bodies.len()).map(compile_one).collect(),
+    };
+    for (def, outcome) in outcomes.into_iter().enumerate() {
+        let func_index = m.num_imported_funcs + def as u32;
+        match outcome {
             Ok(f) => compiled.push((def as u32, f)),
             Err(CompileError::Failed(e)) => {
                 let name = func_label(m, func_index);
