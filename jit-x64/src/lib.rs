@@ -104,12 +104,6 @@ impl Backend for JitX64 {
         if !cfg!(target_arch = "x86_64") {
             return Err(Refusal::new(RefusalReason::Other, "the host is not x86-64"));
         }
-        if !self.features.sse41 {
-            return Err(Refusal::new(
-                RefusalReason::MissingCpuFeature,
-                "the CPU lacks SSE4.1",
-            ));
-        }
         if config.get_executable().is_none() {
             return Err(Refusal::new(
                 RefusalReason::Other,
@@ -124,6 +118,9 @@ impl Backend for JitX64 {
         env: &ModuleEnv<'_>,
         input: &FunctionInput<'_>,
     ) -> Result<Box<dyn CompiledFunction>, CompileError> {
+        if !self.features.sse41 {
+            needs_no_sse41(input)?;
+        }
         let c = wasmbed_codegen::func::compile(X64Masm::new(self.features), env, input)?;
         Ok(Box::new(X64Func {
             code: c.code,
@@ -200,6 +197,76 @@ impl Backend for JitX64 {
             fault_stub,
         }))
     }
+}
+
+/// Refuses a function that needs SSE4.1 on a CPU without it: the scalar
+/// rounding operators (`roundss`/`roundsd`) and every SIMD operator (their
+/// lowering uses SSSE3 and SSE4.1). Everything else is SSE2, which every
+/// x86-64 CPU has, so the rest of the module still compiles.
+fn needs_no_sse41(input: &FunctionInput<'_>) -> Result<(), CompileError> {
+    use wasmparser::Operator as O;
+    let missing = |what: &str| {
+        CompileError::Refused(Refusal::new(
+            RefusalReason::MissingCpuFeature,
+            alloc::format!("{what} needs SSE4.1, which this CPU lacks"),
+        ))
+    };
+    let mut ops = input
+        .reader()
+        .get_operators_reader()
+        .map_err(|e| CompileError::Failed(Error::msg(alloc::format!("{e}"))))?;
+    while !ops.eof() {
+        let op = ops
+            .read()
+            .map_err(|e| CompileError::Failed(Error::msg(alloc::format!("{e}"))))?;
+        match op {
+            O::F32Ceil
+            | O::F32Floor
+            | O::F32Trunc
+            | O::F32Nearest
+            | O::F64Ceil
+            | O::F64Floor
+            | O::F64Trunc
+            | O::F64Nearest => return Err(missing("float rounding")),
+            _ if is_simd(&op) => return Err(missing("SIMD")),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Whether `op` is a fixed-width SIMD operator (by its name's prefix, as
+/// wasmparser names them: `V128*`, `I8x16*`, ..., `F64x2*`).
+fn is_simd(op: &wasmparser::Operator<'_>) -> bool {
+    use core::fmt::Write;
+    /// Keeps only the first characters of a `Debug` rendering.
+    struct Prefix([u8; 8], usize);
+    impl Write for Prefix {
+        fn write_str(&mut self, s: &str) -> core::fmt::Result {
+            for &b in s.as_bytes() {
+                if self.1 == self.0.len() {
+                    return Err(core::fmt::Error);
+                }
+                self.0[self.1] = b;
+                self.1 += 1;
+            }
+            Ok(())
+        }
+    }
+    let mut p = Prefix([0; 8], 0);
+    let _ = write!(p, "{op:?}");
+    let name = &p.0[..p.1];
+    [
+        &b"V128"[..],
+        b"I8x16",
+        b"I16x8",
+        b"I32x4",
+        b"I64x2",
+        b"F32x4",
+        b"F64x2",
+    ]
+    .iter()
+    .any(|prefix| name.starts_with(prefix))
 }
 
 /// A module's linked code.

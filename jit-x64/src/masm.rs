@@ -106,7 +106,8 @@ const TWO_63: f64 = 9_223_372_036_854_775_808.0;
 /// The optional instruction-set extensions code generation may use.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CpuFeatures {
-    /// SSE4.1 (`roundss`/`roundsd`); the backend requires it.
+    /// SSE4.1 (`roundss`/`roundsd`, and the SIMD lowering); without it
+    /// the backend refuses the functions that need it.
     pub sse41: bool,
     /// POPCNT.
     pub popcnt: bool,

@@ -216,3 +216,45 @@ fn generated_code_matches_the_golden_files() {
         stale.join("\n")
     );
 }
+
+/// Without SSE4.1 only the functions that need it (float rounding, SIMD)
+/// are refused, with the reason; the rest of the module still compiles.
+#[test]
+fn without_sse41_only_the_functions_needing_it_fall_back() {
+    let wat = r#"(module
+      (func (export "add") (param i32 i32) (result i32)
+        (i32.add (local.get 0) (local.get 1)))
+      (func (export "ceil") (param f32) (result f32) (f32.ceil (local.get 0)))
+      (func (export "vadd") (param v128 v128) (result v128)
+        (i32x4.add (local.get 0) (local.get 1)))
+      (func (export "sqrt") (param f64) (result f64) (f64.sqrt (local.get 0))))"#;
+    let capture = Arc::new(Capture {
+        jit: JitX64::with_features(CpuFeatures {
+            sse41: false,
+            popcnt: false,
+            lzcnt: false,
+            bmi1: false,
+        }),
+        code: Mutex::new(Vec::new()),
+    });
+    let mut config = Config::new();
+    config.strategy(Strategy::Jit).backend(capture.clone());
+    let module = Module::from_binary(&Engine::new(&config), &wat::parse_str(wat).unwrap()).unwrap();
+    let report = module.backend_report();
+    assert_eq!(report.compiled, 2, "{report}");
+    let refused: Vec<_> = report
+        .fallbacks
+        .iter()
+        .map(|(f, r)| (*f, r.reason, r.to_string()))
+        .collect();
+    assert_eq!(refused.len(), 2, "{report}");
+    assert_eq!(refused[0].0, 1);
+    assert_eq!(refused[1].0, 2);
+    for (_, reason, text) in &refused {
+        assert_eq!(
+            *reason,
+            wasmbed_core::backend::RefusalReason::MissingCpuFeature
+        );
+        assert!(text.contains("SSE4.1"), "{text}");
+    }
+}
