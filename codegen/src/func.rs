@@ -241,6 +241,8 @@ pub struct FuncCompiler<'a, M: MacroAssembler> {
     fault_site: bool,
     /// The accesses that may fault, for the module's trap table.
     traps: Vec<TrapSite>,
+    /// Direct calls, for the linker.
+    calls: Vec<CallSite>,
 }
 
 /// A machine instruction that may fault on purpose (a memory access whose
@@ -255,12 +257,23 @@ pub struct TrapSite {
     pub wasm_offset: u32,
 }
 
-/// A compiled function: its code (entered at offset 0 as a `VmArrayCall`)
-/// and the instructions in it that may fault.
+/// A direct call to a defined function of the same module, for the linker
+/// to resolve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CallSite {
+    /// Where the masm's `call_relocated` left its patch site.
+    pub offset: u32,
+    /// The callee's defined-function index.
+    pub callee: u32,
+}
+
+/// A compiled function: its code (entered at offset 0 as a `VmArrayCall`),
+/// the instructions in it that may fault, and its direct calls.
 #[derive(Debug, Clone, Default)]
 pub struct Compiled {
     pub code: Vec<u8>,
     pub traps: Vec<TrapSite>,
+    pub calls: Vec<CallSite>,
 }
 
 /// Checks between two polls of the interruption flag and deadlines (the
@@ -354,6 +367,7 @@ pub fn compile<M: MacroAssembler>(
         elide_bound: elide_bound(env),
         fault_site: false,
         traps: Vec::new(),
+        calls: Vec::new(),
     };
     c.unwind_exit = c.masm.new_label();
     let patch = c.prologue();
@@ -398,9 +412,11 @@ pub fn compile<M: MacroAssembler>(
     let slots = c.max_slots + 1;
     c.masm.patch_frame_size(patch, slots);
     let traps = core::mem::take(&mut c.traps);
+    let calls = core::mem::take(&mut c.calls);
     Ok(Compiled {
         code: c.masm.finish(),
         traps,
+        calls,
     })
 }
 
@@ -1927,27 +1943,50 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
         let (params, results) = (ty.params().to_vec(), ty.results().to_vec());
         self.spill_all(false);
         let r = self.func_ref(f);
-        self.call_ref(r, &params, results);
+        // A function of this module: a direct call the linker resolves to
+        // its code, or to a thunk into its `array_call` if it runs elsewhere.
+        let direct = f
+            .checked_sub(self.env.num_imported_funcs())
+            .filter(|_| M::DIRECT_CALLS);
+        self.call_ref_to(r, &params, results, direct);
         Ok(())
     }
 
     /// Calls the function reference in `r` (owned) with the top values
     /// (all home) as the arguments of types `params`.
     fn call_ref(&mut self, r: Gpr, params: &[ValType], results: Vec<ValType>) {
+        self.call_ref_to(r, params, results, None);
+    }
+
+    /// [`call_ref`](Self::call_ref), directly to defined function
+    /// `direct` of this module when given.
+    fn call_ref_to(
+        &mut self,
+        r: Gpr,
+        params: &[ValType],
+        results: Vec<ValType>,
+        direct: Option<u32>,
+    ) {
         let np = params.len();
         let base = self.stack.len() - np;
         let n = slots_of(params).max(slots_of(&results));
         let end = self.home(base) + n;
         self.note_slots(end);
-        self.masm.call_indirect(
-            Addr::new(r, off::FUNCREF_ARRAY_CALL as i32),
-            &[
-                CallArg::Reg(r),
-                CallArg::Vmctx,
-                CallArg::SlotAddr(self.home(base)),
-                CallArg::Imm(n as u64),
-            ],
-        );
+        let args = [
+            CallArg::Reg(r),
+            CallArg::Vmctx,
+            CallArg::SlotAddr(self.home(base)),
+            CallArg::Imm(n as u64),
+        ];
+        match direct {
+            Some(callee) => {
+                let offset = self.masm.call_relocated(&args);
+                self.calls.push(CallSite { offset, callee });
+            }
+            None => self
+                .masm
+                .call_indirect(Addr::new(r, off::FUNCREF_ARRAY_CALL as i32), &args),
+        }
         self.free_gpr(r);
         let l = self.unwind_label();
         self.masm

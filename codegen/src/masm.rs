@@ -535,6 +535,20 @@ pub trait MacroAssembler {
     /// in [`RET`](Self::RET) afterwards; every allocatable register is
     /// clobbered, the pinned ones are preserved.
     fn call_indirect(&mut self, target: Addr, args: &[CallArg]);
+    /// Whether [`call_relocated`](Self::call_relocated) is implemented
+    /// (else every call goes through [`call_indirect`](Self::call_indirect)).
+    const DIRECT_CALLS: bool;
+    /// A direct call, with the arguments of
+    /// [`call_indirect`](Self::call_indirect), to a function of the same
+    /// module that the backend's linker resolves; returns the site the
+    /// linker patches (its meaning is the ISA's: x86-64, the offset of a
+    /// `call rel32`'s displacement).
+    fn call_relocated(&mut self, args: &[CallArg]) -> u32;
+    /// A thunk that continues a call into `ARGS[0]->array_call` (the callee's
+    /// function reference is the first argument): what the linker resolves
+    /// a relocated call to when the callee is not compiled code.
+    fn array_call_thunk(&mut self);
+
     /// Calls builtin number `offset` of the store's `VmBuiltins` table
     /// (`VmContext::store -> VmStoreContext::builtins -> [offset]`), with
     /// up to six `args`; as [`call_indirect`](Self::call_indirect)

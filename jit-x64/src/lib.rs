@@ -26,7 +26,7 @@ use alloc::vec::Vec;
 use core::any::Any;
 use core::ops::Range;
 use masm::{CpuFeatures, X64Masm};
-use wasmbed_codegen::func::TrapSite;
+use wasmbed_codegen::func::{CallSite, TrapSite};
 use wasmbed_codegen::masm::MacroAssembler;
 use wasmbed_core::backend::{
     Backend, CompileError, CompiledFunction, FuncEntry, FunctionInput, ModuleCode, ModuleEnv,
@@ -73,6 +73,7 @@ impl Default for JitX64 {
 pub struct X64Func {
     code: Vec<u8>,
     traps: Vec<TrapSite>,
+    calls: Vec<CallSite>,
 }
 
 impl X64Func {
@@ -125,6 +126,7 @@ impl Backend for JitX64 {
         Ok(Box::new(X64Func {
             code: c.code,
             traps: c.traps,
+            calls: c.calls,
         }))
     }
 
@@ -139,6 +141,8 @@ impl Backend for JitX64 {
         let mut text = Vec::new();
         let mut trap_table = TrapTable::new();
         let mut sites = Vec::new();
+        // (absolute patch site, callee) of every direct call.
+        let mut relocs = Vec::new();
         let mut funcs = funcs;
         funcs.sort_by_key(|(def, _)| *def);
         for (def, f) in funcs {
@@ -151,6 +155,9 @@ impl Backend for JitX64 {
                 text.push(0xcc);
             }
             offsets[def as usize] = Some(text.len());
+            for c in &f.calls {
+                relocs.push((text.len() + c.offset as usize, c.callee));
+            }
             for t in &f.traps {
                 let at = u32::try_from(text.len() + t.offset as usize)
                     .map_err(|_| Error::msg("jit-x64: more than 4 GiB of code"))?;
@@ -177,6 +184,26 @@ impl Backend for JitX64 {
         let mut stub = X64Masm::new(self.features);
         stub.fault_stub();
         text.extend_from_slice(&stub.finish());
+        // Direct calls to functions this backend did not compile continue
+        // through their function reference's array call.
+        while text.len() % FUNC_ALIGN != 0 {
+            text.push(0xcc);
+        }
+        let thunk_at = text.len();
+        let mut thunk = X64Masm::new(self.features);
+        thunk.array_call_thunk();
+        text.extend_from_slice(&thunk.finish());
+        for (site, callee) in relocs {
+            let target = offsets
+                .get(callee as usize)
+                .copied()
+                .flatten()
+                .unwrap_or(thunk_at);
+            // rel32 counts from the end of the displacement.
+            let rel = i32::try_from(target as i64 - (site as i64 + 4))
+                .map_err(|_| Error::msg("jit-x64: a call spans more than 2 GiB of code"))?;
+            text[site..site + 4].copy_from_slice(&rel.to_le_bytes());
+        }
         let exec =
             exec.ok_or_else(|| Error::msg("jit-x64: no code memory (Config::executable)"))?;
         let mut memory = exec

@@ -374,6 +374,13 @@ impl X64Masm {
 
     /// Places `args` and calls the address in r11.
     fn call_r11(&mut self, args: &[CallArg]) {
+        self.place_args(args);
+        self.a.call_rm(Rm::R(R11));
+    }
+
+    /// Places the arguments of a C call in their registers (and stack
+    /// slots).
+    fn place_args(&mut self, args: &[CallArg]) {
         assert!(args.len() <= MAX_CALL_ARGS, "too many call arguments");
         // The register argument goes first: it may live in another
         // argument's register, which the other placements overwrite, and
@@ -388,7 +395,6 @@ impl X64Masm {
                 self.place_arg(i, arg);
             }
         }
-        self.a.call_rm(Rm::R(R11));
     }
 
     fn clz(&mut self, w: bool, dst: u8, src: u8) {
@@ -1287,6 +1293,21 @@ impl MacroAssembler for X64Masm {
     fn call_indirect(&mut self, target: Addr, args: &[CallArg]) {
         self.a.load(true, R11, mem(target));
         self.call_r11(args);
+    }
+
+    const DIRECT_CALLS: bool = true;
+
+    fn call_relocated(&mut self, args: &[CallArg]) -> u32 {
+        self.place_args(args);
+        // call rel32, patched by the linker.
+        self.a.byte(0xe8);
+        let at = self.a.len() as u32;
+        self.a.imm32(0);
+        at
+    }
+
+    fn array_call_thunk(&mut self) {
+        self.a.jmp_rm(Rm::M(Mem::base(C_ARGS[0], 0)));
     }
 
     fn call_builtin(&mut self, builtins_offset: u32, args: &[CallArg]) {

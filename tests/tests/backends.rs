@@ -338,3 +338,37 @@ fn parallel_compilation_builds_the_same_module() {
         assert_eq!(top.call(&mut store, ()).unwrap(), 199);
     }
 }
+
+/// A compiled function calling one the JIT refused (here, for want of
+/// SSE4.1) goes through the linker's thunk into the callee's array call:
+/// direct calls work across tiers.
+#[cfg(target_arch = "x86_64")]
+#[test]
+fn direct_calls_reach_refused_callees_through_the_thunk() {
+    use wasmbed::jit_x64::masm::CpuFeatures;
+    use wasmbed::jit_x64::JitX64;
+    let wat = r#"(module
+      (func $ceil (param f32) (result f32) (f32.ceil (local.get 0)))
+      (func $twice (param f32) (result f32)
+        (f32.add (call $ceil (local.get 0)) (call $ceil (local.get 0))))
+      (func (export "run") (param f32) (result f32) (call $twice (local.get 0))))"#;
+    let mut config = wasmbed::host_config();
+    config
+        .strategy(Strategy::Jit)
+        .backend(Arc::new(JitX64::with_features(CpuFeatures {
+            sse41: false,
+            popcnt: false,
+            lzcnt: false,
+            bmi1: false,
+        })));
+    let engine = Engine::new(&config);
+    let module = Module::new(&engine, wat).unwrap();
+    let report = module.backend_report();
+    assert_eq!((report.compiled, report.interpreted), (2, 1), "{report}");
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let run = instance.get_typed_func::<f32, f32>(&store, "run").unwrap();
+    assert_eq!(run.call(&mut store, 1.25).unwrap(), 4.0);
+}
