@@ -151,8 +151,8 @@ fn invert(c: IntCmp) -> IntCmp {
     }
 }
 
-/// The comparison an operator computes, if it is an integer compare that
-/// can fuse into a following branch (`eqz` compares with 0).
+/// The comparison an operator computes, if it is an integer compare (`eqz`
+/// compares with 0): whether it fuses into a following branch or not.
 fn fusable_cmp(op: &Operator<'_>) -> Option<(IntCmp, Width, bool)> {
     use Operator as O;
     let (c, w) = match op {
@@ -181,6 +181,24 @@ fn fusable_cmp(op: &Operator<'_>) -> Option<(IntCmp, Width, bool)> {
         _ => return None,
     };
     Some((c, w, false))
+}
+
+/// Whether `op` is one of wasmparser's SIMD operators (fixed-width and
+/// relaxed): the exact list, from the parser's own operator table.
+#[cfg(feature = "simd")]
+pub fn is_simd(op: &Operator<'_>) -> bool {
+    macro_rules! any_of {
+        ($(@$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
+            matches!(op, $(Operator::$op { .. })|*)
+        };
+    }
+    wasmparser::for_each_visit_simd_operator!(any_of)
+}
+
+/// Without the `simd` feature the parser has no SIMD operators.
+#[cfg(not(feature = "simd"))]
+pub fn is_simd(_: &Operator<'_>) -> bool {
+    false
 }
 
 /// A stub emitted after the body: a trap raised at a wasm offset, or the
@@ -1018,18 +1036,6 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
         }
     }
 
-    /// Moves the top `n` values to the homes of `dst..dst + n` and pops
-    /// everything above `dst`; pushes the `types` back as home values.
-    fn settle(&mut self, n: usize, dst: usize, types: &[ValType]) {
-        self.copy_top_to(n, dst);
-        while self.stack.len() > dst {
-            self.drop_top();
-        }
-        for &t in types {
-            self.push(t, Loc::Home);
-        }
-    }
-
     fn branch(&mut self, depth: u32) {
         let f = &self.frames[self.frames.len() - 1 - depth as usize];
         let (n, dst, target) = (f.branch_types().len(), f.height, f.target);
@@ -1047,9 +1053,8 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
 
     fn end(&mut self) {
         let f = self.frames.pop().expect("validated: a frame to end");
-        let results = f.results.clone();
         if self.reachable {
-            self.settle(results.len(), f.height, &[]);
+            self.copy_top_to(f.results.len(), f.height);
         }
         if let Some(else_label) = f.else_label {
             // An `if` without `else`: the false path passes its
@@ -1063,14 +1068,13 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
         while self.stack.len() > f.height {
             self.drop_top();
         }
-        for t in results {
+        for t in f.results {
             self.push(t, Loc::Home);
         }
         self.reachable = true;
         if !self.frames.is_empty() {
             self.start_block();
-        }
-        if self.frames.is_empty() {
+        } else {
             // The function's end: results from their homes to the caller's
             // slots.
             let slots = self.tmp;
@@ -1094,9 +1098,10 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
         let else_label = f.else_label.take().expect("validated: if before else");
         f.kind = Kind::Else;
         let (height, nres, end) = (f.height, f.results.len(), f.end);
-        let params = f.params.clone();
+        // The else arm starts from the parameters; nothing reads them after.
+        let params = core::mem::take(&mut f.params);
         if self.reachable {
-            self.settle(nres, height, &[]);
+            self.copy_top_to(nres, height);
             self.masm.jump(end);
         }
         while self.stack.len() > height {
@@ -1133,6 +1138,15 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
             if let Some((_, n)) = &mut self.fuel {
                 *n += 1;
             }
+        }
+        // Integer compares not fused into a branch: one table for both.
+        if let Some((cmp, w, eqz)) = fusable_cmp(&op) {
+            if eqz {
+                self.eqz(w);
+            } else {
+                self.cmp(cmp, w);
+            }
+            return Ok(());
         }
         match op {
             O::Nop => {}
@@ -1307,7 +1321,7 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
                     &[CallArg::Vmctx, CallArg::Reg(d)],
                 );
                 self.free_gpr(d);
-                let l = self.unwind_label_plain();
+                let l = self.unwind_label();
                 self.masm
                     .branch_cmp_imm(IntCmp::Eq, Width::W64, M::RET, -1, l);
                 self.reload_memory();
@@ -1374,7 +1388,7 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
                         CallArg::Slot(init),
                     ],
                 );
-                let l = self.unwind_label_plain();
+                let l = self.unwind_label();
                 self.masm
                     .branch_cmp_imm(IntCmp::Eq, Width::W64, M::RET, -1, l);
                 self.reload_memory();
@@ -1437,28 +1451,6 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
             O::F32Const { value } => self.push(ValType::F32, Loc::Const(u64::from(value.bits()))),
             O::F64Const { value } => self.push(ValType::F64, Loc::Const(value.bits())),
 
-            O::I32Eqz => self.eqz(Width::W32),
-            O::I64Eqz => self.eqz(Width::W64),
-            O::I32Eq => self.cmp(IntCmp::Eq, Width::W32),
-            O::I32Ne => self.cmp(IntCmp::Ne, Width::W32),
-            O::I32LtS => self.cmp(IntCmp::LtS, Width::W32),
-            O::I32LtU => self.cmp(IntCmp::LtU, Width::W32),
-            O::I32GtS => self.cmp(IntCmp::GtS, Width::W32),
-            O::I32GtU => self.cmp(IntCmp::GtU, Width::W32),
-            O::I32LeS => self.cmp(IntCmp::LeS, Width::W32),
-            O::I32LeU => self.cmp(IntCmp::LeU, Width::W32),
-            O::I32GeS => self.cmp(IntCmp::GeS, Width::W32),
-            O::I32GeU => self.cmp(IntCmp::GeU, Width::W32),
-            O::I64Eq => self.cmp(IntCmp::Eq, Width::W64),
-            O::I64Ne => self.cmp(IntCmp::Ne, Width::W64),
-            O::I64LtS => self.cmp(IntCmp::LtS, Width::W64),
-            O::I64LtU => self.cmp(IntCmp::LtU, Width::W64),
-            O::I64GtS => self.cmp(IntCmp::GtS, Width::W64),
-            O::I64GtU => self.cmp(IntCmp::GtU, Width::W64),
-            O::I64LeS => self.cmp(IntCmp::LeS, Width::W64),
-            O::I64LeU => self.cmp(IntCmp::LeU, Width::W64),
-            O::I64GeS => self.cmp(IntCmp::GeS, Width::W64),
-            O::I64GeU => self.cmp(IntCmp::GeU, Width::W64),
             O::F32Eq => self.fcmp(FloatCmp::Eq, Width::W32),
             O::F32Ne => self.fcmp(FloatCmp::Ne, Width::W32),
             O::F32Lt => self.fcmp(FloatCmp::Lt, Width::W32),
@@ -1632,14 +1624,7 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
                 }
                 let name = format!("{other:?}");
                 let name = name.split([' ', '{', '(']).next().unwrap_or("?");
-                if name.starts_with('V')
-                    || name.starts_with("I8x16")
-                    || name.starts_with("I16x8")
-                    || name.starts_with("I32x4")
-                    || name.starts_with("I64x2")
-                    || name.starts_with("F32x4")
-                    || name.starts_with("F64x2")
-                {
+                if is_simd(&other) {
                     return Err(CompileError::Refused(Refusal::new(
                         RefusalReason::Simd,
                         format!("operator {name}"),
@@ -1727,10 +1712,6 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
             self.masm.bind(skip);
         }
         self.start_block();
-    }
-
-    fn unwind_label_plain(&mut self) -> Label {
-        self.unwind_label()
     }
 
     fn local_set(&mut self, l: u32, tee: bool) {
@@ -1897,8 +1878,8 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
             self.free_gpr(idx);
             return;
         }
-        if let (Loc::Const(bits), Some(imm)) = (v.loc, self.top_imm()) {
-            let _ = bits;
+        // `top_imm` answers only for constants.
+        if let Some(imm) = self.top_imm() {
             self.stack.pop();
             let (idx, disp) = self.address(m.offset, size);
             self.mark_access();
@@ -1939,8 +1920,8 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
     }
 
     fn call(&mut self, f: u32) -> Result<(), CompileError> {
-        let ty = self.env.func_type(f);
-        let (params, results) = (ty.params().to_vec(), ty.results().to_vec());
+        let env = self.env;
+        let ty = env.func_type(f);
         self.spill_all(false);
         let r = self.func_ref(f);
         // A function of this module: a direct call the linker resolves to
@@ -1948,28 +1929,17 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
         let direct = f
             .checked_sub(self.env.num_imported_funcs())
             .filter(|_| M::DIRECT_CALLS);
-        self.call_ref_to(r, &params, results, direct);
+        self.call_ref(r, ty.params(), ty.results(), direct);
         Ok(())
     }
 
     /// Calls the function reference in `r` (owned) with the top values
-    /// (all home) as the arguments of types `params`.
-    fn call_ref(&mut self, r: Gpr, params: &[ValType], results: Vec<ValType>) {
-        self.call_ref_to(r, params, results, None);
-    }
-
-    /// [`call_ref`](Self::call_ref), directly to defined function
-    /// `direct` of this module when given.
-    fn call_ref_to(
-        &mut self,
-        r: Gpr,
-        params: &[ValType],
-        results: Vec<ValType>,
-        direct: Option<u32>,
-    ) {
+    /// (all home) as the arguments of types `params`: through its array
+    /// call, or directly to defined function `direct` of this module.
+    fn call_ref(&mut self, r: Gpr, params: &[ValType], results: &[ValType], direct: Option<u32>) {
         let np = params.len();
         let base = self.stack.len() - np;
-        let n = slots_of(params).max(slots_of(&results));
+        let n = slots_of(params).max(slots_of(results));
         let end = self.home(base) + n;
         self.note_slots(end);
         let args = [
@@ -1995,14 +1965,14 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
         for _ in 0..np {
             self.drop_top();
         }
-        for t in results {
+        for &t in results {
             self.push(t, Loc::Home);
         }
     }
 
     fn call_indirect(&mut self, type_index: u32, table: u32) -> Result<(), CompileError> {
-        let ty = &self.env.types()[type_index as usize];
-        let (params, results) = (ty.params().to_vec(), ty.results().to_vec());
+        let env = self.env;
+        let ty = &env.types()[type_index as usize];
         let (i, _) = self.pop_gpr();
         self.spill_all(false);
         let base = self.table_element(table, i, TrapCode::UndefinedElement);
@@ -2041,7 +2011,7 @@ impl<M: MacroAssembler> FuncCompiler<'_, M> {
         let bad = self.trap_label(TrapCode::BadSignature);
         self.masm.branch_cmp(IntCmp::Ne, Width::W32, i, t, bad);
         self.free_gpr(i);
-        self.call_ref(base, &params, results);
+        self.call_ref(base, ty.params(), ty.results(), None);
         Ok(())
     }
 

@@ -96,6 +96,11 @@ impl CompiledFunction for X64Func {
 /// for call targets).
 const FUNC_ALIGN: usize = 16;
 
+/// Pads `text` to [`FUNC_ALIGN`] with `int3`, which traps if ever run.
+fn align(text: &mut Vec<u8>) {
+    text.resize(text.len().next_multiple_of(FUNC_ALIGN), 0xcc);
+}
+
 impl Backend for JitX64 {
     fn name(&self) -> &'static str {
         "jit-x64"
@@ -133,7 +138,7 @@ impl Backend for JitX64 {
     fn link(
         &self,
         env: &ModuleEnv<'_>,
-        funcs: Vec<(u32, Box<dyn CompiledFunction>)>,
+        mut funcs: Vec<(u32, Box<dyn CompiledFunction>)>,
         exec: Option<&dyn Executable>,
     ) -> Result<Arc<dyn ModuleCode>, Error> {
         let defined = env.func_count() - env.num_imported_funcs() as usize;
@@ -143,17 +148,13 @@ impl Backend for JitX64 {
         let mut sites = Vec::new();
         // (absolute patch site, callee) of every direct call.
         let mut relocs = Vec::new();
-        let mut funcs = funcs;
         funcs.sort_by_key(|(def, _)| *def);
         for (def, f) in funcs {
             let f = f
                 .into_any()
                 .downcast::<X64Func>()
                 .map_err(|_| Error::msg("jit-x64: asked to link another backend's code"))?;
-            while text.len() % FUNC_ALIGN != 0 {
-                // int3: never executed, a trap if it ever is.
-                text.push(0xcc);
-            }
+            align(&mut text);
             offsets[def as usize] = Some(text.len());
             for c in &f.calls {
                 relocs.push((text.len() + c.offset as usize, c.callee));
@@ -177,18 +178,14 @@ impl Backend for JitX64 {
         }
         // The fault stub, shared by the module's functions: where the
         // platform's handler resumes a faulting access.
-        while text.len() % FUNC_ALIGN != 0 {
-            text.push(0xcc);
-        }
+        align(&mut text);
         let stub_at = text.len();
         let mut stub = X64Masm::new(self.features);
         stub.fault_stub();
         text.extend_from_slice(&stub.finish());
         // Direct calls to functions this backend did not compile continue
         // through their function reference's array call.
-        while text.len() % FUNC_ALIGN != 0 {
-            text.push(0xcc);
-        }
+        align(&mut text);
         let thunk_at = text.len();
         let mut thunk = X64Masm::new(self.features);
         thunk.array_call_thunk();
@@ -255,45 +252,11 @@ fn needs_no_sse41(input: &FunctionInput<'_>) -> Result<(), CompileError> {
             | O::F64Floor
             | O::F64Trunc
             | O::F64Nearest => return Err(missing("float rounding")),
-            _ if is_simd(&op) => return Err(missing("SIMD")),
+            _ if wasmbed_codegen::func::is_simd(&op) => return Err(missing("SIMD")),
             _ => {}
         }
     }
     Ok(())
-}
-
-/// Whether `op` is a fixed-width SIMD operator (by its name's prefix, as
-/// wasmparser names them: `V128*`, `I8x16*`, ..., `F64x2*`).
-fn is_simd(op: &wasmparser::Operator<'_>) -> bool {
-    use core::fmt::Write;
-    /// Keeps only the first characters of a `Debug` rendering.
-    struct Prefix([u8; 8], usize);
-    impl Write for Prefix {
-        fn write_str(&mut self, s: &str) -> core::fmt::Result {
-            for &b in s.as_bytes() {
-                if self.1 == self.0.len() {
-                    return Err(core::fmt::Error);
-                }
-                self.0[self.1] = b;
-                self.1 += 1;
-            }
-            Ok(())
-        }
-    }
-    let mut p = Prefix([0; 8], 0);
-    let _ = write!(p, "{op:?}");
-    let name = &p.0[..p.1];
-    [
-        &b"V128"[..],
-        b"I8x16",
-        b"I16x8",
-        b"I32x4",
-        b"I64x2",
-        b"F32x4",
-        b"F64x2",
-    ]
-    .iter()
-    .any(|prefix| name.starts_with(prefix))
 }
 
 /// A module's linked code.
