@@ -31,6 +31,13 @@ static A: Bump = Bump;
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! { loop {} }
 
+/// The unwind tables of functions that call `extern "C-unwind"` code name
+/// this symbol even with `panic = "abort"`; firmware linker scripts
+/// (cortex-m-rt's `link.x`) discard those tables, this probe links without
+/// a script. Nothing unwinds on the device, so it is never called.
+#[no_mangle]
+pub extern "C" fn rust_eh_personality() {}
+
 #[no_mangle]
 pub extern "C" fn _start(ptr: *const u8, len: usize) -> i32 {
     // SAFETY: the caller passes a valid byte range (this is only linked,
