@@ -54,11 +54,267 @@ macro_rules! define_ops {
     };
 }
 
+/// The operand forms of the hot integer ops (feature `fast-ops`): the same
+/// operations as the ops they are named after, reading an immediate or the
+/// accumulator instead of a slot, or leaving their result in the
+/// accumulator. The suffix names the operands in order, `S` a slot, `I` an
+/// immediate, `A` the accumulator, then `A` again when the result goes to
+/// the accumulator rather than to `dst`: `I32AddSi` is `dst = lhs + imm`,
+/// `I32SubSaA` is `acc = lhs - acc`. Branch forms compare and jump
+/// (`BrI32LtSAi`: jump when `acc < imm`); stores store the accumulator
+/// (`I32StoreA`) or an immediate (`I32StoreImm`).
+///
+/// Immediates are `i32`, sign-extended for 64-bit ops; shift counts are
+/// already masked. The accumulator is a handler argument, so a value
+/// passed through it never touches the frame. It lives from one op to the
+/// very next only: the translator gives an op an accumulator result only
+/// when the op right after it, in the same basic block, is its one reader
+/// (`Op::writes_acc`/`Op::reads_acc`, checked after translation in debug
+/// builds and before every op by the debug loop dispatch).
+#[cfg(feature = "fast-ops")]
+macro_rules! with_form_ops {
+    ($m:ident; $($ops:tt)*) => {
+        with_simd_ops! { $m;
+        $($ops)*
+        I32AddSi { dst, lhs; imm: i32 },
+        I32AddSsA { lhs, rhs },
+        I32AddSiA { lhs; imm: i32 },
+        I32AddAs { dst, rhs },
+        I32AddAsA { rhs },
+        I32AddAi { dst; imm: i32 },
+        I32AddAiA { ; imm: i32 },
+        I32MulSi { dst, lhs; imm: i32 },
+        I32MulSsA { lhs, rhs },
+        I32MulSiA { lhs; imm: i32 },
+        I32MulAs { dst, rhs },
+        I32MulAsA { rhs },
+        I32MulAi { dst; imm: i32 },
+        I32MulAiA { ; imm: i32 },
+        I32AndSi { dst, lhs; imm: i32 },
+        I32AndSsA { lhs, rhs },
+        I32AndSiA { lhs; imm: i32 },
+        I32AndAs { dst, rhs },
+        I32AndAsA { rhs },
+        I32AndAi { dst; imm: i32 },
+        I32AndAiA { ; imm: i32 },
+        I32OrSi { dst, lhs; imm: i32 },
+        I32OrSsA { lhs, rhs },
+        I32OrSiA { lhs; imm: i32 },
+        I32OrAs { dst, rhs },
+        I32OrAsA { rhs },
+        I32OrAi { dst; imm: i32 },
+        I32OrAiA { ; imm: i32 },
+        I32XorSi { dst, lhs; imm: i32 },
+        I32XorSsA { lhs, rhs },
+        I32XorSiA { lhs; imm: i32 },
+        I32XorAs { dst, rhs },
+        I32XorAsA { rhs },
+        I32XorAi { dst; imm: i32 },
+        I32XorAiA { ; imm: i32 },
+        I32SubSi { dst, lhs; imm: i32 },
+        I32SubSsA { lhs, rhs },
+        I32SubSiA { lhs; imm: i32 },
+        I32SubAs { dst, rhs },
+        I32SubAsA { rhs },
+        I32SubAi { dst; imm: i32 },
+        I32SubAiA { ; imm: i32 },
+        I32SubSa { dst, lhs },
+        I32SubSaA { lhs },
+        I32ShlSi { dst, lhs; imm: i32 },
+        I32ShlSsA { lhs, rhs },
+        I32ShlSiA { lhs; imm: i32 },
+        I32ShlAs { dst, rhs },
+        I32ShlAsA { rhs },
+        I32ShlAi { dst; imm: i32 },
+        I32ShlAiA { ; imm: i32 },
+        I32ShlSa { dst, lhs },
+        I32ShlSaA { lhs },
+        I32ShrSSi { dst, lhs; imm: i32 },
+        I32ShrSSsA { lhs, rhs },
+        I32ShrSSiA { lhs; imm: i32 },
+        I32ShrSAs { dst, rhs },
+        I32ShrSAsA { rhs },
+        I32ShrSAi { dst; imm: i32 },
+        I32ShrSAiA { ; imm: i32 },
+        I32ShrSSa { dst, lhs },
+        I32ShrSSaA { lhs },
+        I32ShrUSi { dst, lhs; imm: i32 },
+        I32ShrUSsA { lhs, rhs },
+        I32ShrUSiA { lhs; imm: i32 },
+        I32ShrUAs { dst, rhs },
+        I32ShrUAsA { rhs },
+        I32ShrUAi { dst; imm: i32 },
+        I32ShrUAiA { ; imm: i32 },
+        I32ShrUSa { dst, lhs },
+        I32ShrUSaA { lhs },
+        I32RotlSi { dst, lhs; imm: i32 },
+        I32RotrSi { dst, lhs; imm: i32 },
+        I64AddSi { dst, lhs; imm: i32 },
+        I64AddSsA { lhs, rhs },
+        I64AddSiA { lhs; imm: i32 },
+        I64AddAs { dst, rhs },
+        I64AddAsA { rhs },
+        I64AddAi { dst; imm: i32 },
+        I64AddAiA { ; imm: i32 },
+        I64MulSi { dst, lhs; imm: i32 },
+        I64MulSsA { lhs, rhs },
+        I64MulSiA { lhs; imm: i32 },
+        I64MulAs { dst, rhs },
+        I64MulAsA { rhs },
+        I64MulAi { dst; imm: i32 },
+        I64MulAiA { ; imm: i32 },
+        I64AndSi { dst, lhs; imm: i32 },
+        I64AndSsA { lhs, rhs },
+        I64AndSiA { lhs; imm: i32 },
+        I64AndAs { dst, rhs },
+        I64AndAsA { rhs },
+        I64AndAi { dst; imm: i32 },
+        I64AndAiA { ; imm: i32 },
+        I64OrSi { dst, lhs; imm: i32 },
+        I64OrSsA { lhs, rhs },
+        I64OrSiA { lhs; imm: i32 },
+        I64OrAs { dst, rhs },
+        I64OrAsA { rhs },
+        I64OrAi { dst; imm: i32 },
+        I64OrAiA { ; imm: i32 },
+        I64XorSi { dst, lhs; imm: i32 },
+        I64XorSsA { lhs, rhs },
+        I64XorSiA { lhs; imm: i32 },
+        I64XorAs { dst, rhs },
+        I64XorAsA { rhs },
+        I64XorAi { dst; imm: i32 },
+        I64XorAiA { ; imm: i32 },
+        I64SubSi { dst, lhs; imm: i32 },
+        I64SubSsA { lhs, rhs },
+        I64SubSiA { lhs; imm: i32 },
+        I64SubAs { dst, rhs },
+        I64SubAsA { rhs },
+        I64SubAi { dst; imm: i32 },
+        I64SubAiA { ; imm: i32 },
+        I64SubSa { dst, lhs },
+        I64SubSaA { lhs },
+        I64ShlSi { dst, lhs; imm: i32 },
+        I64ShlSsA { lhs, rhs },
+        I64ShlSiA { lhs; imm: i32 },
+        I64ShlAs { dst, rhs },
+        I64ShlAsA { rhs },
+        I64ShlAi { dst; imm: i32 },
+        I64ShlAiA { ; imm: i32 },
+        I64ShlSa { dst, lhs },
+        I64ShlSaA { lhs },
+        I64ShrSSi { dst, lhs; imm: i32 },
+        I64ShrSSsA { lhs, rhs },
+        I64ShrSSiA { lhs; imm: i32 },
+        I64ShrSAs { dst, rhs },
+        I64ShrSAsA { rhs },
+        I64ShrSAi { dst; imm: i32 },
+        I64ShrSAiA { ; imm: i32 },
+        I64ShrSSa { dst, lhs },
+        I64ShrSSaA { lhs },
+        I64ShrUSi { dst, lhs; imm: i32 },
+        I64ShrUSsA { lhs, rhs },
+        I64ShrUSiA { lhs; imm: i32 },
+        I64ShrUAs { dst, rhs },
+        I64ShrUAsA { rhs },
+        I64ShrUAi { dst; imm: i32 },
+        I64ShrUAiA { ; imm: i32 },
+        I64ShrUSa { dst, lhs },
+        I64ShrUSaA { lhs },
+        I64RotlSi { dst, lhs; imm: i32 },
+        I64RotrSi { dst, lhs; imm: i32 },
+        BrI32EqSi { lhs; imm: i32, offset: i32 },
+        BrI32EqAs { rhs; offset: i32 },
+        BrI32EqAi { ; imm: i32, offset: i32 },
+        BrI32NeSi { lhs; imm: i32, offset: i32 },
+        BrI32NeAs { rhs; offset: i32 },
+        BrI32NeAi { ; imm: i32, offset: i32 },
+        BrI32LtSSi { lhs; imm: i32, offset: i32 },
+        BrI32LtSAs { rhs; offset: i32 },
+        BrI32LtSAi { ; imm: i32, offset: i32 },
+        BrI32LtUSi { lhs; imm: i32, offset: i32 },
+        BrI32LtUAs { rhs; offset: i32 },
+        BrI32LtUAi { ; imm: i32, offset: i32 },
+        BrI32GtSSi { lhs; imm: i32, offset: i32 },
+        BrI32GtSAs { rhs; offset: i32 },
+        BrI32GtSAi { ; imm: i32, offset: i32 },
+        BrI32GtUSi { lhs; imm: i32, offset: i32 },
+        BrI32GtUAs { rhs; offset: i32 },
+        BrI32GtUAi { ; imm: i32, offset: i32 },
+        BrI32LeSSi { lhs; imm: i32, offset: i32 },
+        BrI32LeSAs { rhs; offset: i32 },
+        BrI32LeSAi { ; imm: i32, offset: i32 },
+        BrI32LeUSi { lhs; imm: i32, offset: i32 },
+        BrI32LeUAs { rhs; offset: i32 },
+        BrI32LeUAi { ; imm: i32, offset: i32 },
+        BrI32GeSSi { lhs; imm: i32, offset: i32 },
+        BrI32GeSAs { rhs; offset: i32 },
+        BrI32GeSAi { ; imm: i32, offset: i32 },
+        BrI32GeUSi { lhs; imm: i32, offset: i32 },
+        BrI32GeUAs { rhs; offset: i32 },
+        BrI32GeUAi { ; imm: i32, offset: i32 },
+        BrI64EqSi { lhs; imm: i32, offset: i32 },
+        BrI64EqAs { rhs; offset: i32 },
+        BrI64EqAi { ; imm: i32, offset: i32 },
+        BrI64NeSi { lhs; imm: i32, offset: i32 },
+        BrI64NeAs { rhs; offset: i32 },
+        BrI64NeAi { ; imm: i32, offset: i32 },
+        BrI64LtSSi { lhs; imm: i32, offset: i32 },
+        BrI64LtSAs { rhs; offset: i32 },
+        BrI64LtSAi { ; imm: i32, offset: i32 },
+        BrI64LtUSi { lhs; imm: i32, offset: i32 },
+        BrI64LtUAs { rhs; offset: i32 },
+        BrI64LtUAi { ; imm: i32, offset: i32 },
+        BrI64GtSSi { lhs; imm: i32, offset: i32 },
+        BrI64GtSAs { rhs; offset: i32 },
+        BrI64GtSAi { ; imm: i32, offset: i32 },
+        BrI64GtUSi { lhs; imm: i32, offset: i32 },
+        BrI64GtUAs { rhs; offset: i32 },
+        BrI64GtUAi { ; imm: i32, offset: i32 },
+        BrI64LeSSi { lhs; imm: i32, offset: i32 },
+        BrI64LeSAs { rhs; offset: i32 },
+        BrI64LeSAi { ; imm: i32, offset: i32 },
+        BrI64LeUSi { lhs; imm: i32, offset: i32 },
+        BrI64LeUAs { rhs; offset: i32 },
+        BrI64LeUAi { ; imm: i32, offset: i32 },
+        BrI64GeSSi { lhs; imm: i32, offset: i32 },
+        BrI64GeSAs { rhs; offset: i32 },
+        BrI64GeSAi { ; imm: i32, offset: i32 },
+        BrI64GeUSi { lhs; imm: i32, offset: i32 },
+        BrI64GeUAs { rhs; offset: i32 },
+        BrI64GeUAi { ; imm: i32, offset: i32 },
+        BrIfNezA { ; offset: i32 },
+        BrIfEqzA { ; offset: i32 },
+        I32StoreA { addr; offset: u32 },
+        I32StoreImm { addr; value: i32, offset: u32 },
+        I64StoreA { addr; offset: u32 },
+        I64StoreImm { addr; value: i32, offset: u32 },
+        I32Store8A { addr; offset: u32 },
+        I32Store8Imm { addr; value: i32, offset: u32 },
+        I32Store16A { addr; offset: u32 },
+        I32Store16Imm { addr; value: i32, offset: u32 },
+        I64Store8A { addr; offset: u32 },
+        I64Store8Imm { addr; value: i32, offset: u32 },
+        I64Store16A { addr; offset: u32 },
+        I64Store16Imm { addr; value: i32, offset: u32 },
+        I64Store32A { addr; offset: u32 },
+        I64Store32Imm { addr; value: i32, offset: u32 },
+        }
+    };
+}
+
+/// Without `fast-ops` (small devices), every op reads and writes slots.
+#[cfg(not(feature = "fast-ops"))]
+macro_rules! with_form_ops {
+    ($m:ident; $($ops:tt)*) => {
+        with_simd_ops! { $m; $($ops)* }
+    };
+}
+
 /// The one list of ops. Calls `$m!` with every op, in tag order; `define_ops`
 /// builds the enum from it and the executor its handler table.
 macro_rules! for_each_op {
     ($m:ident) => {
-        with_simd_ops! { $m;
+        with_form_ops! { $m;
         /// Traps with `TrapCode::Unreachable`.
         Unreachable {},
         /// Operands of the preceding op that do not fit in it; never executed.
@@ -649,6 +905,251 @@ for_each_op!(define_ops);
 
 // Keep ops small: the dispatch loop streams through them.
 const _: () = assert!(core::mem::size_of::<Op>() <= 12);
+
+impl Op {
+    /// Whether the op reads the accumulator (which the op before it wrote).
+    // Read by the debug checks of the accumulator protocol only.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn reads_acc(&self) -> bool {
+        #[cfg(feature = "fast-ops")]
+        return matches!(
+            self,
+            Op::I32AddAs { .. }
+                | Op::I32AddAsA { .. }
+                | Op::I32AddAi { .. }
+                | Op::I32AddAiA { .. }
+                | Op::I32MulAs { .. }
+                | Op::I32MulAsA { .. }
+                | Op::I32MulAi { .. }
+                | Op::I32MulAiA { .. }
+                | Op::I32AndAs { .. }
+                | Op::I32AndAsA { .. }
+                | Op::I32AndAi { .. }
+                | Op::I32AndAiA { .. }
+                | Op::I32OrAs { .. }
+                | Op::I32OrAsA { .. }
+                | Op::I32OrAi { .. }
+                | Op::I32OrAiA { .. }
+                | Op::I32XorAs { .. }
+                | Op::I32XorAsA { .. }
+                | Op::I32XorAi { .. }
+                | Op::I32XorAiA { .. }
+                | Op::I32SubAs { .. }
+                | Op::I32SubAsA { .. }
+                | Op::I32SubAi { .. }
+                | Op::I32SubAiA { .. }
+                | Op::I32SubSa { .. }
+                | Op::I32SubSaA { .. }
+                | Op::I32ShlAs { .. }
+                | Op::I32ShlAsA { .. }
+                | Op::I32ShlAi { .. }
+                | Op::I32ShlAiA { .. }
+                | Op::I32ShlSa { .. }
+                | Op::I32ShlSaA { .. }
+                | Op::I32ShrSAs { .. }
+                | Op::I32ShrSAsA { .. }
+                | Op::I32ShrSAi { .. }
+                | Op::I32ShrSAiA { .. }
+                | Op::I32ShrSSa { .. }
+                | Op::I32ShrSSaA { .. }
+                | Op::I32ShrUAs { .. }
+                | Op::I32ShrUAsA { .. }
+                | Op::I32ShrUAi { .. }
+                | Op::I32ShrUAiA { .. }
+                | Op::I32ShrUSa { .. }
+                | Op::I32ShrUSaA { .. }
+                | Op::I64AddAs { .. }
+                | Op::I64AddAsA { .. }
+                | Op::I64AddAi { .. }
+                | Op::I64AddAiA { .. }
+                | Op::I64MulAs { .. }
+                | Op::I64MulAsA { .. }
+                | Op::I64MulAi { .. }
+                | Op::I64MulAiA { .. }
+                | Op::I64AndAs { .. }
+                | Op::I64AndAsA { .. }
+                | Op::I64AndAi { .. }
+                | Op::I64AndAiA { .. }
+                | Op::I64OrAs { .. }
+                | Op::I64OrAsA { .. }
+                | Op::I64OrAi { .. }
+                | Op::I64OrAiA { .. }
+                | Op::I64XorAs { .. }
+                | Op::I64XorAsA { .. }
+                | Op::I64XorAi { .. }
+                | Op::I64XorAiA { .. }
+                | Op::I64SubAs { .. }
+                | Op::I64SubAsA { .. }
+                | Op::I64SubAi { .. }
+                | Op::I64SubAiA { .. }
+                | Op::I64SubSa { .. }
+                | Op::I64SubSaA { .. }
+                | Op::I64ShlAs { .. }
+                | Op::I64ShlAsA { .. }
+                | Op::I64ShlAi { .. }
+                | Op::I64ShlAiA { .. }
+                | Op::I64ShlSa { .. }
+                | Op::I64ShlSaA { .. }
+                | Op::I64ShrSAs { .. }
+                | Op::I64ShrSAsA { .. }
+                | Op::I64ShrSAi { .. }
+                | Op::I64ShrSAiA { .. }
+                | Op::I64ShrSSa { .. }
+                | Op::I64ShrSSaA { .. }
+                | Op::I64ShrUAs { .. }
+                | Op::I64ShrUAsA { .. }
+                | Op::I64ShrUAi { .. }
+                | Op::I64ShrUAiA { .. }
+                | Op::I64ShrUSa { .. }
+                | Op::I64ShrUSaA { .. }
+                | Op::BrI32EqAs { .. }
+                | Op::BrI32EqAi { .. }
+                | Op::BrI32NeAs { .. }
+                | Op::BrI32NeAi { .. }
+                | Op::BrI32LtSAs { .. }
+                | Op::BrI32LtSAi { .. }
+                | Op::BrI32LtUAs { .. }
+                | Op::BrI32LtUAi { .. }
+                | Op::BrI32GtSAs { .. }
+                | Op::BrI32GtSAi { .. }
+                | Op::BrI32GtUAs { .. }
+                | Op::BrI32GtUAi { .. }
+                | Op::BrI32LeSAs { .. }
+                | Op::BrI32LeSAi { .. }
+                | Op::BrI32LeUAs { .. }
+                | Op::BrI32LeUAi { .. }
+                | Op::BrI32GeSAs { .. }
+                | Op::BrI32GeSAi { .. }
+                | Op::BrI32GeUAs { .. }
+                | Op::BrI32GeUAi { .. }
+                | Op::BrI64EqAs { .. }
+                | Op::BrI64EqAi { .. }
+                | Op::BrI64NeAs { .. }
+                | Op::BrI64NeAi { .. }
+                | Op::BrI64LtSAs { .. }
+                | Op::BrI64LtSAi { .. }
+                | Op::BrI64LtUAs { .. }
+                | Op::BrI64LtUAi { .. }
+                | Op::BrI64GtSAs { .. }
+                | Op::BrI64GtSAi { .. }
+                | Op::BrI64GtUAs { .. }
+                | Op::BrI64GtUAi { .. }
+                | Op::BrI64LeSAs { .. }
+                | Op::BrI64LeSAi { .. }
+                | Op::BrI64LeUAs { .. }
+                | Op::BrI64LeUAi { .. }
+                | Op::BrI64GeSAs { .. }
+                | Op::BrI64GeSAi { .. }
+                | Op::BrI64GeUAs { .. }
+                | Op::BrI64GeUAi { .. }
+                | Op::BrIfNezA { .. }
+                | Op::BrIfEqzA { .. }
+                | Op::I32StoreA { .. }
+                | Op::I64StoreA { .. }
+                | Op::I32Store8A { .. }
+                | Op::I32Store16A { .. }
+                | Op::I64Store8A { .. }
+                | Op::I64Store16A { .. }
+                | Op::I64Store32A { .. }
+        );
+        #[cfg(not(feature = "fast-ops"))]
+        false
+    }
+
+    /// Whether the op leaves its result in the accumulator (for the op
+    /// right after it).
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn writes_acc(&self) -> bool {
+        #[cfg(feature = "fast-ops")]
+        return matches!(
+            self,
+            Op::I32AddSsA { .. }
+                | Op::I32AddSiA { .. }
+                | Op::I32AddAsA { .. }
+                | Op::I32AddAiA { .. }
+                | Op::I32MulSsA { .. }
+                | Op::I32MulSiA { .. }
+                | Op::I32MulAsA { .. }
+                | Op::I32MulAiA { .. }
+                | Op::I32AndSsA { .. }
+                | Op::I32AndSiA { .. }
+                | Op::I32AndAsA { .. }
+                | Op::I32AndAiA { .. }
+                | Op::I32OrSsA { .. }
+                | Op::I32OrSiA { .. }
+                | Op::I32OrAsA { .. }
+                | Op::I32OrAiA { .. }
+                | Op::I32XorSsA { .. }
+                | Op::I32XorSiA { .. }
+                | Op::I32XorAsA { .. }
+                | Op::I32XorAiA { .. }
+                | Op::I32SubSsA { .. }
+                | Op::I32SubSiA { .. }
+                | Op::I32SubAsA { .. }
+                | Op::I32SubAiA { .. }
+                | Op::I32SubSaA { .. }
+                | Op::I32ShlSsA { .. }
+                | Op::I32ShlSiA { .. }
+                | Op::I32ShlAsA { .. }
+                | Op::I32ShlAiA { .. }
+                | Op::I32ShlSaA { .. }
+                | Op::I32ShrSSsA { .. }
+                | Op::I32ShrSSiA { .. }
+                | Op::I32ShrSAsA { .. }
+                | Op::I32ShrSAiA { .. }
+                | Op::I32ShrSSaA { .. }
+                | Op::I32ShrUSsA { .. }
+                | Op::I32ShrUSiA { .. }
+                | Op::I32ShrUAsA { .. }
+                | Op::I32ShrUAiA { .. }
+                | Op::I32ShrUSaA { .. }
+                | Op::I64AddSsA { .. }
+                | Op::I64AddSiA { .. }
+                | Op::I64AddAsA { .. }
+                | Op::I64AddAiA { .. }
+                | Op::I64MulSsA { .. }
+                | Op::I64MulSiA { .. }
+                | Op::I64MulAsA { .. }
+                | Op::I64MulAiA { .. }
+                | Op::I64AndSsA { .. }
+                | Op::I64AndSiA { .. }
+                | Op::I64AndAsA { .. }
+                | Op::I64AndAiA { .. }
+                | Op::I64OrSsA { .. }
+                | Op::I64OrSiA { .. }
+                | Op::I64OrAsA { .. }
+                | Op::I64OrAiA { .. }
+                | Op::I64XorSsA { .. }
+                | Op::I64XorSiA { .. }
+                | Op::I64XorAsA { .. }
+                | Op::I64XorAiA { .. }
+                | Op::I64SubSsA { .. }
+                | Op::I64SubSiA { .. }
+                | Op::I64SubAsA { .. }
+                | Op::I64SubAiA { .. }
+                | Op::I64SubSaA { .. }
+                | Op::I64ShlSsA { .. }
+                | Op::I64ShlSiA { .. }
+                | Op::I64ShlAsA { .. }
+                | Op::I64ShlAiA { .. }
+                | Op::I64ShlSaA { .. }
+                | Op::I64ShrSSsA { .. }
+                | Op::I64ShrSSiA { .. }
+                | Op::I64ShrSAsA { .. }
+                | Op::I64ShrSAiA { .. }
+                | Op::I64ShrSSaA { .. }
+                | Op::I64ShrUSsA { .. }
+                | Op::I64ShrUSiA { .. }
+                | Op::I64ShrUAsA { .. }
+                | Op::I64ShrUAiA { .. }
+                | Op::I64ShrUSaA { .. }
+        );
+        #[cfg(not(feature = "fast-ops"))]
+        false
+    }
+}
 
 /// A function translated for the interpreter.
 #[derive(Debug)]

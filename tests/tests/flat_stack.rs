@@ -462,6 +462,43 @@ fn generic(op: &WasmOp, inputs: usize, outputs: usize) -> Vec<Snippet> {
                 }
             }
         }
+        // An integer operand computed by the op right before (`x | 0`, the
+        // same value) reaches it in the accumulator, with the other
+        // operands as locals or as constants (immediates).
+        for k in [0, inputs.saturating_sub(1)] {
+            let Some(ty @ ("i32" | "i64")) = types.get(k).copied() else {
+                continue;
+            };
+            let computed = format!("local.get $a{k}_{ty} {ty}.const 0 {ty}.or ");
+            let first = k == 0;
+            forms.push((
+                if first {
+                    "first operand computed"
+                } else {
+                    "last operand computed"
+                },
+                with(k, computed.clone()),
+            ));
+            if inputs > 1 && types.iter().all(|ty| !ty.ends_with("ref")) {
+                let consts: String = (0..inputs)
+                    .map(|j| {
+                        if j == k {
+                            computed.clone()
+                        } else {
+                            value(types[j], j) + " "
+                        }
+                    })
+                    .collect();
+                forms.push((
+                    if first {
+                        "first operand computed, others constant"
+                    } else {
+                        "last operand computed, others constant"
+                    },
+                    consts,
+                ));
+            }
+        }
         let mut uses: Vec<(&str, String)> = Vec::new();
         if outputs == 0 {
             uses.push(("no result", String::new()));
@@ -472,6 +509,14 @@ fn generic(op: &WasmOp, inputs: usize, outputs: usize) -> Vec<Snippet> {
                 .unwrap_or_else(|| panic!("{}: no local type takes its result", op.name));
             uses.push(("dropped", "drop".into()));
             uses.push(("to a local", format!("local.set $o_{result_ty}")));
+            if matches!(*result_ty, "i32" | "i64") {
+                // Read by the op right after: the result goes through the
+                // accumulator.
+                uses.push((
+                    "into an op",
+                    format!("{result_ty}.const 0 {result_ty}.or drop"),
+                ));
+            }
             if *result_ty == "i32" {
                 // Comparisons feeding a branch become compare-and-branch ops
                 // (negated for `if`); a branch to the loop head is a back-edge.

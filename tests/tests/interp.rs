@@ -37,3 +37,59 @@ fn interp_scripts_pass() {
         }
     }
 }
+
+/// The forms `operand_forms.wast` pins are the ones the translator picks:
+/// without this, a translator that never picked them would pass it too.
+#[test]
+fn operand_forms_are_used() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interp/operand_forms.wast");
+    let text = std::fs::read_to_string(path).unwrap();
+    let start = text.find("(module").unwrap();
+    let end = text.find("\n)\n").unwrap() + 2;
+    let engine = wasmbed::Engine::default();
+    let module = wasmbed::Module::new(&engine, &text[start..end]).unwrap();
+    let ops_of = |name: &str| -> Vec<&'static str> {
+        let index = module
+            .exports()
+            .position(|e| e.name() == name)
+            .unwrap_or_else(|| panic!("no export {name}")) as u32;
+        module.__op_names_of(index).unwrap()
+    };
+    let expect = [
+        ("sub_imm", &["I32SubSi"][..]),
+        ("add_imm64_wide", &["I64Add"]),
+        ("or_imm64_unsigned", &["I64Or"]),
+        ("rotl_imm", &["I32RotlSi"]),
+        (
+            "crc_step",
+            &[
+                "I32ShrUSi",
+                "I32AndSiA",
+                "I32SubSaA",
+                "I32AndAiA",
+                "I32XorAs",
+            ],
+        ),
+        ("xorshift", &["I32ShlSiA", "I32XorAs", "I32ShrUSiA"]),
+        ("sub_acc_right", &["I32MulSsA", "I32SubSa"]),
+        ("shl_value_acc", &["I32AddSiA", "I32ShlAs"]),
+        ("chain64", &["I64AddSiA", "I64MulAi"]),
+        ("count_to", &["I32AddSiA", "BrI32LtSAs"]),
+        ("const_left_cmp", &["BrI32LeUSi"]),
+        ("acc_right_cmp", &["I32AddSiA", "BrI32LeSAs"]),
+        ("if_after_lazy", &["I32AndSi"]),
+        ("gt_u64_unsigned_const", &["BrI64GtU"]),
+        ("br_if_acc", &["I32AndSiA", "BrIfNezA"]),
+        ("eqz64_branch", &["I64SubSi", "BrI64EqSi"]),
+        ("store_acc", &["I32AddSiA", "I32StoreA"]),
+        ("store_imm64", &["I64StoreImm"]),
+        ("store_imm64_wide", &["I64Store"]),
+        ("store32_imm64", &["I64Store32Imm"]),
+    ];
+    for (name, wanted) in expect {
+        let ops = ops_of(name);
+        for op in wanted {
+            assert!(ops.contains(op), "{name}: no {op} in {ops:?}");
+        }
+    }
+}

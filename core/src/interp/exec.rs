@@ -242,6 +242,11 @@ struct Ctx<'h> {
     suspend: Option<SuspendAt>,
     /// The op whose check is being polled (for the trap location).
     poll_ip: Ip,
+    /// Checks left before the next one polls the interruption flag and the
+    /// clock. Kept here, not in a register: checks run only at function
+    /// entries and loop back-edges of interruptible code, and the register
+    /// is worth more as the accumulator.
+    countdown: isize,
     /// Fuel left before the next check that stops or yields; with
     /// `fuel_reserve`, mirrors the store's fuel (`VmStoreContext::fuel`)
     /// around every call out of the activation.
@@ -260,7 +265,7 @@ struct Ctx<'h> {
     #[cfg(not(wasmbed_tail_dispatch))]
     len: usize,
     #[cfg(not(wasmbed_tail_dispatch))]
-    cd: isize,
+    acc: u64,
 }
 
 impl SuspendAt {
@@ -345,9 +350,9 @@ impl Ctx<'_> {
 }
 
 #[cfg(target_arch = "x86_64")]
-type Handler = unsafe extern "sysv64-unwind" fn(Ip, Fp, Mem, usize, isize, &mut Ctx<'_>) -> Done;
+type Handler = unsafe extern "sysv64-unwind" fn(Ip, Fp, Mem, u64, usize, &mut Ctx<'_>) -> Done;
 #[cfg(not(target_arch = "x86_64"))]
-type Handler = unsafe fn(Ip, Fp, Mem, usize, isize, &mut Ctx<'_>) -> Done;
+type Handler = unsafe fn(Ip, Fp, Mem, u64, usize, &mut Ctx<'_>) -> Done;
 
 /// The handler of the op at `ip`.
 ///
@@ -394,28 +399,28 @@ macro_rules! jump {
 /// Ends a handler by running the op at `$ip` next.
 #[cfg(wasmbed_tail_dispatch)]
 macro_rules! dispatch {
-    ($ip:expr, $fp:expr, $mem:expr, $len:expr, $cd:expr, $ctx:expr) => {{
+    ($ip:expr, $fp:expr, $mem:expr, $len:expr, $acc:expr, $ctx:expr) => {{
         let ip: Ip = $ip;
         // SAFETY: the dispatch contract (module docs) is passed on: every
         // handler dispatches to an op of the function it leaves running
         // (the next op, a branch target, a callee's first op or a saved
         // return address) with that function's frame as `fp` and `mem`/`len`
         // reloaded wherever memory may have changed.
-        return unsafe { handler_of(ip)(ip, $fp, $mem, $len, $cd, $ctx) };
+        return unsafe { handler_of(ip)(ip, $fp, $mem, $acc, $len, $ctx) };
     }};
 }
 
 /// Ends a handler by running the op at `$ip` next.
 #[cfg(not(wasmbed_tail_dispatch))]
 macro_rules! dispatch {
-    ($ip:expr, $fp:expr, $mem:expr, $len:expr, $cd:expr, $ctx:expr) => {{
-        let (ip, fp, mem, len, cd) = ($ip, $fp, $mem, $len, $cd);
+    ($ip:expr, $fp:expr, $mem:expr, $len:expr, $acc:expr, $ctx:expr) => {{
+        let (ip, fp, mem, len, acc) = ($ip, $fp, $mem, $len, $acc);
         let ctx: &mut Ctx<'_> = $ctx;
         ctx.ip = ip;
         ctx.fp = fp;
         ctx.mem = mem;
         ctx.len = len;
-        ctx.cd = cd;
+        ctx.acc = acc;
         return Done::Continue;
     }};
 }
@@ -431,16 +436,16 @@ macro_rules! trap {
 /// traps with `Interrupt` when the store was interrupted or its deadline
 /// passed.
 macro_rules! check {
-    ($ctx:ident, $cd:ident, $ip:expr, $target:expr, $fp:ident, $mem:ident, $len:ident) => {{
-        $cd -= 1;
-        if $cd == 0 {
+    ($ctx:ident, $acc:ident, $ip:expr, $target:expr, $fp:ident, $mem:ident, $len:ident) => {{
+        $ctx.countdown -= 1;
+        if $ctx.countdown == 0 {
             // The slow path is another handler reached by a tail call, so
             // this one stays free of calls (and of register saves).
             $ctx.poll_ip = $ip;
             let target: Ip = $target;
             // SAFETY: `Poll` continues at `target` under the dispatch
             // contract, which holds for it as for any dispatch.
-            return unsafe { Poll(target, $fp, $mem, $len, $cd, $ctx) };
+            return unsafe { Poll(target, $fp, $mem, $acc, $len, $ctx) };
         }
     }};
 }
@@ -449,7 +454,7 @@ macro_rules! check {
 /// contract in the module docs. The body is not an `unsafe` block: each
 /// unsafe operation in it has a block (and a reason) of its own.
 macro_rules! handler {
-    ($vis:vis $name:ident($ip:ident, $fp:ident, $mem:ident, $len:ident, $cd:ident, $ctx:ident) $body:block) => {
+    ($vis:vis $name:ident($ip:ident, $fp:ident, $mem:ident, $len:ident, $acc:ident, $ctx:ident) $body:block) => {
         #[cfg(target_arch = "x86_64")]
         #[allow(
             non_snake_case,
@@ -462,8 +467,8 @@ macro_rules! handler {
             $ip: Ip,
             mut $fp: Fp,
             mut $mem: Mem,
+            mut $acc: u64,
             mut $len: usize,
-            mut $cd: isize,
             $ctx: &mut Ctx<'_>,
         ) -> Done $body
         #[cfg(not(target_arch = "x86_64"))]
@@ -472,8 +477,8 @@ macro_rules! handler {
             $ip: Ip,
             mut $fp: Fp,
             mut $mem: Mem,
+            mut $acc: u64,
             mut $len: usize,
-            mut $cd: isize,
             $ctx: &mut Ctx<'_>,
         ) -> Done $body
     };
@@ -588,23 +593,23 @@ slot_val! {
 
 macro_rules! unary {
     ($($name:ident: |$a:ident: $t:ty| $e:expr;)*) => {$(
-        handler!($name(ip, fp, mem, len, cd, ctx) {
+        handler!($name(ip, fp, mem, len, acc, ctx) {
             fields!(ip, $name { dst, src });
             let $a = <$t as SlotVal>::from_slot(slot!(fp, src));
             set_slot!(fp, dst, SlotVal::into_slot($e));
-            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
         });
     )*};
 }
 
 macro_rules! binary {
     ($($name:ident: |$a:ident: $ta:ty, $b:ident: $tb:ty| $e:expr;)*) => {$(
-        handler!($name(ip, fp, mem, len, cd, ctx) {
+        handler!($name(ip, fp, mem, len, acc, ctx) {
             fields!(ip, $name { dst, lhs, rhs });
             let $a = <$ta as SlotVal>::from_slot(slot!(fp, lhs));
             let $b = <$tb as SlotVal>::from_slot(slot!(fp, rhs));
             set_slot!(fp, dst, SlotVal::into_slot($e));
-            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
         });
     )*};
 }
@@ -612,7 +617,7 @@ macro_rules! binary {
 /// Ops that may trap: the expression is a `Result<_, TrapCode>`.
 macro_rules! binary_trapping {
     ($($name:ident: |$a:ident: $ta:ty, $b:ident: $tb:ty| $e:expr;)*) => {$(
-        handler!($name(ip, fp, mem, len, cd, ctx) {
+        handler!($name(ip, fp, mem, len, acc, ctx) {
             fields!(ip, $name { dst, lhs, rhs });
             let $a = <$ta as SlotVal>::from_slot(slot!(fp, lhs));
             let $b = <$tb as SlotVal>::from_slot(slot!(fp, rhs));
@@ -621,45 +626,45 @@ macro_rules! binary_trapping {
                 Ok(v) => set_slot!(fp, dst, SlotVal::into_slot(v)),
                 Err(code) => trap!(ctx, ip, code),
             }
-            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
         });
     )*};
 }
 
 macro_rules! unary_trapping {
     ($($name:ident: |$a:ident: $t:ty| $e:expr;)*) => {$(
-        handler!($name(ip, fp, mem, len, cd, ctx) {
+        handler!($name(ip, fp, mem, len, acc, ctx) {
             fields!(ip, $name { dst, src });
             let $a = <$t as SlotVal>::from_slot(slot!(fp, src));
             match $e {
                 Ok(v) => set_slot!(fp, dst, SlotVal::into_slot(v)),
                 Err(code) => trap!(ctx, ip, code),
             }
-            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
         });
     )*};
 }
 
 macro_rules! branch_cmp {
     ($($name:ident / $looped:ident: |$a:ident: $t:ty, $b:ident| $e:expr;)*) => {$(
-        handler!($name(ip, fp, mem, len, cd, ctx) {
+        handler!($name(ip, fp, mem, len, acc, ctx) {
             fields!(ip, $name { lhs, rhs, offset });
             let $a = <$t as SlotVal>::from_slot(slot!(fp, lhs));
             let $b = <$t as SlotVal>::from_slot(slot!(fp, rhs));
             if $e {
-                dispatch!(jump!(ip, offset), fp, mem, len, cd, ctx)
+                dispatch!(jump!(ip, offset), fp, mem, len, acc, ctx)
             }
-            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
         });
-        handler!($looped(ip, fp, mem, len, cd, ctx) {
+        handler!($looped(ip, fp, mem, len, acc, ctx) {
             fields!(ip, $looped { lhs, rhs, offset });
             let $a = <$t as SlotVal>::from_slot(slot!(fp, lhs));
             let $b = <$t as SlotVal>::from_slot(slot!(fp, rhs));
             if $e {
-                check!(ctx, cd, ip, jump!(ip, offset), fp, mem, len);
-                dispatch!(jump!(ip, offset), fp, mem, len, cd, ctx)
+                check!(ctx, acc, ip, jump!(ip, offset), fp, mem, len);
+                dispatch!(jump!(ip, offset), fp, mem, len, acc, ctx)
             }
-            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
         });
     )*};
 }
@@ -738,26 +743,26 @@ macro_rules! mem_write {
 /// `base + index`) twins.
 macro_rules! loads {
     ($($name:ident / $scaled:ident / $added:ident: $t:ty => |$v:ident| $conv:expr;)*) => {$(
-        handler!($added(ip, fp, mem, len, cd, ctx) {
+        handler!($added(ip, fp, mem, len, acc, ctx) {
             fields!(ip, $added { dst, base, index, offset });
             let p = effective_added!(ctx, ip, fp, mem, len, base, index, offset, core::mem::size_of::<$t>() as u64);
             let $v = mem_read!(p, $t);
             set_slot!(fp, dst, $conv);
-            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
         });
-        handler!($name(ip, fp, mem, len, cd, ctx) {
+        handler!($name(ip, fp, mem, len, acc, ctx) {
             fields!(ip, $name { dst, addr, offset });
             let p = effective!(ctx, ip, fp, mem, len, addr, offset, core::mem::size_of::<$t>() as u64);
             let $v = mem_read!(p, $t);
             set_slot!(fp, dst, $conv);
-            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
         });
-        handler!($scaled(ip, fp, mem, len, cd, ctx) {
+        handler!($scaled(ip, fp, mem, len, acc, ctx) {
             fields!(ip, $scaled { dst, addr, shift, offset });
             let p = effective_scaled!(ctx, ip, fp, mem, len, addr, shift, offset, core::mem::size_of::<$t>() as u64);
             let $v = mem_read!(p, $t);
             set_slot!(fp, dst, $conv);
-            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
         });
     )*};
 }
@@ -765,23 +770,23 @@ macro_rules! loads {
 /// Each store and its `Shl` and `Add` twins.
 macro_rules! stores {
     ($($name:ident / $scaled:ident / $added:ident: $t:ty;)*) => {$(
-        handler!($added(ip, fp, mem, len, cd, ctx) {
+        handler!($added(ip, fp, mem, len, acc, ctx) {
             fields!(ip, $added { base, index, value, offset });
             let p = effective_added!(ctx, ip, fp, mem, len, base, index, offset, core::mem::size_of::<$t>() as u64);
             mem_write!(p, $t, slot!(fp, value) as $t);
-            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
         });
-        handler!($name(ip, fp, mem, len, cd, ctx) {
+        handler!($name(ip, fp, mem, len, acc, ctx) {
             fields!(ip, $name { addr, value, offset });
             let p = effective!(ctx, ip, fp, mem, len, addr, offset, core::mem::size_of::<$t>() as u64);
             mem_write!(p, $t, slot!(fp, value) as $t);
-            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
         });
-        handler!($scaled(ip, fp, mem, len, cd, ctx) {
+        handler!($scaled(ip, fp, mem, len, acc, ctx) {
             fields!(ip, $scaled { addr, value, shift, offset });
             let p = effective_scaled!(ctx, ip, fp, mem, len, addr, shift, offset, core::mem::size_of::<$t>() as u64);
             mem_write!(p, $t, slot!(fp, value) as $t);
-            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
         });
     )*};
 }
@@ -789,7 +794,7 @@ macro_rules! stores {
 /// Enters `$callee` (of instance `$instance`) with its frame at caller slot
 /// `$base`; the caller resumes at `$ret`.
 macro_rules! enter {
-    ($ip:ident, $fp:ident, $mem:ident, $len:ident, $cd:ident, $ctx:ident, $callee:expr, $base:expr, $instance:expr, $ret:expr) => {{
+    ($ip:ident, $fp:ident, $mem:ident, $len:ident, $acc:ident, $ctx:ident, $callee:expr, $base:expr, $instance:expr, $ret:expr) => {{
         let callee: *const CompiledFunc = $callee;
         let ret: Ip = $ret;
         // SAFETY: `callee` is a translated function of `instance`'s module
@@ -838,7 +843,7 @@ macro_rules! enter {
                 f.ops.as_ptr(),
             )
         };
-        dispatch!(entry, fp, $mem, $len, $cd, $ctx)
+        dispatch!(entry, fp, $mem, $len, $acc, $ctx)
     }};
 }
 
@@ -852,7 +857,7 @@ macro_rules! enter {
 /// function, and runs natively compiled callees on the interpreter, since
 /// a suspension cannot capture native frames.
 macro_rules! call_ref {
-    ($ip:ident, $fp:ident, $mem:ident, $len:ident, $cd:ident, $ctx:ident, $fr:expr, $base:expr, $ret:expr) => {{
+    ($ip:ident, $fp:ident, $mem:ident, $len:ident, $acc:ident, $ctx:ident, $fr:expr, $base:expr, $ret:expr) => {{
         let fr: *const VmFuncRef = $fr;
         let ret: Ip = $ret;
         // SAFETY: `fr` is a live function reference of this store (the
@@ -896,7 +901,7 @@ macro_rules! call_ref {
                     }
                 }
             };
-            enter!($ip, $fp, $mem, $len, $cd, $ctx, callee, $base, instance, ret)
+            enter!($ip, $fp, $mem, $len, $acc, $ctx, callee, $base, instance, ret)
         }
         let fp_off = $ctx.frame_offset($fp);
         let start = fp_off + $base as usize;
@@ -937,7 +942,7 @@ macro_rules! call_ref {
         if !ok {
             return Done::Error;
         }
-        dispatch!(ret, fp, $mem, $len, $cd, $ctx)
+        dispatch!(ret, fp, $mem, $len, $acc, $ctx)
     }};
 }
 
@@ -1052,7 +1057,7 @@ unsafe fn call_foreign(
 
 /// Returns from the current function to its caller, or ends the run.
 macro_rules! ret {
-    ($mem:ident, $len:ident, $cd:ident, $ctx:ident) => {{
+    ($mem:ident, $len:ident, $acc:ident, $ctx:ident) => {{
         match $ctx.frames.pop() {
             Some(fr) => {
                 if fr.instance != $ctx.instance {
@@ -1063,7 +1068,7 @@ macro_rules! ret {
                 }
                 $ctx.cur = fr.func;
                 let fp = $ctx.frame_at(fr.fp);
-                dispatch!(fr.ip, fp, $mem, $len, $cd, $ctx)
+                dispatch!(fr.ip, fp, $mem, $len, $acc, $ctx)
             }
             None => return Done::Return,
         }
@@ -1105,11 +1110,15 @@ unsafe fn table(ctx: &Ctx<'_>, t: u32) -> TableView {
 mod vector;
 #[cfg(feature = "simd")]
 use vector::*;
+#[cfg(feature = "fast-ops")]
+mod forms;
+#[cfg(feature = "fast-ops")]
+use forms::*;
 
 #[cfg(not(feature = "simd"))]
 macro_rules! simd_stubs {
     ($( $(#[$doc:meta])* $name:ident { $($slot:ident),* $(; $($imm:ident : $ity:ty),*)? } ),* $(,)?) => {$(
-        handler!($name(ip, fp, mem, len, cd, ctx) {
+        handler!($name(ip, fp, mem, len, acc, ctx) {
             trap!(ctx, ip, TrapCode::Unreachable)
         });
     )*};
@@ -1117,50 +1126,50 @@ macro_rules! simd_stubs {
 #[cfg(not(feature = "simd"))]
 for_each_simd_op!(simd_stubs);
 
-handler!(I32AddShl(ip, fp, mem, len, cd, ctx) {
+handler!(I32AddShl(ip, fp, mem, len, acc, ctx) {
     fields!(ip, I32AddShl { dst, lhs, rhs, shift });
     let v = (slot!(fp, lhs) as u32).wrapping_add((slot!(fp, rhs) as u32) << (shift & 31));
     set_slot!(fp, dst, v as u64);
-    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
 });
 
 // ---- control ----
 
-handler!(Unreachable(ip, fp, mem, len, cd, ctx) {
+handler!(Unreachable(ip, fp, mem, len, acc, ctx) {
     trap!(ctx, ip, TrapCode::Unreachable)
 });
 
 // Never dispatched: the op before it skips it. Trapping keeps a translator
 // bug from turning into undefined behaviour.
-handler!(Extra(ip, fp, mem, len, cd, ctx) {
+handler!(Extra(ip, fp, mem, len, acc, ctx) {
     trap!(ctx, ip, TrapCode::Unreachable)
 });
 
-handler!(Br(ip, fp, mem, len, cd, ctx) {
+handler!(Br(ip, fp, mem, len, acc, ctx) {
     fields!(ip, Br { offset });
-    dispatch!(jump!(ip, offset), fp, mem, len, cd, ctx)
+    dispatch!(jump!(ip, offset), fp, mem, len, acc, ctx)
 });
 
-handler!(BrIfNez(ip, fp, mem, len, cd, ctx) {
+handler!(BrIfNez(ip, fp, mem, len, acc, ctx) {
     fields!(ip, BrIfNez { cond, offset });
     if slot!(fp, cond) as u32 != 0 {
-        dispatch!(jump!(ip, offset), fp, mem, len, cd, ctx)
+        dispatch!(jump!(ip, offset), fp, mem, len, acc, ctx)
     }
-    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
 });
 
-handler!(BrIfEqz(ip, fp, mem, len, cd, ctx) {
+handler!(BrIfEqz(ip, fp, mem, len, acc, ctx) {
     fields!(ip, BrIfEqz { cond, offset });
     if slot!(fp, cond) as u32 == 0 {
-        dispatch!(jump!(ip, offset), fp, mem, len, cd, ctx)
+        dispatch!(jump!(ip, offset), fp, mem, len, acc, ctx)
     }
-    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
 });
 
-handler!(BrTable(ip, fp, mem, len, cd, ctx) {
+handler!(BrTable(ip, fp, mem, len, acc, ctx) {
     fields!(ip, BrTable { index, len: n });
     let i = (slot!(fp, index) as u32).min(n);
-    dispatch!(next!(ip, 1 + i as usize), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1 + i as usize), fp, mem, len, acc, ctx)
 });
 
 branch_cmp! {
@@ -1186,7 +1195,7 @@ branch_cmp! {
     BrI64GeU / BrI64GeULoop: |a: u64, b| a >= b;
 }
 
-handler!(ConsumeFuel(ip, fp, mem, len, cd, ctx) {
+handler!(ConsumeFuel(ip, fp, mem, len, acc, ctx) {
     fields!(ip, ConsumeFuel { amount });
     match ctx.fuel.checked_sub(amount as u64) {
         Some(left) => ctx.fuel = left,
@@ -1200,7 +1209,7 @@ handler!(ConsumeFuel(ip, fp, mem, len, cd, ctx) {
             return Done::Suspend;
         }
     }
-    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
 });
 
 /// The slow half of `ConsumeFuel`: whether an async run with fuel held in
@@ -1239,14 +1248,14 @@ fn poll_interrupt(ctx: &mut Ctx<'_>) -> Polled {
     builtins::poll(unsafe { &*ctx.inner }, ctx.async_mode)
 }
 
-handler!(Check(ip, fp, mem, len, cd, ctx) {
-    check!(ctx, cd, ip, next!(ip, 1), fp, mem, len);
-    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+handler!(Check(ip, fp, mem, len, acc, ctx) {
+    check!(ctx, acc, ip, next!(ip, 1), fp, mem, len);
+    dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
 });
 
 // Not an op: the slow half of `check!`, entered with `ip` at the op to
 // continue with.
-handler!(Poll(ip, fp, mem, len, cd, ctx) {
+handler!(Poll(ip, fp, mem, len, acc, ctx) {
     match poll_interrupt(ctx) {
         Polled::Go => {}
         Polled::Stop => trap!(ctx, ctx.poll_ip, TrapCode::Interrupt),
@@ -1255,44 +1264,45 @@ handler!(Poll(ip, fp, mem, len, cd, ctx) {
             return Done::Suspend;
         }
     }
-    dispatch!(ip, fp, mem, len, CHECKS_PER_POLL, ctx)
+    ctx.countdown = CHECKS_PER_POLL;
+    dispatch!(ip, fp, mem, len, acc, ctx)
 });
 
-handler!(BrLoop(ip, fp, mem, len, cd, ctx) {
+handler!(BrLoop(ip, fp, mem, len, acc, ctx) {
     fields!(ip, BrLoop { offset });
-    check!(ctx, cd, ip, jump!(ip, offset), fp, mem, len);
-    dispatch!(jump!(ip, offset), fp, mem, len, cd, ctx)
+    check!(ctx, acc, ip, jump!(ip, offset), fp, mem, len);
+    dispatch!(jump!(ip, offset), fp, mem, len, acc, ctx)
 });
 
-handler!(BrIfNezLoop(ip, fp, mem, len, cd, ctx) {
+handler!(BrIfNezLoop(ip, fp, mem, len, acc, ctx) {
     fields!(ip, BrIfNezLoop { cond, offset });
     if slot!(fp, cond) as u32 != 0 {
-        check!(ctx, cd, ip, jump!(ip, offset), fp, mem, len);
-        dispatch!(jump!(ip, offset), fp, mem, len, cd, ctx)
+        check!(ctx, acc, ip, jump!(ip, offset), fp, mem, len);
+        dispatch!(jump!(ip, offset), fp, mem, len, acc, ctx)
     }
-    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
 });
 
-handler!(BrIfEqzLoop(ip, fp, mem, len, cd, ctx) {
+handler!(BrIfEqzLoop(ip, fp, mem, len, acc, ctx) {
     fields!(ip, BrIfEqzLoop { cond, offset });
     if slot!(fp, cond) as u32 == 0 {
-        check!(ctx, cd, ip, jump!(ip, offset), fp, mem, len);
-        dispatch!(jump!(ip, offset), fp, mem, len, cd, ctx)
+        check!(ctx, acc, ip, jump!(ip, offset), fp, mem, len);
+        dispatch!(jump!(ip, offset), fp, mem, len, acc, ctx)
     }
-    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
 });
 
-handler!(Return(ip, fp, mem, len, cd, ctx) {
-    ret!(mem, len, cd, ctx)
+handler!(Return(ip, fp, mem, len, acc, ctx) {
+    ret!(mem, len, acc, ctx)
 });
 
-handler!(Return1(ip, fp, mem, len, cd, ctx) {
+handler!(Return1(ip, fp, mem, len, acc, ctx) {
     fields!(ip, Return1 { src });
     set_slot!(fp, 0, slot!(fp, src));
-    ret!(mem, len, cd, ctx)
+    ret!(mem, len, acc, ctx)
 });
 
-handler!(ReturnN(ip, fp, mem, len, cd, ctx) {
+handler!(ReturnN(ip, fp, mem, len, acc, ctx) {
     fields!(ip, ReturnN { src, n });
     // Ascending copy: the sources sit at or above the destinations.
     // SAFETY: slots `0..n` (the results) and `src..src + n` are slots of
@@ -1302,10 +1312,10 @@ handler!(ReturnN(ip, fp, mem, len, cd, ctx) {
             *fp.add(i) = *fp.add(src as usize + i);
         }
     }
-    ret!(mem, len, cd, ctx)
+    ret!(mem, len, acc, ctx)
 });
 
-handler!(Call(ip, fp, mem, len, cd, ctx) {
+handler!(Call(ip, fp, mem, len, acc, ctx) {
     fields!(ip, Call { base, func });
     // SAFETY: `func` is a defined function of the running instance's
     // module (dispatch contract), whose code table `ctx.code` is.
@@ -1315,29 +1325,29 @@ handler!(Call(ip, fp, mem, len, cd, ctx) {
         // The first call, or a callee a backend compiled (whose
         // interpreter code stays empty): out of line.
         // SAFETY: the dispatch contract holds for `CallDefined` as here.
-        None => return unsafe { CallDefined(ip, fp, mem, len, cd, ctx) },
+        None => return unsafe { CallDefined(ip, fp, mem, acc, len, ctx) },
     };
-    enter!(ip, fp, mem, len, cd, ctx, callee, base, ctx.instance, next!(ip, 1))
+    enter!(ip, fp, mem, len, acc, ctx, callee, base, ctx.instance, next!(ip, 1))
 });
 
 // Not an op: the slow half of `Call`, entered with `ip` at the `Call`.
-handler!(CallDefined(ip, fp, mem, len, cd, ctx) {
+handler!(CallDefined(ip, fp, mem, len, acc, ctx) {
     fields!(ip, Call { base, func });
     // SAFETY: `func` is a defined function of the current instance, which
     // has a reference for each.
     let fr: *const VmFuncRef = unsafe { (*ctx.inst).defined.ptr(func as usize) };
-    call_ref!(ip, fp, mem, len, cd, ctx, fr, base, next!(ip, 1))
+    call_ref!(ip, fp, mem, len, acc, ctx, fr, base, next!(ip, 1))
 });
 
-handler!(CallImport(ip, fp, mem, len, cd, ctx) {
+handler!(CallImport(ip, fp, mem, len, acc, ctx) {
     fields!(ip, CallImport { base, func });
     // SAFETY: `ctx.inst` is the live current instance, with a reference
     // per function index.
     let fr = unsafe { (&(*ctx.inst).func_refs)[func as usize] };
-    call_ref!(ip, fp, mem, len, cd, ctx, fr, base, next!(ip, 1))
+    call_ref!(ip, fp, mem, len, acc, ctx, fr, base, next!(ip, 1))
 });
 
-handler!(CallIndirect(ip, fp, mem, len, cd, ctx) {
+handler!(CallIndirect(ip, fp, mem, len, acc, ctx) {
     fields!(ip, CallIndirect { index, base, type_index });
     let (table_index, _) = extra!(ip);
     // SAFETY: a validated table immediate.
@@ -1365,48 +1375,48 @@ handler!(CallIndirect(ip, fp, mem, len, cd, ctx) {
     if unsafe { (*fr).type_id } != expected {
         trap!(ctx, ip, TrapCode::BadSignature);
     }
-    call_ref!(ip, fp, mem, len, cd, ctx, fr, base, next!(ip, 2))
+    call_ref!(ip, fp, mem, len, acc, ctx, fr, base, next!(ip, 2))
 });
 
 // ---- variables, references ----
 
-handler!(Copy(ip, fp, mem, len, cd, ctx) {
+handler!(Copy(ip, fp, mem, len, acc, ctx) {
     fields!(ip, Copy { dst, src });
     set_slot!(fp, dst, slot!(fp, src));
-    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
 });
 
-handler!(Select(ip, fp, mem, len, cd, ctx) {
+handler!(Select(ip, fp, mem, len, acc, ctx) {
     fields!(ip, Select { dst, cond, a, b });
     let v = if slot!(fp, cond) as u32 != 0 { slot!(fp, a) } else { slot!(fp, b) };
     set_slot!(fp, dst, v);
-    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
 });
 
-handler!(GlobalGet(ip, fp, mem, len, cd, ctx) {
+handler!(GlobalGet(ip, fp, mem, len, acc, ctx) {
     fields!(ip, GlobalGet { dst, global });
     // SAFETY: `global` is a validated global index, so `ctx.globals` has an
     // entry for it: the live cell of that global in this store.
     let v = unsafe { **ctx.globals.add(global as usize) };
     set_slot!(fp, dst, v);
-    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
 });
 
-handler!(GlobalSet(ip, fp, mem, len, cd, ctx) {
+handler!(GlobalSet(ip, fp, mem, len, acc, ctx) {
     fields!(ip, GlobalSet { src, global });
     let v = slot!(fp, src);
     // SAFETY: as in `GlobalGet`; cells are written only through these raw
     // pointers while code runs.
     unsafe { **ctx.globals.add(global as usize) = v };
-    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
 });
 
-handler!(RefFunc(ip, fp, mem, len, cd, ctx) {
+handler!(RefFunc(ip, fp, mem, len, acc, ctx) {
     fields!(ip, RefFunc { dst, func });
     // SAFETY: `ctx.inst` is the live current instance.
     let f = unsafe { (&(*ctx.inst).funcs)[func as usize] };
     set_slot!(fp, dst, f as u64 + 1);
-    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
 });
 
 // ---- memory ----
@@ -1440,7 +1450,7 @@ stores! {
     I64Store32 / I64Store32Shl / I64Store32Add: u32;
 }
 
-handler!(MemorySize(ip, fp, mem, len, cd, ctx) {
+handler!(MemorySize(ip, fp, mem, len, acc, ctx) {
     fields!(ip, MemorySize { dst });
     // Pages are 64 KiB unless the memory has custom ones.
     // SAFETY: `ctx.inst` is the live current instance and `ctx.inner` its
@@ -1450,7 +1460,7 @@ handler!(MemorySize(ip, fp, mem, len, cd, ctx) {
         (&(*ctx.inner).memories)[m as usize].get().ty.page_size_log2
     };
     set_slot!(fp, dst, len as u64 >> log2);
-    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
 });
 
 /// `memory.grow` of the current instance's memory 0: the old size in
@@ -1472,7 +1482,7 @@ fn memory_grow(ctx: &mut Ctx<'_>, delta: u32) -> Result<u32, Error> {
     res
 }
 
-handler!(MemoryGrow(ip, fp, mem, len, cd, ctx) {
+handler!(MemoryGrow(ip, fp, mem, len, acc, ctx) {
     fields!(ip, MemoryGrow { dst, delta });
     let res = match memory_grow(ctx, slot!(fp, delta) as u32) {
         Ok(res) => res,
@@ -1483,10 +1493,10 @@ handler!(MemoryGrow(ip, fp, mem, len, cd, ctx) {
     };
     (mem, len) = ctx.memory();
     set_slot!(fp, dst, res as u64);
-    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
 });
 
-handler!(MemoryFill(ip, fp, mem, len, cd, ctx) {
+handler!(MemoryFill(ip, fp, mem, len, acc, ctx) {
     fields!(ip, MemoryFill { dst, value, len: n });
     let (d, v, n) = (slot!(fp, dst) as u32, slot!(fp, value) as u32, slot!(fp, n) as u32);
     // SAFETY: `ctx.inst` is the live current instance (dispatch contract);
@@ -1496,10 +1506,10 @@ handler!(MemoryFill(ip, fp, mem, len, cd, ctx) {
     if unsafe { builtins::memory_fill(ptr::addr_of_mut!((*ctx.inst).vmctx), d, v, n) } != 0 {
         trap!(ctx, ip, TrapCode::MemoryOutOfBounds);
     }
-    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
 });
 
-handler!(MemoryCopy(ip, fp, mem, len, cd, ctx) {
+handler!(MemoryCopy(ip, fp, mem, len, acc, ctx) {
     fields!(ip, MemoryCopy { dst, src, len: n });
     let (d, s, n) = (slot!(fp, dst) as u32, slot!(fp, src) as u32, slot!(fp, n) as u32);
     // SAFETY: `ctx.inst` is the live current instance (dispatch contract);
@@ -1509,10 +1519,10 @@ handler!(MemoryCopy(ip, fp, mem, len, cd, ctx) {
     if unsafe { builtins::memory_copy(ptr::addr_of_mut!((*ctx.inst).vmctx), d, s, n) } != 0 {
         trap!(ctx, ip, TrapCode::MemoryOutOfBounds);
     }
-    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
 });
 
-handler!(MemoryInit(ip, fp, mem, len, cd, ctx) {
+handler!(MemoryInit(ip, fp, mem, len, acc, ctx) {
     fields!(ip, MemoryInit { dst, src, len: n });
     let (seg, _) = extra!(ip);
     let (d, s, n) = (slot!(fp, dst) as u32, slot!(fp, src) as u32, slot!(fp, n) as u32);
@@ -1523,22 +1533,22 @@ handler!(MemoryInit(ip, fp, mem, len, cd, ctx) {
     if unsafe { builtins::memory_init(ptr::addr_of_mut!((*ctx.inst).vmctx), seg, d, s, n) } != 0 {
         trap!(ctx, ip, TrapCode::MemoryOutOfBounds);
     }
-    dispatch!(next!(ip, 2), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 2), fp, mem, len, acc, ctx)
 });
 
-handler!(DataDrop(ip, fp, mem, len, cd, ctx) {
+handler!(DataDrop(ip, fp, mem, len, acc, ctx) {
     fields!(ip, DataDrop { segment });
     // SAFETY: `ctx.inst` is the live current instance (dispatch contract);
     // the builtin is what compiled code calls for the same op, and its
     // contract (a validated index, no live reference into the instance)
     // holds here.
     unsafe { builtins::data_drop(ptr::addr_of_mut!((*ctx.inst).vmctx), segment) };
-    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
 });
 
 // ---- tables ----
 
-handler!(TableGet(ip, fp, mem, len, cd, ctx) {
+handler!(TableGet(ip, fp, mem, len, acc, ctx) {
     fields!(ip, TableGet { dst, index, table: t });
     // SAFETY: a validated table immediate.
     let t = unsafe { table(ctx, t) };
@@ -1549,10 +1559,10 @@ handler!(TableGet(ip, fp, mem, len, cd, ctx) {
     // SAFETY: `i < length`, checked above.
     let v = unsafe { *t.base.add(i as usize) };
     set_slot!(fp, dst, v);
-    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
 });
 
-handler!(TableSet(ip, fp, mem, len, cd, ctx) {
+handler!(TableSet(ip, fp, mem, len, acc, ctx) {
     fields!(ip, TableSet { index, value, table: t });
     // SAFETY: a validated table immediate.
     let t = unsafe { table(ctx, t) };
@@ -1563,15 +1573,15 @@ handler!(TableSet(ip, fp, mem, len, cd, ctx) {
     let v = slot!(fp, value);
     // SAFETY: `i < length`, checked above.
     unsafe { *t.base.add(i as usize) = v };
-    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
 });
 
-handler!(TableSize(ip, fp, mem, len, cd, ctx) {
+handler!(TableSize(ip, fp, mem, len, acc, ctx) {
     fields!(ip, TableSize { dst, table: t });
     // SAFETY: a validated table immediate.
     let t = unsafe { table(ctx, t) };
     set_slot!(fp, dst, t.length as u64);
-    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
 });
 
 /// `table.grow` of the current instance's table `t`: the old size, or
@@ -1588,7 +1598,7 @@ fn table_grow(ctx: &mut Ctx<'_>, t: u32, delta: u32, init: u64) -> Result<u32, E
     res
 }
 
-handler!(TableGrow(ip, fp, mem, len, cd, ctx) {
+handler!(TableGrow(ip, fp, mem, len, acc, ctx) {
     fields!(ip, TableGrow { dst, init, delta, table: t });
     let res = match table_grow(ctx, t, slot!(fp, delta) as u32, slot!(fp, init)) {
         Ok(res) => res,
@@ -1598,10 +1608,10 @@ handler!(TableGrow(ip, fp, mem, len, cd, ctx) {
         }
     };
     set_slot!(fp, dst, res as u64);
-    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
 });
 
-handler!(TableFill(ip, fp, mem, len, cd, ctx) {
+handler!(TableFill(ip, fp, mem, len, acc, ctx) {
     fields!(ip, TableFill { dst, value, len: n, table: t });
     let (d, v, n) = (slot!(fp, dst) as u32, slot!(fp, value), slot!(fp, n) as u32);
     // SAFETY: `ctx.inst` is the live current instance (dispatch contract);
@@ -1611,10 +1621,10 @@ handler!(TableFill(ip, fp, mem, len, cd, ctx) {
     if unsafe { builtins::table_fill(ptr::addr_of_mut!((*ctx.inst).vmctx), t, d, v, n) } != 0 {
         trap!(ctx, ip, TrapCode::TableOutOfBounds);
     }
-    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
 });
 
-handler!(TableCopy(ip, fp, mem, len, cd, ctx) {
+handler!(TableCopy(ip, fp, mem, len, acc, ctx) {
     fields!(ip, TableCopy { dst, src, len: n });
     let (dt, st) = extra!(ip);
     let (d, s, n) = (slot!(fp, dst) as u32, slot!(fp, src) as u32, slot!(fp, n) as u32);
@@ -1625,10 +1635,10 @@ handler!(TableCopy(ip, fp, mem, len, cd, ctx) {
     if unsafe { builtins::table_copy(ptr::addr_of_mut!((*ctx.inst).vmctx), dt, st, d, s, n) } != 0 {
         trap!(ctx, ip, TrapCode::TableOutOfBounds);
     }
-    dispatch!(next!(ip, 2), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 2), fp, mem, len, acc, ctx)
 });
 
-handler!(TableInit(ip, fp, mem, len, cd, ctx) {
+handler!(TableInit(ip, fp, mem, len, acc, ctx) {
     fields!(ip, TableInit { dst, src, len: n });
     let (seg, t) = extra!(ip);
     let (d, s, n) = (slot!(fp, dst) as u32, slot!(fp, src) as u32, slot!(fp, n) as u32);
@@ -1639,17 +1649,17 @@ handler!(TableInit(ip, fp, mem, len, cd, ctx) {
     if unsafe { builtins::table_init(ptr::addr_of_mut!((*ctx.inst).vmctx), t, seg, d, s, n) } != 0 {
         trap!(ctx, ip, TrapCode::TableOutOfBounds);
     }
-    dispatch!(next!(ip, 2), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 2), fp, mem, len, acc, ctx)
 });
 
-handler!(ElemDrop(ip, fp, mem, len, cd, ctx) {
+handler!(ElemDrop(ip, fp, mem, len, acc, ctx) {
     fields!(ip, ElemDrop { segment });
     // SAFETY: `ctx.inst` is the live current instance (dispatch contract);
     // the builtin is what compiled code calls for the same op, and its
     // contract (a validated index, no live reference into the instance)
     // holds here.
     unsafe { builtins::elem_drop(ptr::addr_of_mut!((*ctx.inst).vmctx), segment) };
-    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
 });
 
 // ---- numeric ----
@@ -1808,8 +1818,9 @@ binary_trapping! {
 fn execute(ip: Ip, fp: Fp, mem: Mem, len: usize, ctx: &mut Ctx<'_>) -> Done {
     // The check countdown starts at 1 so the first check polls: an expired
     // deadline or a pending interrupt stops code at once.
+    ctx.countdown = 1;
     // SAFETY: module invariants hold for the entry frame set up by `run`.
-    unsafe { handler_of(ip)(ip, fp, mem, len, 1, ctx) }
+    unsafe { handler_of(ip)(ip, fp, mem, 0, len, ctx) }
 }
 
 /// Runs from `ip` until the entry function returns or something stops it.
@@ -1821,12 +1832,29 @@ fn execute(ip: Ip, fp: Fp, mem: Mem, len: usize, ctx: &mut Ctx<'_>) -> Done {
     ctx.mem = mem;
     ctx.len = len;
     // As in the tail-dispatch driver: the first check polls.
-    ctx.cd = 1;
+    ctx.countdown = 1;
+    ctx.acc = 0;
+    // Debug builds check the accumulator protocol as it runs: an op reads
+    // the accumulator only right after the op that wrote it, so it is dead
+    // at every branch target, call, return and block boundary.
+    #[cfg(debug_assertions)]
+    let mut acc_live = false;
     loop {
-        let (ip, fp, mem, len, cd) = (ctx.ip, ctx.fp, ctx.mem, ctx.len, ctx.cd);
+        let (ip, fp, mem, len, acc) = (ctx.ip, ctx.fp, ctx.mem, ctx.len, ctx.acc);
+        #[cfg(debug_assertions)]
+        {
+            // SAFETY: `ip` points at an op (dispatch contract).
+            let op = unsafe { *ip };
+            debug_assert!(
+                !op.reads_acc() || acc_live,
+                "{} reads the accumulator, which is dead here",
+                op.name()
+            );
+            acc_live = op.writes_acc();
+        }
         // SAFETY: module invariants; every handler leaves a valid state in
         // `ctx` when it returns `Continue`.
-        let done = unsafe { handler_of(ip)(ip, fp, mem, len, cd, ctx) };
+        let done = unsafe { handler_of(ip)(ip, fp, mem, acc, len, ctx) };
         if done != Done::Continue {
             return done;
         }
@@ -2122,6 +2150,7 @@ fn new_ctx<'h>(host: *mut (dyn StoreHooks + 'h), instance: u32) -> Ctx<'h> {
         async_mode: true,
         suspend: None,
         poll_ip: ptr::null(),
+        countdown: 1,
         fuel: 0,
         fuel_reserve: 0,
         #[cfg(not(wasmbed_tail_dispatch))]
@@ -2133,7 +2162,7 @@ fn new_ctx<'h>(host: *mut (dyn StoreHooks + 'h), instance: u32) -> Ctx<'h> {
         #[cfg(not(wasmbed_tail_dispatch))]
         len: 0,
         #[cfg(not(wasmbed_tail_dispatch))]
-        cd: 0,
+        acc: 0,
     };
     ctx.set_fuel(fuel);
     // SAFETY: `ctx.inner` is valid and `instance` one of its instances.
@@ -2236,6 +2265,7 @@ fn run(
         async_mode: false,
         suspend: None,
         poll_ip: ptr::null(),
+        countdown: 1,
         fuel,
         fuel_reserve: 0,
         #[cfg(not(wasmbed_tail_dispatch))]
@@ -2247,7 +2277,7 @@ fn run(
         #[cfg(not(wasmbed_tail_dispatch))]
         len: 0,
         #[cfg(not(wasmbed_tail_dispatch))]
-        cd: 0,
+        acc: 0,
     };
     // SAFETY: `ctx.inner` is valid and `instance` one of its instances.
     unsafe { ctx.switch_instance(instance) };

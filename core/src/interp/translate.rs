@@ -24,6 +24,8 @@ use alloc::vec::Vec;
 use hashbrown::HashMap;
 use wasmparser::{BlockType, FunctionBody, Operator};
 
+#[cfg(feature = "fast-ops")]
+mod forms;
 #[cfg(feature = "simd")]
 mod simd;
 
@@ -88,6 +90,10 @@ enum Cond {
     Eqz(Slot),
     /// Branch when this integer comparison op would produce 1.
     Cmp(Op),
+    /// These jumps (offset still 0): taken when the condition holds, and
+    /// when it does not (operand forms, `fast-ops`).
+    #[cfg_attr(not(feature = "fast-ops"), allow(dead_code))]
+    Ready(Op, Op),
 }
 
 macro_rules! fuse_cmp {
@@ -112,6 +118,13 @@ impl Cond {
         match (self, negate) {
             (Cond::Nez(cond), false) | (Cond::Eqz(cond), true) => Op::BrIfNez { cond, offset: 0 },
             (Cond::Nez(cond), true) | (Cond::Eqz(cond), false) => Op::BrIfEqz { cond, offset: 0 },
+            (Cond::Ready(op, not), negate) => {
+                if negate {
+                    not
+                } else {
+                    op
+                }
+            }
             (Cond::Cmp(op), negate) => fuse_cmp!(op, negate,
                 I32Eq => BrI32Eq / BrI32Ne,
                 I32Ne => BrI32Ne / BrI32Eq,
@@ -196,6 +209,12 @@ struct Translator<'a, 's> {
     /// constants) may have come after it. Lets an operator absorb the op
     /// that computed one of its operands.
     last_result: Option<(usize, u32)>,
+    /// The index a comparison was emitted at and whether its left (else
+    /// its right) operand was computed by the op just before it, which
+    /// could hand it over in the accumulator if the comparison fuses into
+    /// a branch (`fast-ops`).
+    #[cfg_attr(not(feature = "fast-ops"), allow(dead_code))]
+    cmp_acc: Option<(usize, bool)>,
 }
 
 fn too_large(func_index: u32) -> Error {
@@ -258,6 +277,7 @@ pub(crate) fn translate_function(
         dead_depth: 0,
         fusable: None,
         last_result: None,
+        cmp_acc: None,
         fuel_op: None,
         fuel_count: 0,
     };
@@ -292,6 +312,8 @@ pub(crate) fn translate_function(
         return Err(too_large(func_index));
     }
     let mut ops = t.ops;
+    #[cfg(all(debug_assertions, feature = "fast-ops"))]
+    forms::check_acc(&ops);
     for op in ops.iter_mut() {
         op.for_each_slot_mut(|s| {
             let v = *s as u32;
@@ -324,10 +346,20 @@ macro_rules! unop {
 
 macro_rules! binop {
     ($t:ident, $name:ident) => {{
-        let rhs = $t.pop_slot();
-        let lhs = $t.pop_slot();
-        let dst = $t.push_temp();
-        $t.emit_result(Op::$name { dst, lhs, rhs });
+        #[cfg(feature = "fast-ops")]
+        let done = $t.binop_form(Op::$name {
+            dst: 0,
+            lhs: 0,
+            rhs: 0,
+        });
+        #[cfg(not(feature = "fast-ops"))]
+        let done = false;
+        if !done {
+            let rhs = $t.pop_slot();
+            let lhs = $t.pop_slot();
+            let dst = $t.push_temp();
+            $t.emit_result(Op::$name { dst, lhs, rhs });
+        }
     }};
 }
 
@@ -387,7 +419,11 @@ macro_rules! store {
                 shift,
                 offset,
             });
-        } else {
+        } else if !$t.store_form_of(Op::$name {
+            addr: 0,
+            value: 0,
+            offset,
+        }) {
             let value = $t.pop_slot();
             let addr = $t.pop_slot();
             $t.emit(Op::$name {
@@ -397,6 +433,62 @@ macro_rules! store {
             });
         }
     }};
+}
+
+/// The jump offset of `op`, if it is a jump.
+fn jump_offset_mut(op: &mut Op) -> Option<&mut i32> {
+    match op {
+        Op::Br { offset, .. }
+        | Op::BrLoop { offset, .. }
+        | Op::BrIfNez { offset, .. }
+        | Op::BrIfNezLoop { offset, .. }
+        | Op::BrIfEqz { offset, .. }
+        | Op::BrIfEqzLoop { offset, .. }
+        | Op::BrI32Eq { offset, .. }
+        | Op::BrI32EqLoop { offset, .. }
+        | Op::BrI32Ne { offset, .. }
+        | Op::BrI32NeLoop { offset, .. }
+        | Op::BrI32LtS { offset, .. }
+        | Op::BrI32LtSLoop { offset, .. }
+        | Op::BrI32LtU { offset, .. }
+        | Op::BrI32LtULoop { offset, .. }
+        | Op::BrI32GtS { offset, .. }
+        | Op::BrI32GtSLoop { offset, .. }
+        | Op::BrI32GtU { offset, .. }
+        | Op::BrI32GtULoop { offset, .. }
+        | Op::BrI32LeS { offset, .. }
+        | Op::BrI32LeSLoop { offset, .. }
+        | Op::BrI32LeU { offset, .. }
+        | Op::BrI32LeULoop { offset, .. }
+        | Op::BrI32GeS { offset, .. }
+        | Op::BrI32GeSLoop { offset, .. }
+        | Op::BrI32GeU { offset, .. }
+        | Op::BrI32GeULoop { offset, .. }
+        | Op::BrI64Eq { offset, .. }
+        | Op::BrI64EqLoop { offset, .. }
+        | Op::BrI64Ne { offset, .. }
+        | Op::BrI64NeLoop { offset, .. }
+        | Op::BrI64LtS { offset, .. }
+        | Op::BrI64LtSLoop { offset, .. }
+        | Op::BrI64LtU { offset, .. }
+        | Op::BrI64LtULoop { offset, .. }
+        | Op::BrI64GtS { offset, .. }
+        | Op::BrI64GtSLoop { offset, .. }
+        | Op::BrI64GtU { offset, .. }
+        | Op::BrI64GtULoop { offset, .. }
+        | Op::BrI64LeS { offset, .. }
+        | Op::BrI64LeSLoop { offset, .. }
+        | Op::BrI64LeU { offset, .. }
+        | Op::BrI64LeULoop { offset, .. }
+        | Op::BrI64GeS { offset, .. }
+        | Op::BrI64GeSLoop { offset, .. }
+        | Op::BrI64GeU { offset, .. }
+        | Op::BrI64GeULoop { offset, .. } => Some(offset),
+        #[cfg(feature = "fast-ops")]
+        op => forms::offset_mut(op),
+        #[cfg(not(feature = "fast-ops"))]
+        _ => None,
+    }
 }
 
 impl Translator<'_, '_> {
@@ -442,6 +534,24 @@ impl Translator<'_, '_> {
         self.last_result = None;
     }
 
+    /// A store of the accumulator or of an immediate, if one applies
+    /// (`fast-ops`); `false` leaves the store to the slot form.
+    #[allow(clippy::needless_pass_by_ref_mut, unused_variables)]
+    fn store_form_of(&mut self, op: Op) -> bool {
+        #[cfg(feature = "fast-ops")]
+        if let Op::I32Store { offset, .. }
+        | Op::I64Store { offset, .. }
+        | Op::I32Store8 { offset, .. }
+        | Op::I32Store16 { offset, .. }
+        | Op::I64Store8 { offset, .. }
+        | Op::I64Store16 { offset, .. }
+        | Op::I64Store32 { offset, .. } = op
+        {
+            return self.store_form(op, offset);
+        }
+        false
+    }
+
     /// Emits an op whose `dst` is the stack top's temp slot.
     fn emit_result(&mut self, op: Op) {
         let at = self.emit(op);
@@ -481,10 +591,12 @@ impl Translator<'_, '_> {
     /// the last op emitted, takes that op back and returns `x` and `k`: the
     /// caller folds the shift into its own op. The entry stays on the stack.
     fn take_const_shl(&mut self, pos: u32) -> Option<(Slot, u8)> {
-        let Some(Op::I32Shl { lhs: x, rhs: k, .. }) = self.producer_of(pos) else {
-            return None;
+        let (x, k) = match self.producer_of(pos)? {
+            Op::I32Shl { lhs, rhs, .. } => (lhs, self.const_value(rhs)?),
+            #[cfg(feature = "fast-ops")]
+            Op::I32ShlSi { lhs, imm, .. } => (lhs, imm as u64),
+            _ => return None,
         };
-        let k = self.const_value(k)?;
         self.unemit_last();
         Some((x, (k & 31) as u8))
     }
@@ -492,8 +604,11 @@ impl Translator<'_, '_> {
     /// When the `Temp` at `pos` was computed by an `i32.add` emitted last,
     /// takes it back and returns its operands.
     fn take_add(&mut self, pos: u32) -> Option<(Slot, Slot)> {
-        let Some(Op::I32Add { lhs, rhs, .. }) = self.producer_of(pos) else {
-            return None;
+        let (lhs, rhs) = match self.producer_of(pos)? {
+            Op::I32Add { lhs, rhs, .. } => (lhs, rhs),
+            #[cfg(feature = "fast-ops")]
+            Op::I32AddSi { lhs, imm, .. } => (lhs, self.const_slot(imm as u32 as u64)),
+            _ => return None,
         };
         self.unemit_last();
         Some((lhs, rhs))
@@ -732,55 +847,7 @@ impl Translator<'_, '_> {
 
     fn patch(&mut self, at: usize, target: usize) {
         let rel = target as i32 - at as i32;
-        match &mut self.ops[at] {
-            Op::Br { offset, .. }
-            | Op::BrLoop { offset, .. }
-            | Op::BrIfNez { offset, .. }
-            | Op::BrIfNezLoop { offset, .. }
-            | Op::BrIfEqz { offset, .. }
-            | Op::BrIfEqzLoop { offset, .. }
-            | Op::BrI32Eq { offset, .. }
-            | Op::BrI32EqLoop { offset, .. }
-            | Op::BrI32Ne { offset, .. }
-            | Op::BrI32NeLoop { offset, .. }
-            | Op::BrI32LtS { offset, .. }
-            | Op::BrI32LtSLoop { offset, .. }
-            | Op::BrI32LtU { offset, .. }
-            | Op::BrI32LtULoop { offset, .. }
-            | Op::BrI32GtS { offset, .. }
-            | Op::BrI32GtSLoop { offset, .. }
-            | Op::BrI32GtU { offset, .. }
-            | Op::BrI32GtULoop { offset, .. }
-            | Op::BrI32LeS { offset, .. }
-            | Op::BrI32LeSLoop { offset, .. }
-            | Op::BrI32LeU { offset, .. }
-            | Op::BrI32LeULoop { offset, .. }
-            | Op::BrI32GeS { offset, .. }
-            | Op::BrI32GeSLoop { offset, .. }
-            | Op::BrI32GeU { offset, .. }
-            | Op::BrI32GeULoop { offset, .. }
-            | Op::BrI64Eq { offset, .. }
-            | Op::BrI64EqLoop { offset, .. }
-            | Op::BrI64Ne { offset, .. }
-            | Op::BrI64NeLoop { offset, .. }
-            | Op::BrI64LtS { offset, .. }
-            | Op::BrI64LtSLoop { offset, .. }
-            | Op::BrI64LtU { offset, .. }
-            | Op::BrI64LtULoop { offset, .. }
-            | Op::BrI64GtS { offset, .. }
-            | Op::BrI64GtSLoop { offset, .. }
-            | Op::BrI64GtU { offset, .. }
-            | Op::BrI64GtULoop { offset, .. }
-            | Op::BrI64LeS { offset, .. }
-            | Op::BrI64LeSLoop { offset, .. }
-            | Op::BrI64LeU { offset, .. }
-            | Op::BrI64LeULoop { offset, .. }
-            | Op::BrI64GeS { offset, .. }
-            | Op::BrI64GeSLoop { offset, .. }
-            | Op::BrI64GeU { offset, .. }
-            | Op::BrI64GeULoop { offset, .. } => *offset = rel,
-            _ => unreachable!("only jumps are patched"),
-        }
+        *jump_offset_mut(&mut self.ops[at]).expect("only jumps are patched") = rel;
     }
 
     /// Turns the jump at `at`, a loop back-edge, into its `Loop` twin when
@@ -821,7 +888,10 @@ impl Translator<'_, '_> {
     /// Pops a branch condition. When the condition was just computed by an
     /// integer comparison (or `eqz`) whose result feeds nothing else, that
     /// op is taken back and the branch will compare and jump in one op.
-    fn pop_cond(&mut self) -> Cond {
+    /// `acc_ok`: the jump is emitted right after, so the condition may come
+    /// in the accumulator.
+    #[cfg_attr(not(feature = "fast-ops"), allow(unused_variables))]
+    fn pop_cond(&mut self, acc_ok: bool) -> Cond {
         let top = self.height() - 1;
         if let (Some(at), Operand::Temp) = (self.fusable, self.stack[top as usize].kind) {
             debug_assert_eq!(at, self.ops.len() - 1);
@@ -862,8 +932,18 @@ impl Translator<'_, '_> {
                 self.offsets.pop();
                 self.stack.pop();
                 self.barrier();
+                #[cfg(feature = "fast-ops")]
+                if let Cond::Cmp(op) = cond {
+                    if let Some(ready) = self.branch_form_of(op, at, acc_ok) {
+                        return ready;
+                    }
+                }
                 return cond;
             }
+        }
+        #[cfg(feature = "fast-ops")]
+        if let Some(ready) = acc_ok.then(|| self.acc_cond()).flatten() {
+            return ready;
         }
         Cond::Nez(self.pop_slot())
     }
@@ -1066,7 +1146,12 @@ impl Translator<'_, '_> {
             O::Block { blockty } => self.push_ctrl(CtrlKind::Block, blockty),
             O::Loop { blockty } => self.push_ctrl(CtrlKind::Loop, blockty),
             O::If { blockty } => {
-                let cond = self.pop_cond();
+                // Entering the block materialises lazy entries (copies)
+                // between the condition and the jump, which would clobber
+                // an accumulator handed from one to the other.
+                let top = self.height() as usize - 1;
+                let copies = self.stack[..top].iter().any(|e| e.kind != Operand::Temp);
+                let cond = self.pop_cond(!copies);
                 self.push_ctrl(CtrlKind::If, blockty);
                 let at = self.emit(cond.branch(true));
                 self.ctrl.last_mut().unwrap().else_fixup = Some(at);
@@ -1079,7 +1164,7 @@ impl Translator<'_, '_> {
                 self.set_unreachable();
             }
             O::BrIf { relative_depth } => {
-                let cond = self.pop_cond();
+                let cond = self.pop_cond(true);
                 if self.br_needs_copy(relative_depth) {
                     let skip = self.emit(cond.branch(true));
                     self.emit_br(relative_depth);

@@ -63,20 +63,20 @@ macro_rules! set_slot128 {
     }};
 }
 
-handler!(pub(super) V128Copy(ip, fp, mem, len, cd, ctx) {
+handler!(pub(super) V128Copy(ip, fp, mem, len, acc, ctx) {
     fields!(ip, V128Copy { dst, src });
     set_slot128!(fp, dst, slot128!(fp, src));
-    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
 });
 
-handler!(pub(super) V128Select(ip, fp, mem, len, cd, ctx) {
+handler!(pub(super) V128Select(ip, fp, mem, len, acc, ctx) {
     fields!(ip, V128Select { dst, cond, a, b });
     let v = if slot!(fp, cond) as u32 != 0 { slot128!(fp, a) } else { slot128!(fp, b) };
     set_slot128!(fp, dst, v);
-    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
 });
 
-handler!(pub(super) V128GlobalGet(ip, fp, mem, len, cd, ctx) {
+handler!(pub(super) V128GlobalGet(ip, fp, mem, len, acc, ctx) {
     fields!(ip, V128GlobalGet { dst, global });
     // SAFETY: `global` is a validated global index, so `ctx.globals` has
     // an entry for it: the live cell of that global, two slots wide (see
@@ -86,10 +86,10 @@ handler!(pub(super) V128GlobalGet(ip, fp, mem, len, cd, ctx) {
         *cell as u128 | (*cell.add(1) as u128) << 64
     };
     set_slot128!(fp, dst, v);
-    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
 });
 
-handler!(pub(super) V128GlobalSet(ip, fp, mem, len, cd, ctx) {
+handler!(pub(super) V128GlobalSet(ip, fp, mem, len, acc, ctx) {
     fields!(ip, V128GlobalSet { src, global });
     let v = slot128!(fp, src);
     // SAFETY: as in `V128GlobalGet`; cells are written only through these
@@ -99,31 +99,31 @@ handler!(pub(super) V128GlobalSet(ip, fp, mem, len, cd, ctx) {
         *cell = v as u64;
         *cell.add(1) = (v >> 64) as u64;
     }
-    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
 });
 
-handler!(pub(super) I8x16Shuffle(ip, fp, mem, len, cd, ctx) {
+handler!(pub(super) I8x16Shuffle(ip, fp, mem, len, acc, ctx) {
     fields!(ip, I8x16Shuffle { dst, lhs, rhs, lanes });
     let lanes = slot128!(fp, lanes).to_le_bytes();
     set_slot128!(fp, dst, simd::i8x16_shuffle(slot128!(fp, lhs), slot128!(fp, rhs), lanes));
-    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
 });
 
-handler!(pub(super) V128Bitselect(ip, fp, mem, len, cd, ctx) {
+handler!(pub(super) V128Bitselect(ip, fp, mem, len, acc, ctx) {
     fields!(ip, V128Bitselect { dst, a, b, c });
     set_slot128!(fp, dst, simd::v128_bitselect(slot128!(fp, a), slot128!(fp, b), slot128!(fp, c)));
-    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
 });
 
 /// Loads of `$t` bytes converted to a `v128` by `$conv`.
 macro_rules! simd_loads {
     ($($name:ident: $t:ty => |$v:ident| $conv:expr;)*) => {$(
-        handler!(pub(super) $name(ip, fp, mem, len, cd, ctx) {
+        handler!(pub(super) $name(ip, fp, mem, len, acc, ctx) {
             fields!(ip, $name { dst, addr, offset });
             let p = effective!(ctx, ip, fp, mem, len, addr, offset, core::mem::size_of::<$t>() as u64);
             let $v = mem_read!(p, $t);
             set_slot128!(fp, dst, $conv);
-            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
         });
     )*};
 }
@@ -144,18 +144,18 @@ simd_loads! {
     V128Load64Zero: u64 => |v| v as u128;
 }
 
-handler!(pub(super) V128Store(ip, fp, mem, len, cd, ctx) {
+handler!(pub(super) V128Store(ip, fp, mem, len, acc, ctx) {
     fields!(ip, V128Store { addr, value, offset });
     let p = effective!(ctx, ip, fp, mem, len, addr, offset, 16);
     mem_write!(p, u128, slot128!(fp, value));
-    dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+    dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
 });
 
 /// Lane loads: `$n` bytes from memory into lane `lane` (from the trailing
 /// `Extra`) of a copy of `src`.
 macro_rules! simd_load_lanes {
     ($($name:ident: $n:expr;)*) => {$(
-        handler!(pub(super) $name(ip, fp, mem, len, cd, ctx) {
+        handler!(pub(super) $name(ip, fp, mem, len, acc, ctx) {
             fields!(ip, $name { dst, addr, src, offset });
             let (lane, _) = extra!(ip);
             let p = effective!(ctx, ip, fp, mem, len, addr, offset, $n);
@@ -168,7 +168,7 @@ macro_rules! simd_load_lanes {
             // it below 16).
             unsafe { ptr::copy_nonoverlapping(p as *const u8, bytes.as_mut_ptr().add(at), $n) };
             set_slot128!(fp, dst, u128::from_le_bytes(bytes));
-            dispatch!(next!(ip, 2), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 2), fp, mem, len, acc, ctx)
         });
     )*};
 }
@@ -183,14 +183,14 @@ simd_load_lanes! {
 /// Lane stores: lane `lane` of `value`, `$n` bytes, to memory.
 macro_rules! simd_store_lanes {
     ($($name:ident: $n:expr;)*) => {$(
-        handler!(pub(super) $name(ip, fp, mem, len, cd, ctx) {
+        handler!(pub(super) $name(ip, fp, mem, len, acc, ctx) {
             fields!(ip, $name { addr, value, lane, offset });
             let p = effective!(ctx, ip, fp, mem, len, addr, offset, $n);
             let bytes = slot128!(fp, value).to_le_bytes();
             let at = (lane as usize * $n) & 15;
             // SAFETY: as in the lane loads, in the other direction.
             unsafe { ptr::copy_nonoverlapping(bytes.as_ptr().add(at), p, $n) };
-            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
         });
     )*};
 }
@@ -204,20 +204,20 @@ simd_store_lanes! {
 
 macro_rules! simd_unary {
     ($($name:ident => $f:ident;)*) => {$(
-        handler!(pub(super) $name(ip, fp, mem, len, cd, ctx) {
+        handler!(pub(super) $name(ip, fp, mem, len, acc, ctx) {
             fields!(ip, $name { dst, src });
             set_slot128!(fp, dst, simd::$f(slot128!(fp, src)));
-            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
         });
     )*};
 }
 
 macro_rules! simd_binary {
     ($($name:ident => $f:ident;)*) => {$(
-        handler!(pub(super) $name(ip, fp, mem, len, cd, ctx) {
+        handler!(pub(super) $name(ip, fp, mem, len, acc, ctx) {
             fields!(ip, $name { dst, lhs, rhs });
             set_slot128!(fp, dst, simd::$f(slot128!(fp, lhs), slot128!(fp, rhs)));
-            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
         });
     )*};
 }
@@ -225,10 +225,10 @@ macro_rules! simd_binary {
 /// `v128` to `i32`.
 macro_rules! simd_reduce {
     ($($name:ident => $f:ident;)*) => {$(
-        handler!(pub(super) $name(ip, fp, mem, len, cd, ctx) {
+        handler!(pub(super) $name(ip, fp, mem, len, acc, ctx) {
             fields!(ip, $name { dst, src });
             set_slot!(fp, dst, simd::$f(slot128!(fp, src)) as u32 as u64);
-            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
         });
     )*};
 }
@@ -236,41 +236,41 @@ macro_rules! simd_reduce {
 /// `v128` shifted by an `i32` count.
 macro_rules! simd_shift {
     ($($name:ident => $f:ident;)*) => {$(
-        handler!(pub(super) $name(ip, fp, mem, len, cd, ctx) {
+        handler!(pub(super) $name(ip, fp, mem, len, acc, ctx) {
             fields!(ip, $name { dst, lhs, rhs });
             set_slot128!(fp, dst, simd::$f(slot128!(fp, lhs), slot!(fp, rhs) as u32 as i32));
-            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
         });
     )*};
 }
 
 macro_rules! simd_splat {
     ($($name:ident: $t:ty => $f:ident;)*) => {$(
-        handler!(pub(super) $name(ip, fp, mem, len, cd, ctx) {
+        handler!(pub(super) $name(ip, fp, mem, len, acc, ctx) {
             fields!(ip, $name { dst, src });
             set_slot128!(fp, dst, simd::$f(<$t as SlotVal>::from_slot(slot!(fp, src))));
-            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
         });
     )*};
 }
 
 macro_rules! simd_extract {
     ($($name:ident => $f:ident;)*) => {$(
-        handler!(pub(super) $name(ip, fp, mem, len, cd, ctx) {
+        handler!(pub(super) $name(ip, fp, mem, len, acc, ctx) {
             fields!(ip, $name { dst, src, lane });
             set_slot!(fp, dst, SlotVal::into_slot(simd::$f(slot128!(fp, src), lane)));
-            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
         });
     )*};
 }
 
 macro_rules! simd_replace {
     ($($name:ident: $t:ty => $f:ident;)*) => {$(
-        handler!(pub(super) $name(ip, fp, mem, len, cd, ctx) {
+        handler!(pub(super) $name(ip, fp, mem, len, acc, ctx) {
             fields!(ip, $name { dst, src, val, lane });
             let x = <$t as SlotVal>::from_slot(slot!(fp, val));
             set_slot128!(fp, dst, simd::$f(slot128!(fp, src), lane, x));
-            dispatch!(next!(ip, 1), fp, mem, len, cd, ctx)
+            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
         });
     )*};
 }
