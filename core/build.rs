@@ -31,7 +31,9 @@ fn main() {
     // Cargo sets `CARGO_CFG_MIRI` for build scripts of crates built by
     // `cargo miri`.
     let miri = env::var_os("CARGO_CFG_MIRI").is_some();
-    if optimizing && tail_arch && !forced_portable && !sanitized && !miri {
+    // Op counting (`op-stats`) hooks the driver loop.
+    let counting = env::var_os("CARGO_FEATURE_OP_STATS").is_some();
+    if optimizing && tail_arch && !forced_portable && !sanitized && !miri && !counting {
         println!("cargo::rustc-cfg=wasmbed_tail_dispatch");
     }
 }

@@ -28,6 +28,7 @@
 //! benches/run.sh [ARGS]    (builds the workloads, then runs this with ARGS)
 //! wasmbed-benches [FILTER] [--runs N] [--runtime NAME]... [--no-rss] [--no-count]
 //! wasmbed-benches --micro [CASE] [--runs N]
+//! wasmbed-benches [FILTER] --op-stats    (built with --features op-stats)
 //! ```
 //!
 //! `--micro` times wasmbed's call path alone instead (see [`micro`]).
@@ -39,6 +40,8 @@ use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 mod micro;
+#[cfg(feature = "op-stats")]
+mod op_stats;
 
 /// Where a workload's binary comes from.
 #[derive(Clone, Copy)]
@@ -620,6 +623,7 @@ struct Options {
     runtimes: Vec<Runtime>,
     rss: bool,
     count: bool,
+    op_stats: bool,
 }
 
 const USAGE: &str =
@@ -634,6 +638,8 @@ const USAGE: &str =
   --no-count    skip counting executed wasm ops (an extra wasmbed run with
                 fuel metering); with --no-rss, only the selected runtimes run,
                 which is what a profile wants
+  --op-stats    instead of timing, print the interpreter's executed ops and
+                op pairs per workload (needs `--features op-stats`)
 An unfiltered run of the default runtimes also writes benches/RESULTS.md.
        wasmbed-benches --micro [CASE] [--runs N]
   times wasmbed's call path alone: ns per call of each micro case (or CASE)";
@@ -645,6 +651,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         runtimes: Vec::new(),
         rss: true,
         count: true,
+        op_stats: false,
     };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
@@ -669,6 +676,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
             }
             "--no-rss" => options.rss = false,
             "--no-count" => options.count = false,
+            "--op-stats" => options.op_stats = true,
             _ if arg.starts_with('-') => return Err(format!("unknown option `{arg}`\n{USAGE}")),
             _ if options.filter.is_none() => options.filter = Some(arg.clone()),
             _ => return Err(format!("more than one filter given\n{USAGE}")),
@@ -987,6 +995,15 @@ fn main() -> ExitCode {
     if selected.is_empty() {
         eprintln!("no workload matches the filter\n{USAGE}");
         return ExitCode::from(2);
+    }
+    if options.op_stats {
+        #[cfg(feature = "op-stats")]
+        return op_stats::main(&selected);
+        #[cfg(not(feature = "op-stats"))]
+        {
+            eprintln!("--op-stats needs a build with `--features op-stats`");
+            return ExitCode::from(2);
+        }
     }
 
     let load_before = loadavg();

@@ -62,6 +62,18 @@ pub use value::{ExternRef, Val, V128};
 pub fn __ir_op_names() -> &'static [&'static str] {
     ir::OP_NAMES
 }
+/// Executed interpreter ops and fall-through op pairs since the last call,
+/// most frequent first (feature `op-stats`; see `interp::stats`). Not a
+/// stable interface.
+#[cfg(feature = "op-stats")]
+#[doc(hidden)]
+#[allow(clippy::type_complexity)]
+pub fn __op_stats() -> (
+    alloc::vec::Vec<(&'static str, u64)>,
+    alloc::vec::Vec<(&'static str, &'static str, u64)>,
+) {
+    interp::stats::take()
+}
 pub use vm::trap::{FrameInfo, Trap, TrapCode};
 
 /// What the exported macros expand to; not a stable interface.

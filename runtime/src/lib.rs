@@ -65,6 +65,9 @@ pub use wasmbed_core::{
 
 #[doc(hidden)]
 pub use wasmbed_core::__ir_op_names;
+#[cfg(feature = "op-stats")]
+#[doc(hidden)]
+pub use wasmbed_core::__op_stats;
 
 mod threads;
 pub use threads::StdThreads;

@@ -1839,8 +1839,22 @@ fn execute(ip: Ip, fp: Fp, mem: Mem, len: usize, ctx: &mut Ctx<'_>) -> Done {
     // at every branch target, call, return and block boundary.
     #[cfg(debug_assertions)]
     let mut acc_live = false;
+    #[cfg(feature = "op-stats")]
+    let mut prev: Ip = ptr::null();
     loop {
         let (ip, fp, mem, len, acc) = (ctx.ip, ctx.fp, ctx.mem, ctx.len, ctx.acc);
+        #[cfg(feature = "op-stats")]
+        {
+            // SAFETY: `ip` points at an op, whose first two bytes are its
+            // tag (`Op` is `repr(u16)`); `prev`, when it is the op before,
+            // is one too.
+            let (tag, pair) = unsafe {
+                let follows = ip == prev.wrapping_add(1);
+                (*(ip as *const u16), follows.then(|| *(prev as *const u16)))
+            };
+            crate::interp::stats::record(pair, tag);
+            prev = ip;
+        }
         #[cfg(debug_assertions)]
         {
             // SAFETY: `ip` points at an op (dispatch contract).

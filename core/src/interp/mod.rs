@@ -5,4 +5,6 @@ pub(crate) mod exec;
 mod num;
 #[cfg(feature = "simd")]
 pub(crate) mod simd;
+#[cfg(feature = "op-stats")]
+pub(crate) mod stats;
 pub(crate) mod translate;

@@ -183,6 +183,8 @@ struct Translator<'a, 's> {
     ops: Vec<Op>,
     offsets: Vec<u32>,
     consts: Vec<u64>,
+    /// The constants that start a `v128` (its second half follows).
+    wide_consts: Vec<u32>,
     num_results: u32,
     /// Most temporary slots in use at once.
     max_height: u32,
@@ -266,6 +268,7 @@ pub(crate) fn translate_function(
         ops: Vec::new(),
         offsets: Vec::new(),
         consts: Vec::new(),
+        wide_consts: Vec::new(),
         num_results,
         max_height: 0,
         stack: &mut scratch.stack,
@@ -303,15 +306,18 @@ pub(crate) fn translate_function(
         }
     }
     t.finish_fuel_block();
+    let mut ops = t.ops;
+    // Constants that ended up as immediates everywhere need no slot, and a
+    // call copies only the others into the new frame.
+    let (consts, const_at) = used_consts(&mut ops, &t.consts, &t.wide_consts);
     // Final layout: [locals | constants | temporaries]; results come back
     // in slots 0.., so the frame is at least that large.
     let const_base = num_locals;
-    let temp_base = const_base + t.consts.len() as u32;
+    let temp_base = const_base + consts.len() as u32;
     let frame_size = (temp_base + t.max_height).max(num_results);
     if frame_size > u16::MAX as u32 {
         return Err(too_large(func_index));
     }
-    let mut ops = t.ops;
     #[cfg(all(debug_assertions, feature = "fast-ops"))]
     forms::check_acc(&ops);
     for op in ops.iter_mut() {
@@ -320,20 +326,55 @@ pub(crate) fn translate_function(
             if v >= TEMP_MARK {
                 *s = (v - TEMP_MARK + temp_base) as Slot;
             } else if v >= CONST_MARK {
-                *s = (v - CONST_MARK + const_base) as Slot;
+                *s = (const_at[(v - CONST_MARK) as usize] + const_base) as Slot;
             }
         });
     }
     Ok(CompiledFunc {
         ops: ops.into_boxed_slice(),
         offsets: t.offsets.into_boxed_slice(),
-        consts: t.consts.into_boxed_slice(),
+        consts: consts.into_boxed_slice(),
         func_index,
         num_params: num_params as u16,
         num_locals: num_locals as u16,
         const_base: const_base as u16,
         frame_size: frame_size as u16,
     })
+}
+
+/// The constants some op reads from a slot, and where each constant index
+/// lands among them (the indices of unread ones are never looked up).
+fn used_consts(ops: &mut [Op], consts: &[u64], wide: &[u32]) -> (Vec<u64>, Vec<u32>) {
+    let mut used = alloc::vec![false; consts.len()];
+    if !consts.is_empty() {
+        for op in ops.iter_mut() {
+            op.for_each_slot_mut(|s| {
+                let v = *s as u32;
+                if (CONST_MARK..TEMP_MARK).contains(&v) {
+                    used[(v - CONST_MARK) as usize] = true;
+                }
+            });
+        }
+    }
+    // A `v128` is read through its first slot.
+    for &k in wide {
+        if used[k as usize] {
+            used[k as usize + 1] = true;
+        }
+    }
+    let mut kept = Vec::new();
+    let at = used
+        .iter()
+        .zip(consts)
+        .map(|(&u, &c)| {
+            let at = kept.len() as u32;
+            if u {
+                kept.push(c);
+            }
+            at
+        })
+        .collect();
+    (kept, at)
 }
 
 macro_rules! unop {
@@ -736,6 +777,7 @@ impl Translator<'_, '_> {
     #[cfg(feature = "simd")]
     fn const_v128_slot(&mut self, v: u128) -> Slot {
         let k = self.consts.len() as u32;
+        self.wide_consts.push(k);
         self.consts.push(v as u64);
         self.consts.push((v >> 64) as u64);
         (CONST_MARK + k) as Slot
