@@ -62,7 +62,9 @@ macro_rules! define_ops {
 /// the accumulator rather than to `dst`: `I32AddSi` is `dst = lhs + imm`,
 /// `I32SubSaA` is `acc = lhs - acc`. Branch forms compare and jump
 /// (`BrI32LtSAi`: jump when `acc < imm`); stores store the accumulator
-/// (`I32StoreA`) or an immediate (`I32StoreImm`).
+/// (`I32StoreA`) or an immediate (`I32StoreImm`); loads load into it
+/// (`F64LoadA`, `I32Load8UAddA`). Float ops have no immediates; their
+/// accumulator holds the value's bits like a slot.
 ///
 /// Immediates are `i32`, sign-extended for 64-bit ops; shift counts are
 /// already masked. The accumulator is a handler argument, so a value
@@ -298,6 +300,56 @@ macro_rules! with_form_ops {
         I64Store16Imm { addr; value: i32, offset: u32 },
         I64Store32A { addr; offset: u32 },
         I64Store32Imm { addr; value: i32, offset: u32 },
+        F32AddSsA { lhs, rhs },
+        F32AddAs { dst, rhs },
+        F32AddAsA { rhs },
+        F32MulSsA { lhs, rhs },
+        F32MulAs { dst, rhs },
+        F32MulAsA { rhs },
+        F32SubSsA { lhs, rhs },
+        F32SubAs { dst, rhs },
+        F32SubAsA { rhs },
+        F32SubSa { dst, lhs },
+        F32SubSaA { lhs },
+        F32DivSsA { lhs, rhs },
+        F32DivAs { dst, rhs },
+        F32DivAsA { rhs },
+        F32DivSa { dst, lhs },
+        F32DivSaA { lhs },
+        F64AddSsA { lhs, rhs },
+        F64AddAs { dst, rhs },
+        F64AddAsA { rhs },
+        F64MulSsA { lhs, rhs },
+        F64MulAs { dst, rhs },
+        F64MulAsA { rhs },
+        F64SubSsA { lhs, rhs },
+        F64SubAs { dst, rhs },
+        F64SubAsA { rhs },
+        F64SubSa { dst, lhs },
+        F64SubSaA { lhs },
+        F64DivSsA { lhs, rhs },
+        F64DivAs { dst, rhs },
+        F64DivAsA { rhs },
+        F64DivSa { dst, lhs },
+        F64DivSaA { lhs },
+        I32LoadA { addr; offset: u32 },
+        I32LoadAddA { base, index; offset: u32 },
+        I64LoadA { addr; offset: u32 },
+        I64LoadAddA { base, index; offset: u32 },
+        F32LoadA { addr; offset: u32 },
+        F32LoadAddA { base, index; offset: u32 },
+        F64LoadA { addr; offset: u32 },
+        F64LoadAddA { base, index; offset: u32 },
+        I32Load8SA { addr; offset: u32 },
+        I32Load8SAddA { base, index; offset: u32 },
+        I32Load8UA { addr; offset: u32 },
+        I32Load8UAddA { base, index; offset: u32 },
+        I32Load16SA { addr; offset: u32 },
+        I32Load16SAddA { base, index; offset: u32 },
+        I32Load16UA { addr; offset: u32 },
+        I32Load16UAddA { base, index; offset: u32 },
+        F32StoreA { addr; offset: u32 },
+        F64StoreA { addr; offset: u32 },
         }
     };
 }
@@ -1052,6 +1104,32 @@ impl Op {
                 | Op::I64Store8A { .. }
                 | Op::I64Store16A { .. }
                 | Op::I64Store32A { .. }
+                | Op::F32AddAs { .. }
+                | Op::F32AddAsA { .. }
+                | Op::F32MulAs { .. }
+                | Op::F32MulAsA { .. }
+                | Op::F32SubAs { .. }
+                | Op::F32SubAsA { .. }
+                | Op::F32SubSa { .. }
+                | Op::F32SubSaA { .. }
+                | Op::F32DivAs { .. }
+                | Op::F32DivAsA { .. }
+                | Op::F32DivSa { .. }
+                | Op::F32DivSaA { .. }
+                | Op::F64AddAs { .. }
+                | Op::F64AddAsA { .. }
+                | Op::F64MulAs { .. }
+                | Op::F64MulAsA { .. }
+                | Op::F64SubAs { .. }
+                | Op::F64SubAsA { .. }
+                | Op::F64SubSa { .. }
+                | Op::F64SubSaA { .. }
+                | Op::F64DivAs { .. }
+                | Op::F64DivAsA { .. }
+                | Op::F64DivSa { .. }
+                | Op::F64DivSaA { .. }
+                | Op::F32StoreA { .. }
+                | Op::F64StoreA { .. }
         );
         #[cfg(not(feature = "fast-ops"))]
         false
@@ -1145,6 +1223,42 @@ impl Op {
                 | Op::I64ShrUAsA { .. }
                 | Op::I64ShrUAiA { .. }
                 | Op::I64ShrUSaA { .. }
+                | Op::F32AddSsA { .. }
+                | Op::F32AddAsA { .. }
+                | Op::F32MulSsA { .. }
+                | Op::F32MulAsA { .. }
+                | Op::F32SubSsA { .. }
+                | Op::F32SubAsA { .. }
+                | Op::F32SubSaA { .. }
+                | Op::F32DivSsA { .. }
+                | Op::F32DivAsA { .. }
+                | Op::F32DivSaA { .. }
+                | Op::F64AddSsA { .. }
+                | Op::F64AddAsA { .. }
+                | Op::F64MulSsA { .. }
+                | Op::F64MulAsA { .. }
+                | Op::F64SubSsA { .. }
+                | Op::F64SubAsA { .. }
+                | Op::F64SubSaA { .. }
+                | Op::F64DivSsA { .. }
+                | Op::F64DivAsA { .. }
+                | Op::F64DivSaA { .. }
+                | Op::I32LoadA { .. }
+                | Op::I32LoadAddA { .. }
+                | Op::I64LoadA { .. }
+                | Op::I64LoadAddA { .. }
+                | Op::F32LoadA { .. }
+                | Op::F32LoadAddA { .. }
+                | Op::F64LoadA { .. }
+                | Op::F64LoadAddA { .. }
+                | Op::I32Load8SA { .. }
+                | Op::I32Load8SAddA { .. }
+                | Op::I32Load8UA { .. }
+                | Op::I32Load8UAddA { .. }
+                | Op::I32Load16SA { .. }
+                | Op::I32Load16SAddA { .. }
+                | Op::I32Load16UA { .. }
+                | Op::I32Load16UAddA { .. }
         );
         #[cfg(not(feature = "fast-ops"))]
         false

@@ -462,14 +462,17 @@ fn generic(op: &WasmOp, inputs: usize, outputs: usize) -> Vec<Snippet> {
                 }
             }
         }
-        // An integer operand computed by the op right before (`x | 0`, the
-        // same value) reaches it in the accumulator, with the other
-        // operands as locals or as constants (immediates).
+        // A number operand computed by the op right before (`x | 0`,
+        // `x + 0`) reaches it in the accumulator, with the other operands
+        // as locals or as constants (immediates).
         for k in [0, inputs.saturating_sub(1)] {
-            let Some(ty @ ("i32" | "i64")) = types.get(k).copied() else {
+            let Some(ty @ ("i32" | "i64" | "f32" | "f64")) = types.get(k).copied() else {
                 continue;
             };
-            let computed = format!("local.get $a{k}_{ty} {ty}.const 0 {ty}.or ");
+            let computed = match ty {
+                "i32" | "i64" => format!("local.get $a{k}_{ty} {ty}.const 0 {ty}.or "),
+                _ => format!("local.get $a{k}_{ty} {ty}.const 0 {ty}.add "),
+            };
             let first = k == 0;
             forms.push((
                 if first {
@@ -509,12 +512,17 @@ fn generic(op: &WasmOp, inputs: usize, outputs: usize) -> Vec<Snippet> {
                 .unwrap_or_else(|| panic!("{}: no local type takes its result", op.name));
             uses.push(("dropped", "drop".into()));
             uses.push(("to a local", format!("local.set $o_{result_ty}")));
-            if matches!(*result_ty, "i32" | "i64") {
-                // Read by the op right after: the result goes through the
-                // accumulator.
+            // Read by the op right after: the result goes through the
+            // accumulator.
+            let into_op = match *result_ty {
+                "i32" | "i64" => Some("or"),
+                "f32" | "f64" => Some("add"),
+                _ => None,
+            };
+            if let Some(op) = into_op {
                 uses.push((
                     "into an op",
-                    format!("{result_ty}.const 0 {result_ty}.or drop"),
+                    format!("{result_ty}.const 0 {result_ty}.{op} drop"),
                 ));
             }
             if *result_ty == "i32" {

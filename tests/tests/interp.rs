@@ -85,6 +85,12 @@ fn operand_forms_are_used() {
         ("store_imm64", &["I64StoreImm"]),
         ("store_imm64_wide", &["I64Store"]),
         ("store32_imm64", &["I64Store32Imm"]),
+        ("fma_like", &["F64MulSsA", "F64AddAs"]),
+        ("f64_sub_acc_right", &["F64MulSsA", "F64SubSa"]),
+        ("f32_div_const_left", &["F32AddSsA", "F32DivSa"]),
+        ("load_acc", &["I32Load8UA", "I32AddAi"]),
+        ("load_add_acc", &["I64LoadAddA", "I64MulAi"]),
+        ("f64_store_acc", &["F64AddSsA", "F64StoreA"]),
     ];
     for (name, wanted) in expect {
         let ops = ops_of(name);

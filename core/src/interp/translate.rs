@@ -586,7 +586,9 @@ impl Translator<'_, '_> {
         | Op::I32Store16 { offset, .. }
         | Op::I64Store8 { offset, .. }
         | Op::I64Store16 { offset, .. }
-        | Op::I64Store32 { offset, .. } = op
+        | Op::I64Store32 { offset, .. }
+        | Op::F32Store { offset, .. }
+        | Op::F64Store { offset, .. } = op
         {
             return self.store_form(op, offset);
         }

@@ -169,6 +169,91 @@ macro_rules! store_forms {
     )*};
 }
 
+/// The accumulator forms of a commutative float op: `SsA`, `As`, `AsA`.
+macro_rules! float_forms {
+    ($($ssa:ident $as_:ident $asa:ident: |$a:ident: $ta:ty, $b:ident: $tb:ty| $e:expr;)*) => {$(
+        float_forms!(@common $ssa $as_ $asa: |$a: $ta, $b: $tb| $e);
+    )*};
+    (@common $ssa:ident $as_:ident $asa:ident: |$a:ident: $ta:ty, $b:ident: $tb:ty| $e:expr) => {
+        handler!(pub(super) $ssa(ip, fp, mem, len, acc, ctx) {
+            fields!(ip, $ssa { lhs, rhs });
+            let $a = <$ta as SlotVal>::from_slot(slot!(fp, lhs));
+            let $b = <$tb as SlotVal>::from_slot(slot!(fp, rhs));
+            let acc = SlotVal::into_slot($e);
+            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
+        });
+        handler!(pub(super) $as_(ip, fp, mem, len, acc, ctx) {
+            fields!(ip, $as_ { dst, rhs });
+            let $a = <$ta as SlotVal>::from_slot(acc);
+            let $b = <$tb as SlotVal>::from_slot(slot!(fp, rhs));
+            set_slot!(fp, dst, SlotVal::into_slot($e));
+            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
+        });
+        handler!(pub(super) $asa(ip, fp, mem, len, acc, ctx) {
+            fields!(ip, $asa { rhs });
+            let $a = <$ta as SlotVal>::from_slot(acc);
+            let $b = <$tb as SlotVal>::from_slot(slot!(fp, rhs));
+            let acc = SlotVal::into_slot($e);
+            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
+        });
+    };
+}
+
+/// The accumulator forms of a float op whose operands do not commute:
+/// those of `float_forms!` and `Sa`, `SaA`.
+macro_rules! float_forms_ordered {
+    ($($ssa:ident $as_:ident $asa:ident $sa:ident $saa:ident: |$a:ident: $ta:ty, $b:ident: $tb:ty| $e:expr;)*) => {$(
+        float_forms!(@common $ssa $as_ $asa: |$a: $ta, $b: $tb| $e);
+        handler!(pub(super) $sa(ip, fp, mem, len, acc, ctx) {
+            fields!(ip, $sa { dst, lhs });
+            let $a = <$ta as SlotVal>::from_slot(slot!(fp, lhs));
+            let $b = <$tb as SlotVal>::from_slot(acc);
+            set_slot!(fp, dst, SlotVal::into_slot($e));
+            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
+        });
+        handler!(pub(super) $saa(ip, fp, mem, len, acc, ctx) {
+            fields!(ip, $saa { lhs });
+            let $a = <$ta as SlotVal>::from_slot(slot!(fp, lhs));
+            let $b = <$tb as SlotVal>::from_slot(acc);
+            let acc = SlotVal::into_slot($e);
+            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
+        });
+    )*};
+}
+
+/// Loads into the accumulator, from `addr + offset` and from
+/// `base + index + offset` (the `Add` twin).
+macro_rules! load_forms {
+    ($($plain:ident / $added:ident: $t:ty => |$v:ident| $conv:expr;)*) => {$(
+        handler!(pub(super) $plain(ip, fp, mem, len, acc, ctx) {
+            fields!(ip, $plain { addr, offset });
+            let p = effective!(ctx, ip, fp, mem, len, addr, offset, core::mem::size_of::<$t>() as u64);
+            let $v = mem_read!(p, $t);
+            let acc = $conv;
+            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
+        });
+        handler!(pub(super) $added(ip, fp, mem, len, acc, ctx) {
+            fields!(ip, $added { base, index, offset });
+            let p = effective_added!(ctx, ip, fp, mem, len, base, index, offset, core::mem::size_of::<$t>() as u64);
+            let $v = mem_read!(p, $t);
+            let acc = $conv;
+            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
+        });
+    )*};
+}
+
+/// Float stores of the accumulator (no immediate twins).
+macro_rules! float_store_forms {
+    ($($from_acc:ident: $t:ty;)*) => {$(
+        handler!(pub(super) $from_acc(ip, fp, mem, len, acc, ctx) {
+            fields!(ip, $from_acc { addr, offset });
+            let p = effective!(ctx, ip, fp, mem, len, addr, offset, core::mem::size_of::<$t>() as u64);
+            mem_write!(p, $t, acc as $t);
+            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
+        });
+    )*};
+}
+
 handler!(pub(super) BrIfNezA(ip, fp, mem, len, acc, ctx) {
     fields!(ip, BrIfNezA { offset });
     if acc as u32 != 0 {
@@ -247,4 +332,34 @@ store_forms! {
     I64Store8A / I64Store8Imm: u8;
     I64Store16A / I64Store16Imm: u16;
     I64Store32A / I64Store32Imm: u32;
+}
+
+float_forms! {
+    F32AddSsA F32AddAs F32AddAsA: |a: f32, b: f32| a + b;
+    F32MulSsA F32MulAs F32MulAsA: |a: f32, b: f32| a * b;
+    F64AddSsA F64AddAs F64AddAsA: |a: f64, b: f64| a + b;
+    F64MulSsA F64MulAs F64MulAsA: |a: f64, b: f64| a * b;
+}
+
+float_forms_ordered! {
+    F32SubSsA F32SubAs F32SubAsA F32SubSa F32SubSaA: |a: f32, b: f32| a - b;
+    F32DivSsA F32DivAs F32DivAsA F32DivSa F32DivSaA: |a: f32, b: f32| a / b;
+    F64SubSsA F64SubAs F64SubAsA F64SubSa F64SubSaA: |a: f64, b: f64| a - b;
+    F64DivSsA F64DivAs F64DivAsA F64DivSa F64DivSaA: |a: f64, b: f64| a / b;
+}
+
+load_forms! {
+    I32LoadA / I32LoadAddA: u32 => |v| v as u64;
+    I64LoadA / I64LoadAddA: u64 => |v| v;
+    F32LoadA / F32LoadAddA: u32 => |v| v as u64;
+    F64LoadA / F64LoadAddA: u64 => |v| v;
+    I32Load8SA / I32Load8SAddA: u8 => |v| v as i8 as i32 as u32 as u64;
+    I32Load8UA / I32Load8UAddA: u8 => |v| v as u64;
+    I32Load16SA / I32Load16SAddA: u16 => |v| v as i16 as i32 as u32 as u64;
+    I32Load16UA / I32Load16UAddA: u16 => |v| v as u64;
+}
+
+float_store_forms! {
+    F32StoreA: u32;
+    F64StoreA: u64;
 }

@@ -26,6 +26,19 @@ pub(super) enum Kind {
     Shift,
     /// Only an immediate count (no accumulator forms).
     Rotate,
+    /// Float ops: accumulator forms only (no immediates).
+    FloatCommutative,
+    FloatOrdered,
+}
+
+impl Kind {
+    fn commutative(self) -> bool {
+        matches!(self, Kind::Commutative | Kind::FloatCommutative)
+    }
+
+    fn immediates(self) -> bool {
+        !matches!(self, Kind::FloatCommutative | Kind::FloatOrdered)
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -142,8 +155,15 @@ impl Translator<'_, '_> {
             return false;
         };
         let count = matches!(kind, Kind::Shift | Kind::Rotate);
-        let rhs_imm = self.imm_at(top, wide, count);
-        let lhs_imm = self.imm_at(top - 1, wide, count);
+        let imm = |t: &Self, pos| {
+            if kind.immediates() {
+                t.imm_at(pos, wide, count)
+            } else {
+                None
+            }
+        };
+        let rhs_imm = imm(self, top);
+        let lhs_imm = imm(self, top - 1);
         let acc_forms = kind != Kind::Rotate;
         let lhs_acc = acc_forms && self.acc_ready(top - 1);
         let rhs_acc = acc_forms && self.acc_ready(top);
@@ -152,7 +172,7 @@ impl Translator<'_, '_> {
                 Some(imm) => (Form::Ai, 0, imm),
                 None => (Form::As, self.slot_of(top), 0),
             }
-        } else if rhs_acc && kind == Kind::Commutative {
+        } else if rhs_acc && kind.commutative() {
             match lhs_imm {
                 Some(imm) => (Form::Ai, 0, imm),
                 None => (Form::As, self.slot_of(top - 1), 0),
@@ -161,7 +181,7 @@ impl Translator<'_, '_> {
             (Form::Sa, self.slot_of(top - 1), 0)
         } else if let Some(imm) = rhs_imm {
             (Form::Si, self.slot_of(top - 1), imm)
-        } else if let (Some(imm), Kind::Commutative) = (lhs_imm, kind) {
+        } else if let (Some(imm), true) = (lhs_imm, kind.commutative()) {
             (Form::Si, self.slot_of(top), imm)
         } else {
             return false;
@@ -258,6 +278,9 @@ impl Translator<'_, '_> {
             self.emit(from_acc(addr, offset));
             return true;
         }
+        let Some(from_imm) = from_imm else {
+            return false;
+        };
         if let Some(value) = self.imm_at(top, wide, false) {
             self.stack.pop();
             let addr = self.pop_slot();
@@ -397,11 +420,119 @@ pub(super) fn to_acc(op: Op) -> Option<Op> {
         Op::I64ShrUAs { rhs, .. } => Op::I64ShrUAsA { rhs },
         Op::I64ShrUAi { imm, .. } => Op::I64ShrUAiA { imm },
         Op::I64ShrUSa { lhs, .. } => Op::I64ShrUSaA { lhs },
+        Op::F32Add { lhs, rhs, .. } => Op::F32AddSsA { lhs, rhs },
+        Op::F32AddAs { rhs, .. } => Op::F32AddAsA { rhs },
+        Op::F32Mul { lhs, rhs, .. } => Op::F32MulSsA { lhs, rhs },
+        Op::F32MulAs { rhs, .. } => Op::F32MulAsA { rhs },
+        Op::F32Sub { lhs, rhs, .. } => Op::F32SubSsA { lhs, rhs },
+        Op::F32SubAs { rhs, .. } => Op::F32SubAsA { rhs },
+        Op::F32SubSa { lhs, .. } => Op::F32SubSaA { lhs },
+        Op::F32Div { lhs, rhs, .. } => Op::F32DivSsA { lhs, rhs },
+        Op::F32DivAs { rhs, .. } => Op::F32DivAsA { rhs },
+        Op::F32DivSa { lhs, .. } => Op::F32DivSaA { lhs },
+        Op::F64Add { lhs, rhs, .. } => Op::F64AddSsA { lhs, rhs },
+        Op::F64AddAs { rhs, .. } => Op::F64AddAsA { rhs },
+        Op::F64Mul { lhs, rhs, .. } => Op::F64MulSsA { lhs, rhs },
+        Op::F64MulAs { rhs, .. } => Op::F64MulAsA { rhs },
+        Op::F64Sub { lhs, rhs, .. } => Op::F64SubSsA { lhs, rhs },
+        Op::F64SubAs { rhs, .. } => Op::F64SubAsA { rhs },
+        Op::F64SubSa { lhs, .. } => Op::F64SubSaA { lhs },
+        Op::F64Div { lhs, rhs, .. } => Op::F64DivSsA { lhs, rhs },
+        Op::F64DivAs { rhs, .. } => Op::F64DivAsA { rhs },
+        Op::F64DivSa { lhs, .. } => Op::F64DivSaA { lhs },
+        Op::I32Load { addr, offset, .. } => Op::I32LoadA { addr, offset },
+        Op::I32LoadAdd {
+            base,
+            index,
+            offset,
+            ..
+        } => Op::I32LoadAddA {
+            base,
+            index,
+            offset,
+        },
+        Op::I64Load { addr, offset, .. } => Op::I64LoadA { addr, offset },
+        Op::I64LoadAdd {
+            base,
+            index,
+            offset,
+            ..
+        } => Op::I64LoadAddA {
+            base,
+            index,
+            offset,
+        },
+        Op::F32Load { addr, offset, .. } => Op::F32LoadA { addr, offset },
+        Op::F32LoadAdd {
+            base,
+            index,
+            offset,
+            ..
+        } => Op::F32LoadAddA {
+            base,
+            index,
+            offset,
+        },
+        Op::F64Load { addr, offset, .. } => Op::F64LoadA { addr, offset },
+        Op::F64LoadAdd {
+            base,
+            index,
+            offset,
+            ..
+        } => Op::F64LoadAddA {
+            base,
+            index,
+            offset,
+        },
+        Op::I32Load8S { addr, offset, .. } => Op::I32Load8SA { addr, offset },
+        Op::I32Load8SAdd {
+            base,
+            index,
+            offset,
+            ..
+        } => Op::I32Load8SAddA {
+            base,
+            index,
+            offset,
+        },
+        Op::I32Load8U { addr, offset, .. } => Op::I32Load8UA { addr, offset },
+        Op::I32Load8UAdd {
+            base,
+            index,
+            offset,
+            ..
+        } => Op::I32Load8UAddA {
+            base,
+            index,
+            offset,
+        },
+        Op::I32Load16S { addr, offset, .. } => Op::I32Load16SA { addr, offset },
+        Op::I32Load16SAdd {
+            base,
+            index,
+            offset,
+            ..
+        } => Op::I32Load16SAddA {
+            base,
+            index,
+            offset,
+        },
+        Op::I32Load16U { addr, offset, .. } => Op::I32Load16UA { addr, offset },
+        Op::I32Load16UAdd {
+            base,
+            index,
+            offset,
+            ..
+        } => Op::I32Load16UAddA {
+            base,
+            index,
+            offset,
+        },
         _ => return None,
     })
 }
 
-/// What forms the integer op `op` (a slot form) has.
+/// What forms the binary op `op` (a slot form) has.
 pub(super) fn shape(op: &Op) -> Option<Shape> {
     use Shape as S;
     Some(match op {
@@ -493,6 +624,38 @@ pub(super) fn shape(op: &Op) -> Option<Shape> {
             wide: true,
             kind: Kind::Rotate,
         },
+        Op::F32Add { .. } => S {
+            wide: false,
+            kind: Kind::FloatCommutative,
+        },
+        Op::F32Mul { .. } => S {
+            wide: false,
+            kind: Kind::FloatCommutative,
+        },
+        Op::F32Sub { .. } => S {
+            wide: false,
+            kind: Kind::FloatOrdered,
+        },
+        Op::F32Div { .. } => S {
+            wide: false,
+            kind: Kind::FloatOrdered,
+        },
+        Op::F64Add { .. } => S {
+            wide: false,
+            kind: Kind::FloatCommutative,
+        },
+        Op::F64Mul { .. } => S {
+            wide: false,
+            kind: Kind::FloatCommutative,
+        },
+        Op::F64Sub { .. } => S {
+            wide: false,
+            kind: Kind::FloatOrdered,
+        },
+        Op::F64Div { .. } => S {
+            wide: false,
+            kind: Kind::FloatOrdered,
+        },
         _ => return None,
     })
 }
@@ -568,6 +731,18 @@ pub(super) fn alu_form(op: &Op, form: Form, dst: Slot, x: Slot, imm: i32) -> Op 
         (Op::I64ShrU { .. }, Form::Sa) => Op::I64ShrUSa { dst, lhs: x },
         (Op::I64Rotl { .. }, Form::Si) => Op::I64RotlSi { dst, lhs: x, imm },
         (Op::I64Rotr { .. }, Form::Si) => Op::I64RotrSi { dst, lhs: x, imm },
+        (Op::F32Add { .. }, Form::As) => Op::F32AddAs { dst, rhs: x },
+        (Op::F32Mul { .. }, Form::As) => Op::F32MulAs { dst, rhs: x },
+        (Op::F32Sub { .. }, Form::As) => Op::F32SubAs { dst, rhs: x },
+        (Op::F32Sub { .. }, Form::Sa) => Op::F32SubSa { dst, lhs: x },
+        (Op::F32Div { .. }, Form::As) => Op::F32DivAs { dst, rhs: x },
+        (Op::F32Div { .. }, Form::Sa) => Op::F32DivSa { dst, lhs: x },
+        (Op::F64Add { .. }, Form::As) => Op::F64AddAs { dst, rhs: x },
+        (Op::F64Mul { .. }, Form::As) => Op::F64MulAs { dst, rhs: x },
+        (Op::F64Sub { .. }, Form::As) => Op::F64SubAs { dst, rhs: x },
+        (Op::F64Sub { .. }, Form::Sa) => Op::F64SubSa { dst, lhs: x },
+        (Op::F64Div { .. }, Form::As) => Op::F64DivAs { dst, rhs: x },
+        (Op::F64Div { .. }, Form::Sa) => Op::F64DivSa { dst, lhs: x },
         _ => unreachable!("shape() allows only the forms an op has"),
     }
 }
@@ -823,71 +998,73 @@ pub(super) fn offset_mut(op: &mut Op) -> Option<&mut i32> {
 /// The accumulator and immediate twins of a plain store.
 pub(super) fn store_forms(
     op: &Op,
-) -> Option<(fn(Slot, u32) -> Op, fn(Slot, i32, u32) -> Op, bool)> {
+) -> Option<(fn(Slot, u32) -> Op, Option<fn(Slot, i32, u32) -> Op>, bool)> {
     Some(match op {
         Op::I32Store { .. } => (
             |addr, offset| Op::I32StoreA { addr, offset },
-            |addr, value, offset| Op::I32StoreImm {
+            Some(|addr, value, offset| Op::I32StoreImm {
                 addr,
                 value,
                 offset,
-            },
+            }),
             false,
         ),
         Op::I64Store { .. } => (
             |addr, offset| Op::I64StoreA { addr, offset },
-            |addr, value, offset| Op::I64StoreImm {
+            Some(|addr, value, offset| Op::I64StoreImm {
                 addr,
                 value,
                 offset,
-            },
+            }),
             true,
         ),
         Op::I32Store8 { .. } => (
             |addr, offset| Op::I32Store8A { addr, offset },
-            |addr, value, offset| Op::I32Store8Imm {
+            Some(|addr, value, offset| Op::I32Store8Imm {
                 addr,
                 value,
                 offset,
-            },
+            }),
             false,
         ),
         Op::I32Store16 { .. } => (
             |addr, offset| Op::I32Store16A { addr, offset },
-            |addr, value, offset| Op::I32Store16Imm {
+            Some(|addr, value, offset| Op::I32Store16Imm {
                 addr,
                 value,
                 offset,
-            },
+            }),
             false,
         ),
         Op::I64Store8 { .. } => (
             |addr, offset| Op::I64Store8A { addr, offset },
-            |addr, value, offset| Op::I64Store8Imm {
+            Some(|addr, value, offset| Op::I64Store8Imm {
                 addr,
                 value,
                 offset,
-            },
+            }),
             false,
         ),
         Op::I64Store16 { .. } => (
             |addr, offset| Op::I64Store16A { addr, offset },
-            |addr, value, offset| Op::I64Store16Imm {
+            Some(|addr, value, offset| Op::I64Store16Imm {
                 addr,
                 value,
                 offset,
-            },
+            }),
             false,
         ),
         Op::I64Store32 { .. } => (
             |addr, offset| Op::I64Store32A { addr, offset },
-            |addr, value, offset| Op::I64Store32Imm {
+            Some(|addr, value, offset| Op::I64Store32Imm {
                 addr,
                 value,
                 offset,
-            },
+            }),
             false,
         ),
+        Op::F32Store { .. } => (|addr, offset| Op::F32StoreA { addr, offset }, None, false),
+        Op::F64Store { .. } => (|addr, offset| Op::F64StoreA { addr, offset }, None, false),
         _ => return None,
     })
 }
