@@ -1265,10 +1265,24 @@ impl Op {
     }
 }
 
+/// One op as the executor runs it. Where handlers tail-call each other
+/// (`wasmbed_tail_dispatch`), the cell also holds the address of the op's
+/// handler (direct threading): dispatch is one load and a jump, without
+/// the tag's trip through the handler table. Elsewhere (the loop dispatch
+/// of small devices) it is the op alone, 12 bytes.
+#[derive(Debug, Clone, Copy)]
+#[repr(C)]
+pub(crate) struct Cell {
+    /// The handler, as an address (`interp::exec::thread` fills it in).
+    #[cfg(wasmbed_tail_dispatch)]
+    pub handler: usize,
+    pub op: Op,
+}
+
 /// A function translated for the interpreter.
 #[derive(Debug)]
 pub(crate) struct CompiledFunc {
-    pub ops: Box<[Op]>,
+    pub ops: Box<[Cell]>,
     /// Module byte offset of the wasm instruction each op came from.
     pub offsets: Box<[u32]>,
     /// Values copied into the constant slots on entry.

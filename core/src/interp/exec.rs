@@ -51,7 +51,7 @@
 use crate::error::Error;
 use crate::func::call::{self, StoreHooks};
 use crate::interp::num;
-use crate::ir::{CompiledFunc, Op, OP_COUNT};
+use crate::ir::{Cell, CompiledFunc, Op, OP_COUNT};
 use crate::module::LazyFunc;
 use crate::store::{FuncEntity, InstanceEntity, StoreInner};
 use crate::types::ValType;
@@ -160,7 +160,7 @@ unsafe fn enter(
     }
 }
 
-type Ip = *const Op;
+type Ip = *const Cell;
 type Fp = *mut u64;
 type Mem = *mut u8;
 
@@ -354,15 +354,47 @@ type Handler = unsafe extern "sysv64-unwind" fn(Ip, Fp, Mem, u64, usize, &mut Ct
 #[cfg(not(target_arch = "x86_64"))]
 type Handler = unsafe fn(Ip, Fp, Mem, u64, usize, &mut Ctx<'_>) -> Done;
 
-/// The handler of the op at `ip`.
+/// The handler of the op at `ip`: the address its cell holds.
 ///
 /// # Safety
-/// `ip` points at an op (of any function).
+/// `ip` points at a cell (of any function).
+#[cfg(wasmbed_tail_dispatch)]
 #[inline(always)]
 unsafe fn handler_of(ip: Ip) -> Handler {
-    // SAFETY: `Op` is `repr(u16)`, so its first two bytes are the tag, and
-    // tags are below `OP_COUNT`, the table's length.
-    unsafe { *HANDLERS.get_unchecked(*(ip as *const u16) as usize) }
+    // SAFETY: `thread` stored `HANDLERS[tag]`, a `Handler`, as this
+    // address; a fn pointer and a `usize` have the same size.
+    unsafe { core::mem::transmute::<usize, Handler>((*ip).handler) }
+}
+
+/// The handler of the op at `ip`, looked up by its tag.
+///
+/// # Safety
+/// `ip` points at a cell (of any function).
+#[cfg(not(wasmbed_tail_dispatch))]
+#[inline(always)]
+unsafe fn handler_of(ip: Ip) -> Handler {
+    // SAFETY: the cell starts with the op (`repr(C)`, one field), and tags
+    // are below `OP_COUNT`, the table's length.
+    unsafe { *HANDLERS.get_unchecked(tag((*ip).op) as usize) }
+}
+
+/// The tag of `op`: `Op` is `repr(u16)`, so its first two bytes.
+#[inline(always)]
+fn tag(op: Op) -> u16 {
+    // SAFETY: every `repr(u16)` enum value starts with its `u16` tag.
+    unsafe { *(&op as *const Op as *const u16) }
+}
+
+/// The executable form of translated `ops`: cells that carry their
+/// handler's address where dispatch is direct.
+pub(crate) fn thread(ops: alloc::vec::Vec<Op>) -> alloc::boxed::Box<[Cell]> {
+    ops.into_iter()
+        .map(|op| Cell {
+            #[cfg(wasmbed_tail_dispatch)]
+            handler: HANDLERS[tag(op) as usize] as usize,
+            op,
+        })
+        .collect()
 }
 
 macro_rules! handler_table {
@@ -496,7 +528,7 @@ macro_rules! fields {
         // (With one field the tuple is a parenthesised name.)
         #[allow(unused_parens)]
         let ($(fields!(@name $f $($bind)?)),*) = unsafe {
-            let Op::$name { $($f $(: $bind)?),* } = *$ip else { unreachable_unchecked() };
+            let Op::$name { $($f $(: $bind)?),* } = (*$ip).op else { unreachable_unchecked() };
             ($(fields!(@name $f $($bind)?)),*)
         };
     };
@@ -509,7 +541,7 @@ macro_rules! extra {
     ($ip:ident) => {{
         // SAFETY: this handler's op is one the translator always follows
         // with an `Extra` (dispatch contract), so `ip + 1` is that op.
-        let op: Op = unsafe { *$ip.add(1) };
+        let op: Op = unsafe { (*$ip.add(1)).op };
         let Op::Extra { a, b } = op else {
             // SAFETY: as above: the op after this one is an `Extra`.
             unsafe { unreachable_unchecked() }
@@ -1850,7 +1882,7 @@ fn execute(ip: Ip, fp: Fp, mem: Mem, len: usize, ctx: &mut Ctx<'_>) -> Done {
             // is one too.
             let (tag, pair) = unsafe {
                 let follows = ip == prev.wrapping_add(1);
-                (*(ip as *const u16), follows.then(|| *(prev as *const u16)))
+                (tag((*ip).op), follows.then(|| tag((*prev).op)))
             };
             crate::interp::stats::record(pair, tag);
             prev = ip;
@@ -1858,7 +1890,7 @@ fn execute(ip: Ip, fp: Fp, mem: Mem, len: usize, ctx: &mut Ctx<'_>) -> Done {
         #[cfg(debug_assertions)]
         {
             // SAFETY: `ip` points at an op (dispatch contract).
-            let op = unsafe { *ip };
+            let op = unsafe { (*ip).op };
             debug_assert!(
                 !op.reads_acc() || acc_live,
                 "{} reads the accumulator, which is dead here",
@@ -1902,7 +1934,7 @@ fn frame_info(
     let f = unsafe { &*func };
     // Address arithmetic only; an `ip` outside the ops (there is none)
     // would just miss the offset table.
-    let idx = (ip as usize).wrapping_sub(f.ops.as_ptr() as usize) / core::mem::size_of::<Op>();
+    let idx = (ip as usize).wrapping_sub(f.ops.as_ptr() as usize) / core::mem::size_of::<Cell>();
     let module = &inner.instances[instance as usize].get().module.inner;
     FrameInfo {
         func_index: f.func_index,

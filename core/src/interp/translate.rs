@@ -331,7 +331,7 @@ pub(crate) fn translate_function(
         });
     }
     Ok(CompiledFunc {
-        ops: ops.into_boxed_slice(),
+        ops: crate::interp::exec::thread(ops),
         offsets: t.offsets.into_boxed_slice(),
         consts: consts.into_boxed_slice(),
         func_index,
