@@ -350,6 +350,27 @@ macro_rules! with_form_ops {
         I32Load16UAddA { base, index; offset: u32 },
         F32StoreA { addr; offset: u32 },
         F64StoreA { addr; offset: u32 },
+        I32EqSsA { lhs, rhs },
+        I32NeSsA { lhs, rhs },
+        I32LtSSsA { lhs, rhs },
+        I32LtUSsA { lhs, rhs },
+        I32GtSSsA { lhs, rhs },
+        I32GtUSsA { lhs, rhs },
+        I32LeSSsA { lhs, rhs },
+        I32LeUSsA { lhs, rhs },
+        I32GeSSsA { lhs, rhs },
+        I32GeUSsA { lhs, rhs },
+        I64EqSsA { lhs, rhs },
+        I64NeSsA { lhs, rhs },
+        I64LtSSsA { lhs, rhs },
+        I64LtUSsA { lhs, rhs },
+        I64GtSSsA { lhs, rhs },
+        I64GtUSsA { lhs, rhs },
+        I64LeSSsA { lhs, rhs },
+        I64LeUSsA { lhs, rhs },
+        I64GeSSsA { lhs, rhs },
+        I64GeUSsA { lhs, rhs },
+        SelectA { dst, a, b },
         }
     };
 }
@@ -1130,6 +1151,7 @@ impl Op {
                 | Op::F64DivSaA { .. }
                 | Op::F32StoreA { .. }
                 | Op::F64StoreA { .. }
+                | Op::SelectA { .. }
         );
         #[cfg(not(feature = "fast-ops"))]
         false
@@ -1259,6 +1281,26 @@ impl Op {
                 | Op::I32Load16SAddA { .. }
                 | Op::I32Load16UA { .. }
                 | Op::I32Load16UAddA { .. }
+                | Op::I32EqSsA { .. }
+                | Op::I32NeSsA { .. }
+                | Op::I32LtSSsA { .. }
+                | Op::I32LtUSsA { .. }
+                | Op::I32GtSSsA { .. }
+                | Op::I32GtUSsA { .. }
+                | Op::I32LeSSsA { .. }
+                | Op::I32LeUSsA { .. }
+                | Op::I32GeSSsA { .. }
+                | Op::I32GeUSsA { .. }
+                | Op::I64EqSsA { .. }
+                | Op::I64NeSsA { .. }
+                | Op::I64LtSSsA { .. }
+                | Op::I64LtUSsA { .. }
+                | Op::I64GtSSsA { .. }
+                | Op::I64GtUSsA { .. }
+                | Op::I64LeSSsA { .. }
+                | Op::I64LeUSsA { .. }
+                | Op::I64GeSSsA { .. }
+                | Op::I64GeUSsA { .. }
         );
         #[cfg(not(feature = "fast-ops"))]
         false

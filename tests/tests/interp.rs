@@ -91,6 +91,8 @@ fn operand_forms_are_used() {
         ("load_acc", &["I32Load8UA", "I32AddAi"]),
         ("load_add_acc", &["I64LoadAddA", "I64MulAi"]),
         ("f64_store_acc", &["F64AddSsA", "F64StoreA"]),
+        ("select_cmp", &["I32LtSSsA", "SelectA"]),
+        ("flag_sum", &["I32GtUSsA", "I32AddAs"]),
     ];
     for (name, wanted) in expect {
         let ops = ops_of(name);

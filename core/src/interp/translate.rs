@@ -1289,6 +1289,10 @@ impl Translator<'_, '_> {
                 self.barrier();
             }
             O::Select | O::TypedSelect { .. } => {
+                #[cfg(feature = "fast-ops")]
+                if self.select_acc() {
+                    return Ok(());
+                }
                 let cond = self.pop_slot();
                 let b = self.pop_slot();
                 let (a, wide) = self.pop_entry();

@@ -254,6 +254,27 @@ macro_rules! float_store_forms {
     )*};
 }
 
+/// Integer comparisons into the accumulator (for a `select`, a branch or
+/// arithmetic on the flag right after).
+macro_rules! compare_forms {
+    ($($ssa:ident: |$a:ident: $t:ty, $b:ident| $e:expr;)*) => {$(
+        handler!(pub(super) $ssa(ip, fp, mem, len, acc, ctx) {
+            fields!(ip, $ssa { lhs, rhs });
+            let $a = <$t as SlotVal>::from_slot(slot!(fp, lhs));
+            let $b = <$t as SlotVal>::from_slot(slot!(fp, rhs));
+            let acc = $e as u64;
+            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
+        });
+    )*};
+}
+
+handler!(pub(super) SelectA(ip, fp, mem, len, acc, ctx) {
+    fields!(ip, SelectA { dst, a, b });
+    let v = if acc as u32 != 0 { slot!(fp, a) } else { slot!(fp, b) };
+    set_slot!(fp, dst, v);
+    dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
+});
+
 handler!(pub(super) BrIfNezA(ip, fp, mem, len, acc, ctx) {
     fields!(ip, BrIfNezA { offset });
     if acc as u32 != 0 {
@@ -362,4 +383,27 @@ load_forms! {
 float_store_forms! {
     F32StoreA: u32;
     F64StoreA: u64;
+}
+
+compare_forms! {
+    I32EqSsA: |a: u32, b| a == b;
+    I32NeSsA: |a: u32, b| a != b;
+    I32LtSSsA: |a: i32, b| a < b;
+    I32LtUSsA: |a: u32, b| a < b;
+    I32GtSSsA: |a: i32, b| a > b;
+    I32GtUSsA: |a: u32, b| a > b;
+    I32LeSSsA: |a: i32, b| a <= b;
+    I32LeUSsA: |a: u32, b| a <= b;
+    I32GeSSsA: |a: i32, b| a >= b;
+    I32GeUSsA: |a: u32, b| a >= b;
+    I64EqSsA: |a: u64, b| a == b;
+    I64NeSsA: |a: u64, b| a != b;
+    I64LtSSsA: |a: i64, b| a < b;
+    I64LtUSsA: |a: u64, b| a < b;
+    I64GtSSsA: |a: i64, b| a > b;
+    I64GtUSsA: |a: u64, b| a > b;
+    I64LeSSsA: |a: i64, b| a <= b;
+    I64LeUSsA: |a: u64, b| a <= b;
+    I64GeSSsA: |a: i64, b| a >= b;
+    I64GeUSsA: |a: u64, b| a >= b;
 }

@@ -249,6 +249,22 @@ impl Translator<'_, '_> {
         ))
     }
 
+    /// A `select` of two scalars whose condition the op before computed,
+    /// taken from the accumulator; `false` leaves it to the slot form.
+    pub(super) fn select_acc(&mut self) -> bool {
+        let top = self.height() - 1;
+        if !self.acc_ready(top) || self.stack[top as usize - 1].wide {
+            return false;
+        }
+        self.stack.pop();
+        let b = self.pop_slot();
+        let a = self.pop_slot();
+        self.take_acc();
+        let dst = self.push_temp();
+        self.emit_result(Op::SelectA { dst, a, b });
+        true
+    }
+
     /// A branch on the stack top when the op before computed it: the
     /// accumulator forms of `br_if`.
     pub(super) fn acc_cond(&mut self) -> Option<Cond> {
@@ -340,6 +356,26 @@ pub(super) fn check_acc(ops: &[Op]) {
 /// one.
 pub(super) fn to_acc(op: Op) -> Option<Op> {
     Some(match op {
+        Op::I32Eq { lhs, rhs, .. } => Op::I32EqSsA { lhs, rhs },
+        Op::I32Ne { lhs, rhs, .. } => Op::I32NeSsA { lhs, rhs },
+        Op::I32LtS { lhs, rhs, .. } => Op::I32LtSSsA { lhs, rhs },
+        Op::I32LtU { lhs, rhs, .. } => Op::I32LtUSsA { lhs, rhs },
+        Op::I32GtS { lhs, rhs, .. } => Op::I32GtSSsA { lhs, rhs },
+        Op::I32GtU { lhs, rhs, .. } => Op::I32GtUSsA { lhs, rhs },
+        Op::I32LeS { lhs, rhs, .. } => Op::I32LeSSsA { lhs, rhs },
+        Op::I32LeU { lhs, rhs, .. } => Op::I32LeUSsA { lhs, rhs },
+        Op::I32GeS { lhs, rhs, .. } => Op::I32GeSSsA { lhs, rhs },
+        Op::I32GeU { lhs, rhs, .. } => Op::I32GeUSsA { lhs, rhs },
+        Op::I64Eq { lhs, rhs, .. } => Op::I64EqSsA { lhs, rhs },
+        Op::I64Ne { lhs, rhs, .. } => Op::I64NeSsA { lhs, rhs },
+        Op::I64LtS { lhs, rhs, .. } => Op::I64LtSSsA { lhs, rhs },
+        Op::I64LtU { lhs, rhs, .. } => Op::I64LtUSsA { lhs, rhs },
+        Op::I64GtS { lhs, rhs, .. } => Op::I64GtSSsA { lhs, rhs },
+        Op::I64GtU { lhs, rhs, .. } => Op::I64GtUSsA { lhs, rhs },
+        Op::I64LeS { lhs, rhs, .. } => Op::I64LeSSsA { lhs, rhs },
+        Op::I64LeU { lhs, rhs, .. } => Op::I64LeUSsA { lhs, rhs },
+        Op::I64GeS { lhs, rhs, .. } => Op::I64GeSSsA { lhs, rhs },
+        Op::I64GeU { lhs, rhs, .. } => Op::I64GeUSsA { lhs, rhs },
         Op::I32Add { lhs, rhs, .. } => Op::I32AddSsA { lhs, rhs },
         Op::I32AddSi { lhs, imm, .. } => Op::I32AddSiA { lhs, imm },
         Op::I32AddAs { rhs, .. } => Op::I32AddAsA { rhs },
