@@ -242,6 +242,11 @@ struct Ctx<'h> {
     suspend: Option<SuspendAt>,
     /// The op whose check is being polled (for the trap location).
     poll_ip: Ip,
+    /// A call the fast path handed to `EnterSlow`: callee, its instance,
+    /// the caller slot its frame starts at and where the caller resumes.
+    pending: (*const CompiledFunc, u32, u16, Ip),
+    /// A function reference `CallIndirect` handed to `CallRefSlow`.
+    pending_ref: *const VmFuncRef,
     /// Checks left before the next one polls the interruption flag and the
     /// clock. Kept here, not in a register: checks run only at function
     /// entries and loop back-edges of interruptible code, and the register
@@ -486,7 +491,8 @@ macro_rules! check {
 /// contract in the module docs. The body is not an `unsafe` block: each
 /// unsafe operation in it has a block (and a reason) of its own.
 macro_rules! handler {
-    ($vis:vis $name:ident($ip:ident, $fp:ident, $mem:ident, $len:ident, $acc:ident, $ctx:ident) $body:block) => {
+    ($(#[$attr:meta])* $vis:vis $name:ident($ip:ident, $fp:ident, $mem:ident, $len:ident, $acc:ident, $ctx:ident) $body:block) => {
+        $(#[$attr])*
         #[cfg(target_arch = "x86_64")]
         #[allow(
             non_snake_case,
@@ -503,6 +509,7 @@ macro_rules! handler {
             mut $len: usize,
             $ctx: &mut Ctx<'_>,
         ) -> Done $body
+        $(#[$attr])*
         #[cfg(not(target_arch = "x86_64"))]
         #[allow(non_snake_case, unused_mut, unused_variables, unused_assignments)]
         $vis unsafe fn $name(
@@ -821,6 +828,55 @@ macro_rules! stores {
             dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
         });
     )*};
+}
+
+/// Enters `$callee`, a function of the running instance, with its frame at
+/// caller slot `$base`; the caller resumes at `$ret`. The fast path of every
+/// call: it makes no calls itself (so the handler saves no registers) and
+/// hands everything else (frame records or slots to grow, many locals or
+/// constants to set up) to [`EnterSlow`] by a tail call.
+macro_rules! enter_fast {
+    ($ip:ident, $fp:ident, $mem:ident, $len:ident, $acc:ident, $ctx:ident, $callee:expr, $base:expr, $ret:expr) => {{
+        let callee: *const CompiledFunc = $callee;
+        let ret: Ip = $ret;
+        let base: u16 = $base;
+        // SAFETY: `callee` is a translated function of the running
+        // instance's module, alive as long as the store and never mutated
+        // once translated.
+        let f = unsafe { &*callee };
+        let fp_off = $ctx.frame_offset($fp);
+        let new_fp = fp_off + base as usize;
+        let need = new_fp + f.frame_size as usize;
+        let locals = (f.num_locals - f.num_params) as usize;
+        if $ctx.frames.len() == $ctx.frames.capacity()
+            || need > $ctx.stack.len()
+            || locals > 4
+            || f.consts.len() > 4
+        {
+            $ctx.pending = (callee, $ctx.instance, base, ret);
+            // SAFETY: the dispatch contract holds for `EnterSlow` as here.
+            return unsafe { EnterSlow($ip, $fp, $mem, $acc, $len, $ctx) };
+        }
+        // SAFETY: `len < capacity` (checked above), so the slot past the
+        // end is allocated; writing it and bumping the length is `push`
+        // without its growth path.
+        unsafe {
+            let n = $ctx.frames.len();
+            $ctx.frames.as_mut_ptr().add(n).write(Frame {
+                ip: ret,
+                fp: fp_off,
+                func: $ctx.cur,
+                instance: $ctx.instance,
+            });
+            $ctx.frames.set_len(n + 1);
+        }
+        $ctx.cur = callee;
+        // SAFETY: the stack holds `need = new_fp + frame_size` slots
+        // (checked above); at most four locals and four constants, which
+        // `init_frame` writes inline.
+        let fp = unsafe { init_small_frame($ctx.stack.as_mut_ptr().add(new_fp), f) };
+        dispatch!(f.ops.as_ptr(), fp, $mem, $len, $acc, $ctx)
+    }};
 }
 
 /// Enters `$callee` (of instance `$instance`) with its frame at caller slot
@@ -1287,7 +1343,10 @@ handler!(Check(ip, fp, mem, len, acc, ctx) {
 
 // Not an op: the slow half of `check!`, entered with `ip` at the op to
 // continue with.
-handler!(Poll(ip, fp, mem, len, acc, ctx) {
+handler!(
+    // Out of line, so that the checks that tail-call it stay leaves.
+    #[inline(never)]
+    Poll(ip, fp, mem, len, acc, ctx) {
     match poll_interrupt(ctx) {
         Polled::Go => {}
         Polled::Stop => trap!(ctx, ctx.poll_ip, TrapCode::Interrupt),
@@ -1359,11 +1418,14 @@ handler!(Call(ip, fp, mem, len, acc, ctx) {
         // SAFETY: the dispatch contract holds for `CallDefined` as here.
         None => return unsafe { CallDefined(ip, fp, mem, acc, len, ctx) },
     };
-    enter!(ip, fp, mem, len, acc, ctx, callee, base, ctx.instance, next!(ip, 1))
+    enter_fast!(ip, fp, mem, len, acc, ctx, callee, base, next!(ip, 1))
 });
 
 // Not an op: the slow half of `Call`, entered with `ip` at the `Call`.
-handler!(CallDefined(ip, fp, mem, len, acc, ctx) {
+handler!(
+    // Out of line, so that the fast path that tail-calls it stays a leaf.
+    #[inline(never)]
+    CallDefined(ip, fp, mem, len, acc, ctx) {
     fields!(ip, Call { base, func });
     // SAFETY: `func` is a defined function of the current instance, which
     // has a reference for each.
@@ -1407,7 +1469,45 @@ handler!(CallIndirect(ip, fp, mem, len, acc, ctx) {
     if unsafe { (*fr).type_id } != expected {
         trap!(ctx, ip, TrapCode::BadSignature);
     }
+    // The usual callee, an interpreted function of this instance already
+    // translated, is entered here; every other one out of line.
+    // SAFETY: `fr` is live (above); wasm references carry their instance's
+    // live context, and a defined function of the running instance indexes
+    // its code table `ctx.code`.
+    let cached = unsafe {
+        if (*fr).kind == FuncKind::Interp && (*(*fr).vmctx).instance == ctx.instance {
+            (*ctx.code.add((*fr).index as usize)).get()
+        } else {
+            None
+        }
+    };
+    if let Some(callee) = cached {
+        enter_fast!(ip, fp, mem, len, acc, ctx, callee, base, next!(ip, 2))
+    }
+    ctx.pending_ref = fr;
+    // SAFETY: the dispatch contract holds for `CallRefSlow` as here.
+    unsafe { CallRefSlow(ip, fp, mem, acc, len, ctx) }
+});
+
+// Not an op: the general half of `CallIndirect`, entered with `ip` at it
+// and the checked reference in `ctx.pending_ref`.
+handler!(
+    // Out of line, so that the fast path that tail-calls it stays a leaf.
+    #[inline(never)]
+    CallRefSlow(ip, fp, mem, len, acc, ctx) {
+    fields!(ip, CallIndirect { index: _i, base, type_index: _t });
+    let fr = ctx.pending_ref;
     call_ref!(ip, fp, mem, len, acc, ctx, fr, base, next!(ip, 2))
+});
+
+// Not an op: the general entry of a call whose fast path (`enter_fast!`)
+// found something to grow or much to set up; the call is in `ctx.pending`.
+handler!(
+    // Out of line, so that the fast path that tail-calls it stays a leaf.
+    #[inline(never)]
+    EnterSlow(ip, fp, mem, len, acc, ctx) {
+    let (callee, instance, base, ret) = ctx.pending;
+    enter!(ip, fp, mem, len, acc, ctx, callee, base, instance, ret)
 });
 
 // ---- variables, references ----
@@ -2197,6 +2297,8 @@ fn new_ctx<'h>(host: *mut (dyn StoreHooks + 'h), instance: u32) -> Ctx<'h> {
         suspend: None,
         poll_ip: ptr::null(),
         countdown: 1,
+        pending: (ptr::null(), 0, 0, ptr::null()),
+        pending_ref: ptr::null(),
         fuel: 0,
         fuel_reserve: 0,
         #[cfg(not(wasmbed_tail_dispatch))]
@@ -2312,6 +2414,8 @@ fn run(
         suspend: None,
         poll_ip: ptr::null(),
         countdown: 1,
+        pending: (ptr::null(), 0, 0, ptr::null()),
+        pending_ref: ptr::null(),
         fuel,
         fuel_reserve: 0,
         #[cfg(not(wasmbed_tail_dispatch))]
@@ -2457,6 +2561,36 @@ fn finish(mut ctx: Ctx<'_>, done: Done, slots: &mut [u64]) -> RunEnd {
             .unwrap_or_else(|| Error::msg("wasmbed: executor stopped without a reason"))),
     };
     RunEnd::Finished(core::mem::take(&mut ctx.stack), result)
+}
+
+/// Zeroes the declared locals and loads the constants of a frame at `fp`,
+/// for a function with at most four of each (the call fast path's).
+///
+/// # Safety
+/// `fp` must point to at least `f.frame_size` writable slots, and `f` has at
+/// most four declared locals and four constants.
+#[inline(always)]
+unsafe fn init_small_frame(fp: Fp, f: &CompiledFunc) -> Fp {
+    let np = f.num_params as usize;
+    let n = f.num_locals as usize - np;
+    let consts = &f.consts;
+    // SAFETY: as for `init_frame`; the bounded loops unroll into at most
+    // four conditional stores each, with no `memset`/`memcpy` call.
+    unsafe {
+        let locals = fp.add(np);
+        for i in 0..4 {
+            if i < n {
+                *locals.add(i) = 0;
+            }
+        }
+        let dst = fp.add(f.const_base as usize);
+        for i in 0..4 {
+            if i < consts.len() {
+                *dst.add(i) = *consts.get_unchecked(i);
+            }
+        }
+    }
+    fp
 }
 
 /// Zeroes the declared locals and loads the constants of a frame at `fp`.
