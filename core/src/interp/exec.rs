@@ -3,10 +3,13 @@
 //! Every op has its own handler function. A handler does its op's work and
 //! then dispatches the next op itself: with `wasmbed_tail_dispatch` (set by
 //! `build.rs` for optimised x86-64/AArch64 builds) it tail-calls the next
-//! handler, which LLVM compiles to a jump, so each op ends in its own
-//! indirect branch and the hot state (`ip`, `fp`, memory base and length)
-//! stays in registers; otherwise it returns to a small driver loop. Either
-//! way the host stack does not grow with the number of ops executed.
+//! handler, whose address the op's cell carries (direct threading), which
+//! LLVM compiles to a jump, so each op ends in its own indirect branch and
+//! the hot state (`ip`, `fp`, memory base, the accumulator and the memory
+//! length) stays in registers; otherwise it returns to a small driver loop.
+//! Either way the host stack does not grow with the number of ops executed.
+//! The accumulator (`acc`) carries a value from an op to the very next one
+//! (`ir::with_form_ops`); an op that does not write it may pass on anything.
 //!
 //! A wasm call pushes a [`Frame`] and never recurses on the host stack, so
 //! deep recursion ends in `TrapCode::StackOverflow`; only calls out of the
@@ -1968,8 +1971,10 @@ fn execute(ip: Ip, fp: Fp, mem: Mem, len: usize, ctx: &mut Ctx<'_>) -> Done {
     ctx.acc = 0;
     // Debug builds check the accumulator protocol as it runs: an op reads
     // the accumulator only right after the op that wrote it, so it is dead
-    // at every branch target, call, return and block boundary.
-    #[cfg(debug_assertions)]
+    // at every branch target, call, return and block boundary. (Not under
+    // Miri, whose CI run is time-boxed; translation checks the same
+    // protocol statically there too, in `translate::forms::check_acc`.)
+    #[cfg(all(debug_assertions, not(miri)))]
     let mut acc_live = false;
     #[cfg(feature = "op-stats")]
     let mut prev: Ip = ptr::null();
@@ -1987,7 +1992,7 @@ fn execute(ip: Ip, fp: Fp, mem: Mem, len: usize, ctx: &mut Ctx<'_>) -> Done {
             crate::interp::stats::record(pair, tag);
             prev = ip;
         }
-        #[cfg(debug_assertions)]
+        #[cfg(all(debug_assertions, not(miri)))]
         {
             // SAFETY: `ip` points at an op (dispatch contract).
             let op = unsafe { (*ip).op };

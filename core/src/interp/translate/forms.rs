@@ -1031,10 +1031,13 @@ pub(super) fn offset_mut(op: &mut Op) -> Option<&mut i32> {
     }
 }
 
+/// Builds a store of the accumulator: address slot, offset.
+type StoreFromAcc = fn(Slot, u32) -> Op;
+/// Builds a store of an immediate: address slot, value, offset.
+type StoreFromImm = fn(Slot, i32, u32) -> Op;
+
 /// The accumulator and immediate twins of a plain store.
-pub(super) fn store_forms(
-    op: &Op,
-) -> Option<(fn(Slot, u32) -> Op, Option<fn(Slot, i32, u32) -> Op>, bool)> {
+pub(super) fn store_forms(op: &Op) -> Option<(StoreFromAcc, Option<StoreFromImm>, bool)> {
     Some(match op {
         Op::I32Store { .. } => (
             |addr, offset| Op::I32StoreA { addr, offset },
