@@ -118,6 +118,19 @@ impl Translator<'_, '_> {
         self.producer_of(pos).is_some_and(|op| to_acc(op).is_some())
     }
 
+    /// Which operand of a binary op on the top two entries the last op
+    /// emitted computed, if it has an accumulator twin: `Some(true)` the
+    /// left, `Some(false)` the right. One look at the producer for both
+    /// sides (this runs for every binary operator translated).
+    fn acc_side(&self, top: u32) -> Option<bool> {
+        let (at, pos) = self.last_result?;
+        if (pos != top && pos + 1 != top) || self.stack[pos as usize].kind != Operand::Temp {
+            return None;
+        }
+        debug_assert_eq!(at, self.ops.len() - 1);
+        to_acc(self.ops[at]).map(|_| pos + 1 == top)
+    }
+
     /// Turns the last op emitted into its accumulator twin; the op emitted
     /// next reads the accumulator.
     fn take_acc(&mut self) {
@@ -141,17 +154,11 @@ impl Translator<'_, '_> {
     /// `branch_cond`.
     pub(super) fn binop_form(&mut self, op: Op) -> bool {
         let top = self.height() - 1;
-        if compare_of(&op).is_some() {
-            self.cmp_acc = if self.acc_ready(top - 1) {
-                Some((self.ops.len(), true))
-            } else if self.acc_ready(top) {
-                Some((self.ops.len(), false))
-            } else {
-                None
-            };
-            return false;
-        }
         let Some(Shape { wide, kind }) = shape(&op) else {
+            if compare_of(&op).is_some() {
+                let at = self.ops.len();
+                self.cmp_acc = self.acc_side(top).map(|lhs| (at, lhs));
+            }
             return false;
         };
         let count = matches!(kind, Kind::Shift | Kind::Rotate);
@@ -164,9 +171,13 @@ impl Translator<'_, '_> {
         };
         let rhs_imm = imm(self, top);
         let lhs_imm = imm(self, top - 1);
-        let acc_forms = kind != Kind::Rotate;
-        let lhs_acc = acc_forms && self.acc_ready(top - 1);
-        let rhs_acc = acc_forms && self.acc_ready(top);
+        let side = if kind == Kind::Rotate {
+            None
+        } else {
+            self.acc_side(top)
+        };
+        let lhs_acc = side == Some(true);
+        let rhs_acc = side == Some(false);
         let (form, x, imm) = if lhs_acc {
             match rhs_imm {
                 Some(imm) => (Form::Ai, 0, imm),
