@@ -18,33 +18,14 @@ fn imm_bits(imm: i32) -> u64 {
     imm as i64 as u64
 }
 
-/// The forms of a commutative op: `Si`, `SsA`, `SiA`, `As`, `AsA`, `Ai`,
-/// `AiA` (the accumulator, when read, is the left operand).
-macro_rules! alu_forms {
-    ($($si:ident $ssa:ident $sia:ident $as_:ident $asa:ident $ai:ident $aia:ident: |$a:ident: $ta:ty, $b:ident: $tb:ty| $e:expr;)*) => {$(
-        alu_forms!(@common plain $si $ssa $sia $as_ $asa $ai $aia: |$a: $ta, $b: $tb| $e);
-    )*};
-    // The seven forms every op with forms has. `shift` passes the count on
-    // as the accumulator (see the module docs).
-    (@common $kind:ident $si:ident $ssa:ident $sia:ident $as_:ident $asa:ident $ai:ident $aia:ident: |$a:ident: $ta:ty, $b:ident: $tb:ty| $e:expr) => {
-        handler!(pub(super) $si(ip, fp, mem, len, acc, ctx) {
-            fields!(ip, $si { dst, lhs, imm });
-            let $a = <$ta as SlotVal>::from_slot(slot!(fp, lhs));
-            let $b = <$tb as SlotVal>::from_slot(imm_bits(imm));
-            set_slot!(fp, dst, SlotVal::into_slot($e));
-            dispatch!(next!(ip, 1), fp, mem, len, alu_forms!(@pass $kind acc imm), ctx)
-        });
+/// The accumulator forms every op with forms has: `SsA` (slots in, result
+/// to the accumulator), `As` and `AsA` (the accumulator as left operand).
+macro_rules! acc_forms {
+    ($ssa:ident $as_:ident $asa:ident: |$a:ident: $ta:ty, $b:ident: $tb:ty| $e:expr) => {
         handler!(pub(super) $ssa(ip, fp, mem, len, acc, ctx) {
             fields!(ip, $ssa { lhs, rhs });
             let $a = <$ta as SlotVal>::from_slot(slot!(fp, lhs));
             let $b = <$tb as SlotVal>::from_slot(slot!(fp, rhs));
-            let acc = SlotVal::into_slot($e);
-            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
-        });
-        handler!(pub(super) $sia(ip, fp, mem, len, acc, ctx) {
-            fields!(ip, $sia { lhs, imm });
-            let $a = <$ta as SlotVal>::from_slot(slot!(fp, lhs));
-            let $b = <$tb as SlotVal>::from_slot(imm_bits(imm));
             let acc = SlotVal::into_slot($e);
             dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
         });
@@ -59,6 +40,54 @@ macro_rules! alu_forms {
             fields!(ip, $asa { rhs });
             let $a = <$ta as SlotVal>::from_slot(acc);
             let $b = <$tb as SlotVal>::from_slot(slot!(fp, rhs));
+            let acc = SlotVal::into_slot($e);
+            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
+        });
+    };
+}
+
+/// The forms with the accumulator as the right operand (`Sa`, `SaA`), for
+/// ops whose operands do not commute.
+macro_rules! acc_right_forms {
+    ($sa:ident $saa:ident: |$a:ident: $ta:ty, $b:ident: $tb:ty| $e:expr) => {
+        handler!(pub(super) $sa(ip, fp, mem, len, acc, ctx) {
+            fields!(ip, $sa { dst, lhs });
+            let $a = <$ta as SlotVal>::from_slot(slot!(fp, lhs));
+            let $b = <$tb as SlotVal>::from_slot(acc);
+            set_slot!(fp, dst, SlotVal::into_slot($e));
+            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
+        });
+        handler!(pub(super) $saa(ip, fp, mem, len, acc, ctx) {
+            fields!(ip, $saa { lhs });
+            let $a = <$ta as SlotVal>::from_slot(slot!(fp, lhs));
+            let $b = <$tb as SlotVal>::from_slot(acc);
+            let acc = SlotVal::into_slot($e);
+            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
+        });
+    };
+}
+
+/// The forms of a commutative op: `Si`, `SsA`, `SiA`, `As`, `AsA`, `Ai`,
+/// `AiA` (the accumulator, when read, is the left operand).
+macro_rules! alu_forms {
+    ($($si:ident $ssa:ident $sia:ident $as_:ident $asa:ident $ai:ident $aia:ident: |$a:ident: $ta:ty, $b:ident: $tb:ty| $e:expr;)*) => {$(
+        alu_forms!(@common plain $si $ssa $sia $as_ $asa $ai $aia: |$a: $ta, $b: $tb| $e);
+    )*};
+    // The seven forms every op with forms has. `shift` passes the count on
+    // as the accumulator (see the module docs).
+    (@common $kind:ident $si:ident $ssa:ident $sia:ident $as_:ident $asa:ident $ai:ident $aia:ident: |$a:ident: $ta:ty, $b:ident: $tb:ty| $e:expr) => {
+        acc_forms!($ssa $as_ $asa: |$a: $ta, $b: $tb| $e);
+        handler!(pub(super) $si(ip, fp, mem, len, acc, ctx) {
+            fields!(ip, $si { dst, lhs, imm });
+            let $a = <$ta as SlotVal>::from_slot(slot!(fp, lhs));
+            let $b = <$tb as SlotVal>::from_slot(imm_bits(imm));
+            set_slot!(fp, dst, SlotVal::into_slot($e));
+            dispatch!(next!(ip, 1), fp, mem, len, alu_forms!(@pass $kind acc imm), ctx)
+        });
+        handler!(pub(super) $sia(ip, fp, mem, len, acc, ctx) {
+            fields!(ip, $sia { lhs, imm });
+            let $a = <$ta as SlotVal>::from_slot(slot!(fp, lhs));
+            let $b = <$tb as SlotVal>::from_slot(imm_bits(imm));
             let acc = SlotVal::into_slot($e);
             dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
         });
@@ -86,20 +115,7 @@ macro_rules! alu_forms {
 macro_rules! alu_forms_ordered {
     ($($kind:ident $si:ident $ssa:ident $sia:ident $as_:ident $asa:ident $ai:ident $aia:ident $sa:ident $saa:ident: |$a:ident: $ta:ty, $b:ident: $tb:ty| $e:expr;)*) => {$(
         alu_forms!(@common $kind $si $ssa $sia $as_ $asa $ai $aia: |$a: $ta, $b: $tb| $e);
-        handler!(pub(super) $sa(ip, fp, mem, len, acc, ctx) {
-            fields!(ip, $sa { dst, lhs });
-            let $a = <$ta as SlotVal>::from_slot(slot!(fp, lhs));
-            let $b = <$tb as SlotVal>::from_slot(acc);
-            set_slot!(fp, dst, SlotVal::into_slot($e));
-            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
-        });
-        handler!(pub(super) $saa(ip, fp, mem, len, acc, ctx) {
-            fields!(ip, $saa { lhs });
-            let $a = <$ta as SlotVal>::from_slot(slot!(fp, lhs));
-            let $b = <$tb as SlotVal>::from_slot(acc);
-            let acc = SlotVal::into_slot($e);
-            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
-        });
+        acc_right_forms!($sa $saa: |$a: $ta, $b: $tb| $e);
     )*};
 }
 
@@ -172,52 +188,16 @@ macro_rules! store_forms {
 /// The accumulator forms of a commutative float op: `SsA`, `As`, `AsA`.
 macro_rules! float_forms {
     ($($ssa:ident $as_:ident $asa:ident: |$a:ident: $ta:ty, $b:ident: $tb:ty| $e:expr;)*) => {$(
-        float_forms!(@common $ssa $as_ $asa: |$a: $ta, $b: $tb| $e);
+        acc_forms!($ssa $as_ $asa: |$a: $ta, $b: $tb| $e);
     )*};
-    (@common $ssa:ident $as_:ident $asa:ident: |$a:ident: $ta:ty, $b:ident: $tb:ty| $e:expr) => {
-        handler!(pub(super) $ssa(ip, fp, mem, len, acc, ctx) {
-            fields!(ip, $ssa { lhs, rhs });
-            let $a = <$ta as SlotVal>::from_slot(slot!(fp, lhs));
-            let $b = <$tb as SlotVal>::from_slot(slot!(fp, rhs));
-            let acc = SlotVal::into_slot($e);
-            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
-        });
-        handler!(pub(super) $as_(ip, fp, mem, len, acc, ctx) {
-            fields!(ip, $as_ { dst, rhs });
-            let $a = <$ta as SlotVal>::from_slot(acc);
-            let $b = <$tb as SlotVal>::from_slot(slot!(fp, rhs));
-            set_slot!(fp, dst, SlotVal::into_slot($e));
-            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
-        });
-        handler!(pub(super) $asa(ip, fp, mem, len, acc, ctx) {
-            fields!(ip, $asa { rhs });
-            let $a = <$ta as SlotVal>::from_slot(acc);
-            let $b = <$tb as SlotVal>::from_slot(slot!(fp, rhs));
-            let acc = SlotVal::into_slot($e);
-            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
-        });
-    };
 }
 
 /// The accumulator forms of a float op whose operands do not commute:
 /// those of `float_forms!` and `Sa`, `SaA`.
 macro_rules! float_forms_ordered {
     ($($ssa:ident $as_:ident $asa:ident $sa:ident $saa:ident: |$a:ident: $ta:ty, $b:ident: $tb:ty| $e:expr;)*) => {$(
-        float_forms!(@common $ssa $as_ $asa: |$a: $ta, $b: $tb| $e);
-        handler!(pub(super) $sa(ip, fp, mem, len, acc, ctx) {
-            fields!(ip, $sa { dst, lhs });
-            let $a = <$ta as SlotVal>::from_slot(slot!(fp, lhs));
-            let $b = <$tb as SlotVal>::from_slot(acc);
-            set_slot!(fp, dst, SlotVal::into_slot($e));
-            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
-        });
-        handler!(pub(super) $saa(ip, fp, mem, len, acc, ctx) {
-            fields!(ip, $saa { lhs });
-            let $a = <$ta as SlotVal>::from_slot(slot!(fp, lhs));
-            let $b = <$tb as SlotVal>::from_slot(acc);
-            let acc = SlotVal::into_slot($e);
-            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
-        });
+        acc_forms!($ssa $as_ $asa: |$a: $ta, $b: $tb| $e);
+        acc_right_forms!($sa $saa: |$a: $ta, $b: $tb| $e);
     )*};
 }
 
