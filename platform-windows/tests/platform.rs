@@ -9,9 +9,10 @@
 //! [`HIT`] when an access violation hits the expected address.
 #![cfg(windows)]
 
+mod common;
+use common::run_child;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 use std::time::Duration;
 use wasmbed_core::platform::{Clock, CodeMemory, Executable, Memory, MemoryCreator, MemoryError};
 use wasmbed_platform_windows::{
@@ -71,25 +72,6 @@ fn fault_in_child(case: &str) -> i32 {
         cmd
     });
     status.code().expect("the child has an exit code")
-}
-
-/// Runs a child to completion, one at a time, retrying only a failure to
-/// *start* it. Wine's `CreateProcess` sometimes fails with "Internal error"
-/// (1359) when test threads start children at once; that says nothing about
-/// the code under test, while the child's exit code, which the tests assert,
-/// does.
-fn run_child(make: impl Fn() -> Command) -> std::process::ExitStatus {
-    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
-    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let mut last = None;
-    for attempt in 0..5 {
-        match make().status() {
-            Ok(status) => return status,
-            Err(e) => last = Some(e),
-        }
-        std::thread::sleep(Duration::from_millis(100 << attempt));
-    }
-    panic!("cannot start the child process: {}", last.unwrap());
 }
 
 fn write_byte(addr: usize) {

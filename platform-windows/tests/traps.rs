@@ -12,6 +12,8 @@
 //! [`CHAINED`].
 #![cfg(all(windows, target_arch = "x86_64"))]
 
+mod common;
+use common::run_child;
 use std::ops::Range;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -240,20 +242,4 @@ fn other_handlers_still_get_faults_that_are_not_ours() {
         other => panic!("unknown case {other}"),
     }
     std::process::exit(SURVIVED);
-}
-
-/// Runs a child to completion, retrying only a failure to *start* it: Wine's
-/// `CreateProcess` sometimes fails with "Internal error" (1359) when test
-/// threads start children at once, which says nothing about the code under
-/// test; the child's exit code, which the test asserts, does.
-fn run_child(make: impl Fn() -> Command) -> std::process::ExitStatus {
-    let mut last = None;
-    for attempt in 0..5 {
-        match make().status() {
-            Ok(status) => return status,
-            Err(e) => last = Some(e),
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100 << attempt));
-    }
-    panic!("cannot start the child process: {}", last.unwrap());
 }

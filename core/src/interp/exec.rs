@@ -245,9 +245,10 @@ struct Ctx<'h> {
     suspend: Option<SuspendAt>,
     /// The op whose check is being polled (for the trap location).
     poll_ip: Ip,
-    /// A call the fast path handed to `EnterSlow`: callee, its instance,
-    /// the caller slot its frame starts at and where the caller resumes.
-    pending: (*const CompiledFunc, u32, u16, Ip),
+    /// A call the fast path handed to `EnterSlow`: callee (of the running
+    /// instance), the caller slot its frame starts at and where the caller
+    /// resumes.
+    pending: (*const CompiledFunc, u16, Ip),
     /// A function reference `CallIndirect` handed to `CallRefSlow`.
     pending_ref: *const VmFuncRef,
     /// Checks left before the next one polls the interruption flag and the
@@ -856,7 +857,7 @@ macro_rules! enter_fast {
             || locals > 4
             || f.consts.len() > 4
         {
-            $ctx.pending = (callee, $ctx.instance, base, ret);
+            $ctx.pending = (callee, base, ret);
             // SAFETY: the dispatch contract holds for `EnterSlow` as here.
             return unsafe { EnterSlow($ip, $fp, $mem, $acc, $len, $ctx) };
         }
@@ -1509,7 +1510,8 @@ handler!(
     // Out of line, so that the fast path that tail-calls it stays a leaf.
     #[inline(never)]
     EnterSlow(ip, fp, mem, len, acc, ctx) {
-    let (callee, instance, base, ret) = ctx.pending;
+    let (callee, base, ret) = ctx.pending;
+    let instance = ctx.instance;
     enter!(ip, fp, mem, len, acc, ctx, callee, base, instance, ret)
 });
 
@@ -2302,7 +2304,7 @@ fn new_ctx<'h>(host: *mut (dyn StoreHooks + 'h), instance: u32) -> Ctx<'h> {
         suspend: None,
         poll_ip: ptr::null(),
         countdown: 1,
-        pending: (ptr::null(), 0, 0, ptr::null()),
+        pending: (ptr::null(), 0, ptr::null()),
         pending_ref: ptr::null(),
         fuel: 0,
         fuel_reserve: 0,
@@ -2419,7 +2421,7 @@ fn run(
         suspend: None,
         poll_ip: ptr::null(),
         countdown: 1,
-        pending: (ptr::null(), 0, 0, ptr::null()),
+        pending: (ptr::null(), 0, ptr::null()),
         pending_ref: ptr::null(),
         fuel,
         fuel_reserve: 0,

@@ -460,11 +460,14 @@ macro_rules! store {
                 shift,
                 offset,
             });
-        } else if !$t.store_form_of(Op::$name {
-            addr: 0,
-            value: 0,
+        } else if !$t.store_form_of(
+            Op::$name {
+                addr: 0,
+                value: 0,
+                offset,
+            },
             offset,
-        }) {
+        ) {
             let value = $t.pop_slot();
             let addr = $t.pop_slot();
             $t.emit(Op::$name {
@@ -575,23 +578,17 @@ impl Translator<'_, '_> {
         self.last_result = None;
     }
 
-    /// A store of the accumulator or of an immediate, if one applies
-    /// (`fast-ops`); `false` leaves the store to the slot form.
-    #[allow(clippy::needless_pass_by_ref_mut, unused_variables)]
-    fn store_form_of(&mut self, op: Op) -> bool {
+    /// A store (`op`, slots placeholders) of the accumulator or of an
+    /// immediate, if one applies (`fast-ops`); `false` leaves it to the
+    /// slot form.
+    #[cfg_attr(
+        not(feature = "fast-ops"),
+        allow(unused_variables, clippy::needless_pass_by_ref_mut)
+    )]
+    fn store_form_of(&mut self, op: Op, offset: u32) -> bool {
         #[cfg(feature = "fast-ops")]
-        if let Op::I32Store { offset, .. }
-        | Op::I64Store { offset, .. }
-        | Op::I32Store8 { offset, .. }
-        | Op::I32Store16 { offset, .. }
-        | Op::I64Store8 { offset, .. }
-        | Op::I64Store16 { offset, .. }
-        | Op::I64Store32 { offset, .. }
-        | Op::F32Store { offset, .. }
-        | Op::F64Store { offset, .. } = op
-        {
-            return self.store_form(op, offset);
-        }
+        return self.store_form(op, offset);
+        #[cfg(not(feature = "fast-ops"))]
         false
     }
 
