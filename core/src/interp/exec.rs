@@ -394,16 +394,15 @@ fn tag(op: Op) -> u16 {
     unsafe { *(&op as *const Op as *const u16) }
 }
 
-/// The executable form of translated `ops`: cells that carry their
+/// The executable form of translated `op`: a cell that carries its
 /// handler's address where dispatch is direct.
-pub(crate) fn thread(ops: alloc::vec::Vec<Op>) -> alloc::boxed::Box<[Cell]> {
-    ops.into_iter()
-        .map(|op| Cell {
-            #[cfg(wasmbed_tail_dispatch)]
-            handler: HANDLERS[tag(op) as usize] as usize,
-            op,
-        })
-        .collect()
+#[inline(always)]
+pub(crate) fn cell(op: Op) -> Cell {
+    Cell {
+        #[cfg(wasmbed_tail_dispatch)]
+        handler: HANDLERS[tag(op) as usize] as usize,
+        op,
+    }
 }
 
 macro_rules! handler_table {

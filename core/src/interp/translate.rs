@@ -46,6 +46,13 @@ pub(crate) struct Scratch {
     ctrl: Vec<Ctrl>,
     const_map: HashMap<u64, u32>,
     locals: Vec<LocalSlot>,
+    ops: Vec<Op>,
+    offsets: Vec<u32>,
+    consts: Vec<u64>,
+    wide_consts: Vec<u32>,
+    /// Where each constant lands in the frame (`u32::MAX`: not yet).
+    const_at: Vec<u32>,
+    values: Vec<u64>,
 }
 
 /// Where a local lives: its first slot and whether it is a `v128`.
@@ -77,7 +84,8 @@ enum Operand {
     Temp,
     /// Still the value of a local.
     Local(u32),
-    /// Still constant number `k`.
+    /// Still a constant: scalar value number `k` (`Translator::values`),
+    /// or for a `v128` constant number `k` (two slots already).
     Const(u32),
 }
 
@@ -180,11 +188,21 @@ struct Ctrl {
 
 struct Translator<'a, 's> {
     env: &'a ModuleEnv<'a>,
-    ops: Vec<Op>,
-    offsets: Vec<u32>,
-    consts: Vec<u64>,
-    /// The constants that start a `v128` (its second half follows).
-    wide_consts: Vec<u32>,
+    ops: &'s mut Vec<Op>,
+    offsets: &'s mut Vec<u32>,
+    consts: &'s mut Vec<u64>,
+    /// The constants that start a `v128` (its second half follows), in
+    /// ascending order.
+    #[cfg_attr(not(feature = "simd"), allow(dead_code))]
+    wide_consts: &'s mut Vec<u32>,
+    /// The values of the scalar constants pushed so far. One becomes a
+    /// constant (a frame slot, in `consts`) only when an op reads it from
+    /// a slot: most end up as immediates, and hashing them all for
+    /// `const_map` was a tenth of translation time.
+    values: &'s mut Vec<u64>,
+    /// Some op that read a constant slot was taken back, so a constant may
+    /// have no reader left: `layout` must look for unread ones.
+    consts_maybe_unread: bool,
     num_results: u32,
     /// Most temporary slots in use at once.
     max_height: u32,
@@ -263,12 +281,19 @@ pub(crate) fn translate_function(
     scratch.stack.clear();
     scratch.ctrl.clear();
     scratch.const_map.clear();
+    scratch.ops.clear();
+    scratch.offsets.clear();
+    scratch.consts.clear();
+    scratch.wide_consts.clear();
+    scratch.values.clear();
     let mut t = Translator {
         env,
-        ops: Vec::new(),
-        offsets: Vec::new(),
-        consts: Vec::new(),
-        wide_consts: Vec::new(),
+        ops: &mut scratch.ops,
+        offsets: &mut scratch.offsets,
+        consts: &mut scratch.consts,
+        wide_consts: &mut scratch.wide_consts,
+        values: &mut scratch.values,
+        consts_maybe_unread: false,
         num_results,
         max_height: 0,
         stack: &mut scratch.stack,
@@ -306,34 +331,29 @@ pub(crate) fn translate_function(
         }
     }
     t.finish_fuel_block();
-    let mut ops = t.ops;
-    // Constants that ended up as immediates everywhere need no slot, and a
-    // call copies only the others into the new frame.
-    let (consts, const_at) = used_consts(&mut ops, &t.consts, &t.wide_consts);
-    // Final layout: [locals | constants | temporaries]; results come back
-    // in slots 0.., so the frame is at least that large.
+    let max_height = t.max_height;
+    let maybe_unread = t.consts_maybe_unread;
+    #[cfg(all(debug_assertions, feature = "fast-ops"))]
+    forms::check_acc(t.ops);
+    let (ops, consts) = layout(
+        &scratch.ops,
+        &scratch.consts,
+        &scratch.wide_consts,
+        &mut scratch.const_at,
+        num_locals,
+        maybe_unread,
+    );
     let const_base = num_locals;
     let temp_base = const_base + consts.len() as u32;
-    let frame_size = (temp_base + t.max_height).max(num_results);
+    // Results come back in slots 0.., so the frame is at least that large.
+    let frame_size = (temp_base + max_height).max(num_results);
     if frame_size > u16::MAX as u32 {
         return Err(too_large(func_index));
     }
-    #[cfg(all(debug_assertions, feature = "fast-ops"))]
-    forms::check_acc(&ops);
-    for op in ops.iter_mut() {
-        op.for_each_slot_mut(|s| {
-            let v = *s as u32;
-            if v >= TEMP_MARK {
-                *s = (v - TEMP_MARK + temp_base) as Slot;
-            } else if v >= CONST_MARK {
-                *s = (const_at[(v - CONST_MARK) as usize] + const_base) as Slot;
-            }
-        });
-    }
     Ok(CompiledFunc {
-        ops: crate::interp::exec::thread(ops),
-        offsets: t.offsets.into_boxed_slice(),
-        consts: consts.into_boxed_slice(),
+        ops,
+        offsets: scratch.offsets.as_slice().into(),
+        consts,
         func_index,
         num_params: num_params as u16,
         num_locals: num_locals as u16,
@@ -342,39 +362,80 @@ pub(crate) fn translate_function(
     })
 }
 
-/// The constants some op reads from a slot, and where each constant index
-/// lands among them (the indices of unread ones are never looked up).
-fn used_consts(ops: &mut [Op], consts: &[u64], wide: &[u32]) -> (Vec<u64>, Vec<u32>) {
-    let mut used = alloc::vec![false; consts.len()];
-    if !consts.is_empty() {
-        for op in ops.iter_mut() {
+/// Lays out the frame, `[locals | constants | temporaries]`, and turns the
+/// ops into executable cells with their final slots. Only the constants
+/// some op still reads from a slot get one: those that became immediates
+/// everywhere are neither stored nor copied on calls. Returns the cells and
+/// the constants in frame order.
+///
+/// The temporaries go last because a call's frame starts at its arguments,
+/// the caller's topmost temporaries, and may overwrite what lies above
+/// them. Slots past `u16::MAX` wrap here; the caller rejects such a frame.
+fn layout(
+    ops: &[Op],
+    consts: &[u64],
+    wide: &[u32],
+    const_at: &mut Vec<u32>,
+    num_locals: u32,
+    maybe_unread: bool,
+) -> (
+    alloc::boxed::Box<[crate::ir::Cell]>,
+    alloc::boxed::Box<[u64]>,
+) {
+    const UNUSED: u32 = u32::MAX;
+    let mut kept = Vec::new();
+    const_at.clear();
+    // A constant gets a slot only when an op reads it from one, so unless
+    // such an op was taken back every constant is read.
+    if !maybe_unread && !cfg!(debug_assertions) {
+        const_at.extend(0..consts.len() as u32);
+        kept.extend_from_slice(consts);
+    } else if !consts.is_empty() {
+        const_at.resize(consts.len(), UNUSED);
+        for op in ops {
+            let mut op = *op;
             op.for_each_slot_mut(|s| {
                 let v = *s as u32;
                 if (CONST_MARK..TEMP_MARK).contains(&v) {
-                    used[(v - CONST_MARK) as usize] = true;
+                    const_at[(v - CONST_MARK) as usize] = 0;
                 }
             });
         }
-    }
-    // A `v128` is read through its first slot.
-    for &k in wide {
-        if used[k as usize] {
-            used[k as usize + 1] = true;
+        // A `v128` is read through its first slot.
+        for &k in wide {
+            if const_at[k as usize] != UNUSED {
+                const_at[k as usize + 1] = 0;
+            }
         }
-    }
-    let mut kept = Vec::new();
-    let at = used
-        .iter()
-        .zip(consts)
-        .map(|(&u, &c)| {
-            let at = kept.len() as u32;
-            if u {
+        for (at, &c) in const_at.iter_mut().zip(consts) {
+            if *at != UNUSED {
+                *at = kept.len() as u32;
                 kept.push(c);
             }
-            at
+        }
+        debug_assert!(
+            maybe_unread || kept.len() == consts.len(),
+            "a constant slot no op reads, though no reader was taken back"
+        );
+    }
+    let const_base = num_locals;
+    let temp_base = const_base + kept.len() as u32;
+    let cells = ops
+        .iter()
+        .map(|&op| {
+            let mut op = op;
+            op.for_each_slot_mut(|s| {
+                let v = *s as u32;
+                if v >= TEMP_MARK {
+                    *s = (v - TEMP_MARK + temp_base) as Slot;
+                } else if v >= CONST_MARK {
+                    *s = (const_at[(v - CONST_MARK) as usize] + const_base) as Slot;
+                }
+            });
+            crate::interp::exec::cell(op)
         })
         .collect();
-    (kept, at)
+    (cells, kept.into_boxed_slice())
 }
 
 macro_rules! unop {
@@ -557,11 +618,29 @@ impl Translator<'_, '_> {
         Self::temp_at(self.start_of(pos))
     }
 
-    fn slot_of(&self, pos: u32) -> Slot {
-        match self.stack[pos as usize].kind {
+    /// The slot an op reads the entry at `pos` from; a scalar constant
+    /// gets its slot here.
+    #[inline]
+    fn slot_of(&mut self, pos: u32) -> Slot {
+        let e = self.stack[pos as usize];
+        match e.kind {
             Operand::Temp => self.temp_slot(pos),
             Operand::Local(l) => self.locals[l as usize].slot as Slot,
-            Operand::Const(k) => (CONST_MARK + k) as Slot,
+            Operand::Const(k) if e.wide => (CONST_MARK + k) as Slot,
+            Operand::Const(k) => self.const_slot(self.values[k as usize]),
+        }
+    }
+
+    /// The value of the scalar constant at `pos`, if it is one.
+    #[cfg_attr(not(feature = "fast-ops"), allow(dead_code))]
+    fn const_at(&self, pos: u32) -> Option<u64> {
+        match self.stack[pos as usize] {
+            Entry {
+                kind: Operand::Const(k),
+                wide: false,
+                ..
+            } => Some(self.values[k as usize]),
+            _ => None,
         }
     }
 
@@ -614,9 +693,21 @@ impl Translator<'_, '_> {
     /// Takes back the last emitted op (its result is being fused into the
     /// op about to be emitted).
     fn unemit_last(&mut self) {
-        self.ops.pop();
+        if let Some(op) = self.ops.pop() {
+            self.note_taken_back(op);
+        }
         self.offsets.pop();
         self.barrier();
+    }
+
+    /// Notes that `op` was taken back: if it read a constant slot, that
+    /// constant may have no reader left.
+    fn note_taken_back(&mut self, mut op: Op) {
+        if !self.consts_maybe_unread {
+            let mut reads = false;
+            op.for_each_slot_mut(|s| reads |= (CONST_MARK..TEMP_MARK).contains(&(*s as u32)));
+            self.consts_maybe_unread = reads;
+        }
     }
 
     /// The value of an encoded constant slot, if `slot` is one.
@@ -758,7 +849,8 @@ impl Translator<'_, '_> {
     }
 
     fn push_const(&mut self, bits: u64) {
-        let k = self.const_slot(bits) as u32 - CONST_MARK;
+        let k = self.values.len() as u32;
+        self.values.push(bits);
         self.push(Operand::Const(k), false);
         self.fusable = None;
     }
@@ -767,6 +859,8 @@ impl Translator<'_, '_> {
     /// first (not shared with other constants).
     #[cfg(feature = "simd")]
     fn push_const_v128(&mut self, v: u128) {
+        // Its slots exist from here, read or not.
+        self.consts_maybe_unread = true;
         let k = self.const_v128_slot(v) as u32 - CONST_MARK;
         self.push(Operand::Const(k), true);
         self.fusable = None;
@@ -939,6 +1033,8 @@ impl Translator<'_, '_> {
             let fused = match self.ops[at] {
                 Op::I32Eqz { src, .. } => Some(Cond::Eqz(src)),
                 Op::I64Eqz { src, .. } => {
+                    // The branch may take the 0 as an immediate instead.
+                    self.consts_maybe_unread = true;
                     let zero = self.const_slot(0);
                     Some(Cond::Cmp(Op::I64Eq {
                         dst: 0,
@@ -969,6 +1065,8 @@ impl Translator<'_, '_> {
                 _ => None,
             };
             if let Some(cond) = fused {
+                // The branch reads the comparison's operands from the same
+                // slots, unless it takes one as an immediate (below).
                 self.ops.pop();
                 self.offsets.pop();
                 self.stack.pop();
@@ -976,6 +1074,7 @@ impl Translator<'_, '_> {
                 #[cfg(feature = "fast-ops")]
                 if let Cond::Cmp(op) = cond {
                     if let Some(ready) = self.branch_form_of(op, at, acc_ok) {
+                        self.note_taken_back(op);
                         return ready;
                     }
                 }
@@ -990,6 +1089,7 @@ impl Translator<'_, '_> {
     }
 
     /// The slot of constant `bits`, without pushing it.
+    #[inline(never)]
     fn const_slot(&mut self, bits: u64) -> Slot {
         let next = self.consts.len() as u32;
         let k = *self.const_map.entry(bits).or_insert(next);

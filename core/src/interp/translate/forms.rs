@@ -141,11 +141,7 @@ impl Translator<'_, '_> {
     /// The constant at `pos` as an immediate for an op of `shape`, if it is
     /// a constant that fits.
     fn imm_at(&self, pos: u32, wide: bool, count: bool) -> Option<i32> {
-        let Operand::Const(k) = self.stack[pos as usize].kind else {
-            return None;
-        };
-        let v = self.consts[k as usize];
-        imm_of(v, wide, count)
+        imm_of(self.const_at(pos)?, wide, count)
     }
 
     /// Emits the integer binary op `op` (its slots placeholders) in an
