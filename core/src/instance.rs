@@ -27,8 +27,7 @@ pub struct Instance {
 pub(crate) fn export_of(inner: &StoreInner, instance: u32, name: &str) -> Option<Extern> {
     let inst = inner.instances[instance as usize].get();
     let m = &inst.module.inner;
-    let &i = m.export_index.get(name)?;
-    Some(entity_extern(inner.id, inst, m.exports[i].1))
+    Some(entity_extern(inner.id, inst, m.export(name)?))
 }
 
 fn entity_extern(id: StoreId, inst: &InstanceEntity, e: EntityIndex) -> Extern {

@@ -17,7 +17,6 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::sync::Arc;
 use alloc::vec::Vec;
-use hashbrown::HashMap;
 
 enum Definition<T> {
     Extern(Extern),
@@ -37,7 +36,10 @@ impl<T> Clone for Definition<T> {
 /// Resolves imports by name.
 pub struct Linker<T> {
     engine: Engine,
-    map: HashMap<(String, String), Definition<T>>,
+    /// Definitions sorted by `(module, name)`: a lookup is a binary search
+    /// that allocates nothing (a hash map keyed by owned strings needed two
+    /// `String`s per lookup, and hashing code in small builds).
+    defs: Vec<(String, String, Definition<T>)>,
     allow_shadowing: bool,
 }
 
@@ -45,7 +47,7 @@ impl<T> Clone for Linker<T> {
     fn clone(&self) -> Self {
         Linker {
             engine: self.engine.clone(),
-            map: self.map.clone(),
+            defs: self.defs.clone(),
             allow_shadowing: self.allow_shadowing,
         }
     }
@@ -56,7 +58,7 @@ impl<T: 'static> Linker<T> {
     pub fn new(engine: &Engine) -> Linker<T> {
         Linker {
             engine: engine.clone(),
-            map: HashMap::new(),
+            defs: Vec::new(),
             allow_shadowing: false,
         }
     }
@@ -74,14 +76,29 @@ impl<T: 'static> Linker<T> {
     }
 
     fn insert(&mut self, module: &str, name: &str, def: Definition<T>) -> Result<&mut Self, Error> {
-        let key = (module.to_string(), name.to_string());
-        if !self.allow_shadowing && self.map.contains_key(&key) {
-            return Err(Error::link(format!(
-                "`{module}::{name}` is already defined"
-            )));
+        match self.find(module, name) {
+            Ok(_) if !self.allow_shadowing => {
+                return Err(Error::link(format!(
+                    "`{module}::{name}` is already defined"
+                )));
+            }
+            Ok(i) => self.defs[i].2 = def,
+            Err(i) => self
+                .defs
+                .insert(i, (module.to_string(), name.to_string(), def)),
         }
-        self.map.insert(key, def);
         Ok(self)
+    }
+
+    /// Where `module::name` is in `defs`, or where it would go.
+    fn find(&self, module: &str, name: &str) -> Result<usize, usize> {
+        self.defs
+            .binary_search_by(|(m, n, _)| (m.as_str(), n.as_str()).cmp(&(module, name)))
+    }
+
+    /// The definition of `module::name`.
+    fn lookup(&self, module: &str, name: &str) -> Option<&Definition<T>> {
+        self.find(module, name).ok().map(|i| &self.defs[i].2)
     }
 
     fn insert_host(
@@ -178,7 +195,7 @@ impl<T: 'static> Linker<T> {
         module: &str,
         name: &str,
     ) -> Option<Extern> {
-        let def = self.map.get(&(module.to_string(), name.to_string()))?;
+        let def = self.lookup(module, name)?;
         Some(match def {
             Definition::Extern(e) => *e,
             Definition::HostFunc(f, _) => {
@@ -202,15 +219,12 @@ impl<T: 'static> Linker<T> {
     pub fn instantiate_pre(&self, module: &Module) -> Result<InstancePre<T>, Error> {
         let mut imports = Vec::with_capacity(module.inner.imports.len());
         for imp in &module.inner.imports {
-            let def = self
-                .map
-                .get(&(imp.module.clone(), imp.name.clone()))
-                .ok_or_else(|| {
-                    Error::link(format!(
-                        "unknown import: `{}::{}` has not been defined",
-                        imp.module, imp.name
-                    ))
-                })?;
+            let def = self.lookup(&imp.module, &imp.name).ok_or_else(|| {
+                Error::link(format!(
+                    "unknown import: `{}::{}` has not been defined",
+                    imp.module, imp.name
+                ))
+            })?;
             imports.push(def.clone());
         }
         Ok(InstancePre {

@@ -8,8 +8,7 @@ mod const_expr;
 pub(crate) use const_expr::ConstExpr;
 
 use crate::backend::{
-    Backend, BackendReport, CompileError, FuncEntry, FunctionInput, Interpreter, ModuleCode,
-    ModuleEnv, Refusal,
+    Backend, BackendReport, CompileError, FuncEntry, FunctionInput, ModuleCode, ModuleEnv, Refusal,
 };
 use crate::engine::Engine;
 use crate::engine::Strategy;
@@ -90,7 +89,9 @@ pub(crate) struct ModuleInner {
     pub global_inits: Vec<ConstExpr>,
     pub num_imported_globals: u32,
     pub exports: Vec<(String, EntityIndex)>,
-    pub export_index: HashMap<String, usize>,
+    /// Indices into `exports`, sorted by name: `export` finds a name by
+    /// binary search (no second copy of the names, no string hashing).
+    pub export_index: Box<[u32]>,
     pub start: Option<u32>,
     pub elems: Vec<ElemSegment>,
     pub datas: Vec<DataSegment>,
@@ -107,6 +108,9 @@ pub(crate) struct ModuleInner {
     pub report: BackendReport,
     /// Keeps `native`'s code registered for fault handlers and backtraces.
     pub _registration: Option<crate::vm::code::Registration>,
+    /// The translator's buffers, kept from one function to the next (a
+    /// thread that finds them in use translates with fresh ones).
+    pub scratch: spin::Mutex<crate::interp::translate::Scratch>,
 }
 
 /// A defined function's interpreter code, translated on first use (or at
@@ -170,7 +174,6 @@ impl ModuleInner {
 
     /// Runs defined function `def` through the interpreter's translator.
     fn translate(&self, def: u32) -> Result<CompiledFunc, Error> {
-        let backend = Interpreter;
         let env = self.env();
         let (start, end) = self.bodies[def as usize];
         let input = FunctionInput {
@@ -178,17 +181,27 @@ impl ModuleInner {
             body: &self.bytes[start..end],
             offset: start,
         };
-        let compiled = backend.compile(&env, &input)?;
-        compiled
-            .into_any()
-            .downcast::<CompiledFunc>()
-            .map(|f| *f)
-            .map_err(|_| {
-                Error::unsupported(format!(
-                    "backend `{}` produced code the interpreter cannot run",
-                    backend.name()
-                ))
-            })
+        let translate = |scratch: &mut crate::interp::translate::Scratch| {
+            crate::interp::translate::translate_function(
+                &env,
+                input.func_index,
+                &input.reader(),
+                scratch,
+            )
+        };
+        match self.scratch.try_lock() {
+            Some(mut scratch) => translate(&mut scratch),
+            None => translate(&mut Default::default()),
+        }
+    }
+
+    /// The entity the module exports as `name`.
+    pub(crate) fn export(&self, name: &str) -> Option<EntityIndex> {
+        let at = self
+            .export_index
+            .binary_search_by(|&i| self.exports[i as usize].0.as_str().cmp(name))
+            .ok()?;
+        Some(self.exports[self.export_index[at] as usize].1)
     }
 
     pub(crate) fn func_type(&self, func_index: u32) -> &FuncType {
@@ -395,8 +408,8 @@ impl Module {
 
     /// The type of the export `name`, if there is one.
     pub fn get_export(&self, name: &str) -> Option<ExternType> {
-        let i = *self.inner.export_index.get(name)?;
-        Some(self.inner.entity_type(self.inner.exports[i].1))
+        let e = self.inner.export(name)?;
+        Some(self.inner.entity_type(e))
     }
 }
 
@@ -431,7 +444,7 @@ fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
         global_inits: Vec::new(),
         num_imported_globals: 0,
         exports: Vec::new(),
-        export_index: HashMap::new(),
+        export_index: Box::default(),
         start: None,
         elems: Vec::new(),
         datas: Vec::new(),
@@ -442,6 +455,7 @@ fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
         native: None,
         report: BackendReport::interpreter(0),
         _registration: None,
+        scratch: Default::default(),
     };
     // Bodies are validated as they stream by and compiled once the whole
     // module is known to be valid.
@@ -555,7 +569,6 @@ fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
                             return Err(Error::unsupported("exception-handling tags"))
                         }
                     };
-                    m.export_index.insert(e.name.to_string(), m.exports.len());
                     m.exports.push((e.name.to_string(), idx));
                 }
             }
@@ -617,6 +630,12 @@ fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
             _ => {}
         }
     }
+    let mut by_name: Vec<u32> = (0..m.exports.len() as u32).collect();
+    // Names are unique (validated), so an unstable sort is exact.
+    heapsort(&mut by_name, |&a, &b| {
+        m.exports[a as usize].0 < m.exports[b as usize].0
+    });
+    m.export_index = by_name.into();
     m.bodies = bodies
         .iter()
         .map(|b| (b.offset, b.offset + b.body.len()))
@@ -637,6 +656,39 @@ fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
         }
     }
     Ok(m)
+}
+
+/// Sorts `v` in place so that no element is `less` than the one before,
+/// in O(n log n) time with no allocation or recursion.
+///
+/// A heapsort rather than `sort_unstable_by`: this is the one sort loading
+/// a module needs, and the standard one costs 2 KiB of flash on Cortex-M
+/// against about a tenth of that.
+fn heapsort<T>(v: &mut [T], less: impl Fn(&T, &T) -> bool) {
+    // Moves `v[root]` down until it is not less than its children, within
+    // `v[..end]`.
+    let sift_down = |v: &mut [T], mut root: usize, end: usize| loop {
+        let mut child = 2 * root + 1;
+        if child >= end {
+            break;
+        }
+        if child + 1 < end && less(&v[child], &v[child + 1]) {
+            child += 1;
+        }
+        if !less(&v[root], &v[child]) {
+            break;
+        }
+        v.swap(root, child);
+        root = child;
+    };
+    let n = v.len();
+    for root in (0..n / 2).rev() {
+        sift_down(v, root, n);
+    }
+    for end in (1..n).rev() {
+        v.swap(0, end);
+        sift_down(v, 0, end);
+    }
 }
 
 /// What runs a module's functions, as `config` asks.
@@ -790,6 +842,33 @@ fn read_names(m: &mut ModuleInner, names: wasmparser::NameSectionReader<'_>) {
             }
             Ok(_) => {}
             Err(_) => return,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::heapsort;
+    use alloc::vec::Vec;
+
+    #[test]
+    fn heapsort_sorts_like_the_standard_sort() {
+        // A small linear congruential generator: many lengths, with and
+        // without repeated values.
+        let mut x: u32 = 12345;
+        for len in 0..70 {
+            for modulus in [3, 1000] {
+                let mut v: Vec<u32> = (0..len)
+                    .map(|_| {
+                        x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                        (x >> 16) % modulus
+                    })
+                    .collect();
+                let mut expected = v.clone();
+                expected.sort();
+                heapsort(&mut v, |a, b| a < b);
+                assert_eq!(v, expected, "length {len}, values below {modulus}");
+            }
         }
     }
 }

@@ -18,7 +18,6 @@
 //! running vanish under it.
 use crate::backend::ModuleCode;
 use crate::vm::trap::TrapCode;
-use alloc::collections::BTreeMap;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::ops::Range;
@@ -29,10 +28,14 @@ struct Entry {
     code: Arc<dyn ModuleCode>,
 }
 
-/// Every registered module's code by the start of its text. Ranges never
-/// overlap ([`register`] refuses an overlap), so the entry that may contain
-/// `pc` is the last one starting at or before it.
-static REGISTRY: spin::RwLock<BTreeMap<usize, Entry>> = spin::RwLock::new(BTreeMap::new());
+/// Every registered module's code, sorted by the start of its text. Ranges
+/// never overlap ([`register`] refuses an overlap), so the entry that may
+/// contain `pc` is the last one starting at or before it.
+///
+/// A sorted `Vec` rather than a `BTreeMap`: a process holds few modules,
+/// the lookup is one binary search either way, and the map's node code
+/// cost about 3 KiB of flash on small devices.
+static REGISTRY: spin::RwLock<Vec<(usize, Entry)>> = spin::RwLock::new(Vec::new());
 
 /// How many times a lookup retries a registry held by a writer before it
 /// gives up and answers "not compiled code".
@@ -42,7 +45,7 @@ static REGISTRY: spin::RwLock<BTreeMap<usize, Entry>> = spin::RwLock::new(BTreeM
 /// `Registration`'s drop, or a signal delivered to it there), and waiting
 /// for it would wait forever. Such a fault is never in compiled code, so
 /// giving up is the right answer for it. Another thread's write holds the
-/// lock only for one `BTreeMap` insert or remove (values are dropped after
+/// lock only for one insert or remove (values are dropped after
 /// the lock is released), which this many spins outlast unless the writer
 /// is descheduled right then; in that unlucky case a fault in compiled
 /// code is reported as not ours and goes to the previous handler.
@@ -67,7 +70,12 @@ impl Drop for Registration {
         // The entry is dropped after the write guard (a temporary of this
         // statement), so freeing the code memory never happens under the
         // lock fault handlers read.
-        let removed = REGISTRY.write().remove(&self.start);
+        let removed = {
+            let mut map = REGISTRY.write();
+            map.binary_search_by_key(&self.start, |(start, _)| *start)
+                .ok()
+                .map(|i| map.remove(i))
+        };
         debug_assert!(removed.is_some(), "registration of {:#x} lost", self.start);
         drop(removed);
     }
@@ -96,10 +104,13 @@ pub fn register(code: Arc<dyn ModuleCode>) -> Option<Registration> {
     }
     let overlaps = {
         let mut map = REGISTRY.write();
-        let before = map.range(..end).next_back();
-        let overlaps = before.is_some_and(|(_, prev)| prev.end > start);
+        // Entries before `at` start below `end`; the last of them is the
+        // only one that can overlap. If none does, they all start below
+        // `start` too, so inserting at `at` keeps the order.
+        let at = map.partition_point(|(s, _)| *s < end);
+        let overlaps = at > 0 && map[at - 1].1.end > start;
         if !overlaps {
-            map.insert(start, Entry { end, code });
+            map.insert(at, (start, Entry { end, code }));
         }
         overlaps
     };
@@ -124,7 +135,8 @@ pub fn register(code: Arc<dyn ModuleCode>) -> Option<Registration> {
 /// and [`AddressMap::lookup`] are.
 pub fn with_code<R>(pc: usize, f: impl FnOnce(&dyn ModuleCode, u32) -> R) -> Option<R> {
     let map = try_read()?;
-    let (&start, entry) = map.range(..=pc).next_back()?;
+    let i = map.partition_point(|(s, _)| *s <= pc).checked_sub(1)?;
+    let (start, entry) = &map[i];
     if pc >= entry.end {
         return None;
     }
@@ -134,7 +146,7 @@ pub fn with_code<R>(pc: usize, f: impl FnOnce(&dyn ModuleCode, u32) -> R) -> Opt
 }
 
 /// The read guard, without blocking (see `TRY_READ_SPINS`).
-fn try_read() -> Option<spin::RwLockReadGuard<'static, BTreeMap<usize, Entry>>> {
+fn try_read() -> Option<spin::RwLockReadGuard<'static, Vec<(usize, Entry)>>> {
     for _ in 0..TRY_READ_SPINS {
         if let Some(guard) = REGISTRY.try_read() {
             return Some(guard);
