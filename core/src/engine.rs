@@ -10,7 +10,6 @@ use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
 use core::sync::atomic::{AtomicUsize, Ordering};
-use hashbrown::HashMap;
 
 /// Settings for an [`Engine`].
 #[derive(Clone)]
@@ -315,10 +314,90 @@ struct EngineInner {
 /// Interns signatures. Ids are never reused while the engine lives, so the
 /// registry only grows; an engine sees as many distinct signatures as its
 /// modules declare, which is bounded by what it is fed.
+///
+/// A sorted index rather than a hash map: lookups are binary searches, a
+/// module's new signatures are merged in one pass (so a module declaring
+/// a million of them costs O(n log n), not a million insertions), and
+/// small builds carry no hashing code.
 #[derive(Default)]
 struct TypeRegistry {
-    ids: HashMap<FuncType, u32>,
+    /// Signatures by id.
     types: Vec<FuncType>,
+    /// Every id, sorted by its signature (`FuncType::order`).
+    by_type: Vec<u32>,
+}
+
+impl TypeRegistry {
+    /// Where `ty` is in `by_type`, or where it would go.
+    fn find(&self, ty: &FuncType) -> Result<usize, usize> {
+        self.by_type
+            .binary_search_by(|&id| self.types[id as usize].order(ty))
+    }
+
+    fn intern(&mut self, ty: &FuncType) -> u32 {
+        match self.find(ty) {
+            Ok(at) => self.by_type[at],
+            Err(at) => {
+                let id = self.types.len() as u32;
+                self.types.push(ty.clone());
+                self.by_type.insert(at, id);
+                id
+            }
+        }
+    }
+
+    /// The ids of `tys`, interning the new ones.
+    fn intern_all(&mut self, tys: &[FuncType]) -> Vec<u32> {
+        let mut ids = alloc::vec![0u32; tys.len()];
+        // Indices (into `tys`) of the signatures not yet known.
+        let mut new: Vec<u32> = Vec::new();
+        for (i, ty) in tys.iter().enumerate() {
+            match self.find(ty) {
+                Ok(at) => ids[i] = self.by_type[at],
+                Err(_) => new.push(i as u32),
+            }
+        }
+        if new.is_empty() {
+            return ids;
+        }
+        crate::module::heapsort(&mut new, |&a, &b| {
+            tys[a as usize].order(&tys[b as usize]) == core::cmp::Ordering::Less
+        });
+        // New ids in signature order; a signature declared twice gets one.
+        let mut added: Vec<u32> = Vec::with_capacity(new.len());
+        let mut prev: Option<u32> = None;
+        for &i in &new {
+            let ty = &tys[i as usize];
+            if let Some(p) =
+                prev.filter(|&p| tys[p as usize].order(ty) == core::cmp::Ordering::Equal)
+            {
+                ids[i as usize] = ids[p as usize];
+                continue;
+            }
+            let id = self.types.len() as u32;
+            self.types.push(ty.clone());
+            ids[i as usize] = id;
+            added.push(id);
+            prev = Some(i);
+        }
+        // Merge the two sorted id lists.
+        let old = core::mem::take(&mut self.by_type);
+        let mut merged = Vec::with_capacity(old.len() + added.len());
+        let (mut a, mut b) = (old.into_iter().peekable(), added.into_iter().peekable());
+        while let (Some(&x), Some(&y)) = (a.peek(), b.peek()) {
+            if self.types[x as usize].order(&self.types[y as usize]) == core::cmp::Ordering::Less {
+                merged.push(x);
+                a.next();
+            } else {
+                merged.push(y);
+                b.next();
+            }
+        }
+        merged.extend(a);
+        merged.extend(b);
+        self.by_type = merged;
+        ids
+    }
 }
 
 impl Default for Engine {
@@ -364,14 +443,12 @@ impl Engine {
     }
 
     pub(crate) fn intern_type(&self, ty: &FuncType) -> u32 {
-        let mut reg = self.inner.types.lock();
-        if let Some(id) = reg.ids.get(ty) {
-            return *id;
-        }
-        let id = reg.types.len() as u32;
-        reg.types.push(ty.clone());
-        reg.ids.insert(ty.clone(), id);
-        id
+        self.inner.types.lock().intern(ty)
+    }
+
+    /// The ids of a module's signatures, interning the new ones at once.
+    pub(crate) fn intern_types(&self, tys: &[FuncType]) -> Vec<u32> {
+        self.inner.types.lock().intern_all(tys)
     }
 
     pub(crate) fn type_of(&self, id: u32) -> FuncType {
@@ -384,5 +461,73 @@ impl fmt::Debug for Engine {
         f.debug_struct("Engine")
             .field("config", &self.inner.config)
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TypeRegistry;
+    use crate::types::{FuncType, ValType};
+    use alloc::vec::Vec;
+
+    fn ty(params: &[ValType], results: &[ValType]) -> FuncType {
+        FuncType::new(params.iter().copied(), results.iter().copied())
+    }
+
+    #[test]
+    fn a_signature_gets_one_id_however_it_is_interned() {
+        use ValType::*;
+        let a = ty(&[I32], &[I64]);
+        let b = ty(&[I32, I64], &[]);
+        let c = ty(&[], &[I32, I64]);
+        let d = ty(&[F32], &[F32]);
+        let mut reg = TypeRegistry::default();
+        let first = reg.intern(&b);
+        // A batch with repeats, a known signature and new ones.
+        let ids = reg.intern_all(&[a.clone(), b.clone(), c.clone(), a.clone(), d.clone()]);
+        assert_eq!(ids[1], first);
+        assert_eq!(ids[0], ids[3]);
+        let distinct: Vec<u32> = [ids[0], ids[1], ids[2], ids[4]].to_vec();
+        for (i, x) in distinct.iter().enumerate() {
+            assert!(!distinct[i + 1..].contains(x), "{ids:?}");
+        }
+        // Params and results are told apart, not just the list of types.
+        assert_ne!(reg.intern(&ty(&[I32, I64], &[])), reg.intern(&c));
+        // Later lookups, one by one or in a batch, find the same ids.
+        for (t, id) in [(&a, ids[0]), (&b, ids[1]), (&c, ids[2]), (&d, ids[4])] {
+            assert_eq!(reg.intern(t), id);
+            assert!(reg.types[id as usize] == *t);
+        }
+        assert_eq!(
+            reg.intern_all(&[d, c, b, a]),
+            [ids[4], ids[2], ids[1], ids[0]]
+        );
+        assert_eq!(reg.types.len(), 4);
+        assert_eq!(reg.by_type.len(), 4);
+    }
+
+    #[test]
+    fn many_signatures_stay_sorted_and_found() {
+        use ValType::*;
+        let kinds = [I32, I64, F32, F64];
+        let mut all = Vec::new();
+        for n in 0..3usize {
+            for code in 0..4usize.pow(n as u32) {
+                let params: Vec<ValType> = (0..n).map(|j| kinds[(code >> (2 * j)) & 3]).collect();
+                all.push(ty(&params, &[]));
+                all.push(ty(&[], &params));
+            }
+        }
+        let mut reg = TypeRegistry::default();
+        let (front, back) = all.split_at(all.len() / 2);
+        let ids_back = reg.intern_all(back);
+        let ids_front = reg.intern_all(front);
+        let ids: Vec<u32> = ids_front.into_iter().chain(ids_back).collect();
+        for (t, &id) in all.iter().zip(&ids) {
+            assert_eq!(reg.find(t).map(|at| reg.by_type[at]), Ok(id));
+        }
+        assert!(reg.by_type.windows(2).all(|w| reg.types[w[0] as usize]
+            .order(&reg.types[w[1] as usize])
+            .is_lt()));
     }
 }

@@ -60,21 +60,17 @@ pub struct HostError(Box<dyn Payload>);
 /// errors share one representation.
 trait Payload: Send + Sync + 'static {
     fn display(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result;
-    fn debug(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result;
     fn as_any(&self) -> &dyn Any;
     fn into_any(self: Box<Self>) -> Box<dyn Any + Send>;
     /// The next error of the chain, if the payload is an error with a source.
     fn source(&self) -> Option<&(dyn StdError + 'static)>;
 }
 
-/// The four `Payload` methods every wrapper forwards to its field.
+/// The three `Payload` methods every wrapper forwards to its field.
 macro_rules! payload_by_field_0 {
     () => {
         fn display(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             fmt::Display::fmt(&self.0, f)
-        }
-        fn debug(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            fmt::Debug::fmt(&self.0, f)
         }
         fn as_any(&self) -> &dyn Any {
             &self.0
@@ -122,9 +118,15 @@ impl fmt::Display for HostError {
     }
 }
 
+/// Shows the value's `Display`, as `Error`'s `Debug` does: the payload
+/// table has no `Debug` entry, which would link the `Debug` code of every
+/// payload type (string escaping and Unicode tables, some KiB of flash on
+/// small devices) for a format nothing in wasmbed prints.
 impl fmt::Debug for HostError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.debug(f)
+        f.write_str("HostError(")?;
+        self.0.display(f)?;
+        f.write_str(")")
     }
 }
 

@@ -164,7 +164,9 @@ impl Instance {
         }
         let instance_index = inner.instances.len() as u32;
         for (ty, &id) in m.types.iter().zip(&m.type_ids) {
-            inner.func_types.entry(id).or_insert_with(|| ty.clone());
+            if let Err(at) = inner.func_types.binary_search_by_key(&id, |(i, _)| *i) {
+                inner.func_types.insert(at, (id, ty.clone()));
+            }
         }
         // The only fallible allocation comes first, so that a failure leaves
         // no function entity behind whose reference would dangle.

@@ -25,7 +25,6 @@ use alloc::vec::Vec;
 use core::any::Any;
 use core::ptr::NonNull;
 use core::sync::atomic::{AtomicU32, Ordering};
-use hashbrown::HashMap;
 
 /// Identifies a store so handles from another store are caught.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -262,7 +261,8 @@ pub(crate) struct StoreInner {
     pub externrefs: Vec<Box<dyn Any + Send + Sync>>,
     /// The signatures of this store's functions by engine type id, so that
     /// `Func::ty` and untyped calls never take the engine's registry lock.
-    pub func_types: HashMap<u32, FuncType>,
+    /// Sorted by id; a store sees few distinct host signatures.
+    pub func_types: Vec<(u32, FuncType)>,
     /// The function reference of every function by store index, what
     /// `VmStoreContext::func_refs` points to.
     pub func_refs: Vec<*const VmFuncRef>,
@@ -463,9 +463,12 @@ impl StoreInner {
     /// The signature of a function of this store (cached when the function
     /// was added, so no engine lock is taken).
     pub(crate) fn func_type(&self, type_id: u32) -> FuncType {
-        match self.func_types.get(&type_id) {
-            Some(ty) => ty.clone(),
-            None => self.engine.type_of(type_id),
+        match self
+            .func_types
+            .binary_search_by_key(&type_id, |(id, _)| *id)
+        {
+            Ok(at) => self.func_types[at].1.clone(),
+            Err(_) => self.engine.type_of(type_id),
         }
     }
 
@@ -555,7 +558,7 @@ impl<T> Store<T> {
                 globals: Vec::new(),
                 instances: Vec::new(),
                 externrefs: Vec::new(),
-                func_types: HashMap::new(),
+                func_types: Vec::new(),
                 func_refs: Vec::new(),
                 host_refs: Vec::new(),
                 vm: StoreVm::new(engine.config().max_native_stack),

@@ -131,6 +131,15 @@ impl FuncType {
         }
     }
 
+    /// A total order on signatures, for sorted indexes of them (the
+    /// engine's type registry); equal exactly when the signatures are.
+    pub(crate) fn order(&self, other: &FuncType) -> core::cmp::Ordering {
+        let key = |t: &ValType| *t as u8;
+        self.num_params
+            .cmp(&other.num_params)
+            .then_with(|| self.types.iter().map(key).cmp(other.types.iter().map(key)))
+    }
+
     /// The parameter types.
     pub fn params(&self) -> &[ValType] {
         &self.types[..self.num_params]

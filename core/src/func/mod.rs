@@ -297,10 +297,10 @@ impl<T> Store<T> {
     /// already interned in this store's engine (by a `Linker` of the same
     /// engine), so instantiating takes no registry lock.
     pub(crate) fn alloc_host_func_typed(&mut self, f: Arc<HostFunc<T>>, type_id: u32) -> Func {
-        self.inner
-            .func_types
-            .entry(type_id)
-            .or_insert_with(|| f.ty.clone());
+        let types = &mut self.inner.func_types;
+        if let Err(at) = types.binary_search_by_key(&type_id, |(id, _)| *id) {
+            types.insert(at, (type_id, f.ty.clone()));
+        }
         let slots = ValType::slots_of(f.ty.params()).max(ValType::slots_of(f.ty.results())) as u32;
         let is_async = f.call_async.is_some();
         self.host_funcs.push(f);

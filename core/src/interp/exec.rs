@@ -1048,9 +1048,15 @@ unsafe fn call_slots(ctx: &Ctx<'_>, fr: *const VmFuncRef) -> usize {
     unsafe {
         match (&(*ctx.inner).funcs)[(*fr).store_index as usize] {
             FuncEntity::Host { slots, .. } => slots as usize,
-            FuncEntity::Wasm { type_id, .. } => match (*ctx.inner).func_types.get(&type_id) {
-                Some(ty) => ValType::slots_of(ty.params()).max(ValType::slots_of(ty.results())),
-                None => {
+            FuncEntity::Wasm { type_id, .. } => match (*ctx.inner)
+                .func_types
+                .binary_search_by_key(&type_id, |(id, _)| *id)
+            {
+                Ok(at) => {
+                    let ty = &(&(*ctx.inner).func_types)[at].1;
+                    ValType::slots_of(ty.params()).max(ValType::slots_of(ty.results()))
+                }
+                Err(_) => {
                     let ty = (*ctx.inner).func_type(type_id);
                     ValType::slots_of(ty.params()).max(ValType::slots_of(ty.results()))
                 }
@@ -2044,7 +2050,9 @@ fn frame_info(
     let module = &inner.instances[instance as usize].get().module.inner;
     FrameInfo {
         func_index: f.func_index,
-        func_name: module.func_names.get(&f.func_index).cloned(),
+        func_name: module
+            .func_name(f.func_index)
+            .map(alloc::string::String::from),
         offset: f.offsets.get(idx).copied().unwrap_or(0),
     }
 }

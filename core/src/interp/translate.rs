@@ -21,7 +21,6 @@ use crate::ir::{CompiledFunc, Op, Slot};
 use crate::types::{FuncType, ValType};
 use alloc::format;
 use alloc::vec::Vec;
-use hashbrown::HashMap;
 use wasmparser::{BlockType, FunctionBody, Operator};
 
 #[cfg(feature = "fast-ops")]
@@ -44,7 +43,7 @@ const MAX_ENCODED: u32 = 0x3FFF;
 pub(crate) struct Scratch {
     stack: Vec<Entry>,
     ctrl: Vec<Ctrl>,
-    const_map: HashMap<u64, u32>,
+    const_cache: ConstCache,
     locals: Vec<LocalSlot>,
     ops: Vec<Op>,
     offsets: Vec<u32>,
@@ -53,6 +52,43 @@ pub(crate) struct Scratch {
     /// Where each constant lands in the frame (`u32::MAX`: not yet).
     const_at: Vec<u32>,
     values: Vec<u64>,
+}
+
+/// Which constant slot holds a value, for the values seen recently: a
+/// direct-mapped cache rather than a map, so that a function reading the
+/// same constant in many places gets one slot for it (one copy per call),
+/// at O(1) cost per lookup and a few bytes of code. Two values that share
+/// an entry may each get slots of their own, which costs a slot, never
+/// correctness.
+///
+/// Entries are not cleared between functions: one is trusted only if the
+/// current function's constant `k` still holds the value, and a stale
+/// entry that passes that check names a slot with the right value anyway.
+#[derive(Clone, Default)]
+pub(crate) struct ConstCache(Vec<(u64, u32)>);
+
+impl ConstCache {
+    const ENTRIES: usize = 64;
+
+    fn entry(bits: u64) -> usize {
+        // Fibonacci hashing: the top 6 bits of a multiplicative hash.
+        (bits.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as usize
+    }
+
+    /// The constant holding `bits`, if the cache remembers one.
+    fn find(&self, bits: u64, consts: &[u64]) -> Option<u32> {
+        let &(v, k) = self.0.get(Self::entry(bits))?;
+        (v == bits && consts.get(k as usize) == Some(&bits)).then_some(k)
+    }
+
+    fn note(&mut self, bits: u64, k: u32) {
+        if self.0.is_empty() {
+            // Zeros say "constant 0 holds 0", which `find` trusts only
+            // when it is true.
+            self.0.resize(Self::ENTRIES, (0, 0));
+        }
+        self.0[Self::entry(bits)] = (bits, k);
+    }
 }
 
 /// Where a local lives: its first slot and whether it is a `v128`.
@@ -198,7 +234,7 @@ struct Translator<'a, 's> {
     /// The values of the scalar constants pushed so far. One becomes a
     /// constant (a frame slot, in `consts`) only when an op reads it from
     /// a slot: most end up as immediates, and hashing them all for
-    /// `const_map` was a tenth of translation time.
+    /// deduplicating them all was a tenth of translation time.
     values: &'s mut Vec<u64>,
     /// Some op that read a constant slot was taken back, so a constant may
     /// have no reader left: `layout` must look for unread ones.
@@ -208,7 +244,7 @@ struct Translator<'a, 's> {
     max_height: u32,
     stack: &'s mut Vec<Entry>,
     ctrl: &'s mut Vec<Ctrl>,
-    const_map: &'s mut HashMap<u64, u32>,
+    const_cache: &'s mut ConstCache,
     locals: &'s [LocalSlot],
     offset: u32,
     /// Code after an unconditional transfer is dead until the next
@@ -280,7 +316,6 @@ pub(crate) fn translate_function(
     }
     scratch.stack.clear();
     scratch.ctrl.clear();
-    scratch.const_map.clear();
     scratch.ops.clear();
     scratch.offsets.clear();
     scratch.consts.clear();
@@ -298,7 +333,7 @@ pub(crate) fn translate_function(
         max_height: 0,
         stack: &mut scratch.stack,
         ctrl: &mut scratch.ctrl,
-        const_map: &mut scratch.const_map,
+        const_cache: &mut scratch.const_cache,
         locals: &scratch.locals,
         offset: 0,
         unreachable: false,
@@ -1091,11 +1126,15 @@ impl Translator<'_, '_> {
     /// The slot of constant `bits`, without pushing it.
     #[inline(never)]
     fn const_slot(&mut self, bits: u64) -> Slot {
-        let next = self.consts.len() as u32;
-        let k = *self.const_map.entry(bits).or_insert(next);
-        if k == next {
-            self.consts.push(bits);
-        }
+        let k = match self.const_cache.find(bits, self.consts) {
+            Some(k) => k,
+            None => {
+                let k = self.consts.len() as u32;
+                self.consts.push(bits);
+                self.const_cache.note(bits, k);
+                k
+            }
+        };
         (CONST_MARK + k) as Slot
     }
 

@@ -23,7 +23,6 @@ use alloc::string::{String, ToString};
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
-use hashbrown::HashMap;
 use wasmparser::{Parser, Payload, ValidPayload, Validator};
 
 /// A validated, translated WebAssembly module. Cheap to clone; `Send + Sync`.
@@ -101,7 +100,9 @@ pub(crate) struct ModuleInner {
     pub bodies: Vec<(usize, usize)>,
     /// Interpreter code of the defined functions.
     pub code: Box<[LazyFunc]>,
-    pub func_names: HashMap<u32, String>,
+    /// Function names from the `name` section, sorted by index (one name
+    /// per index: a later naming of the same index wins).
+    pub func_names: Vec<(u32, String)>,
     /// The backend's code, when a backend compiled any function.
     pub native: Option<Arc<dyn ModuleCode>>,
     /// What the backend did, function by function.
@@ -193,6 +194,15 @@ impl ModuleInner {
             Some(mut scratch) => translate(&mut scratch),
             None => translate(&mut Default::default()),
         }
+    }
+
+    /// The name section's name of function `func_index`.
+    pub(crate) fn func_name(&self, func_index: u32) -> Option<&str> {
+        let at = self
+            .func_names
+            .binary_search_by_key(&func_index, |(i, _)| *i)
+            .ok()?;
+        Some(&self.func_names[at].1)
     }
 
     /// The entity the module exports as `name`.
@@ -451,7 +461,7 @@ fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
         bytes: Box::default(),
         bodies: Vec::new(),
         code: Box::default(),
-        func_names: HashMap::new(),
+        func_names: Vec::new(),
         native: None,
         report: BackendReport::interpreter(0),
         _registration: None,
@@ -485,13 +495,13 @@ fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
                             wasmparser::CompositeInnerType::Func(ft) => {
                                 let ty =
                                     FuncType::from_wasmparser(ft).map_err(Error::unsupported)?;
-                                m.type_ids.push(engine.intern_type(&ty));
                                 m.types.push(ty);
                             }
                             _ => return Err(Error::unsupported("GC types")),
                         }
                     }
                 }
+                m.type_ids = engine.intern_types(&m.types);
             }
             Payload::ImportSection(reader) => {
                 for imp in reader.into_imports_with_offsets() {
@@ -664,7 +674,7 @@ fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
 /// A heapsort rather than `sort_unstable_by`: this is the one sort loading
 /// a module needs, and the standard one costs 2 KiB of flash on Cortex-M
 /// against about a tenth of that.
-fn heapsort<T>(v: &mut [T], less: impl Fn(&T, &T) -> bool) {
+pub(crate) fn heapsort<T>(v: &mut [T], less: impl Fn(&T, &T) -> bool) {
     // Moves `v[root]` down until it is not less than its children, within
     // `v[..end]`.
     let sift_down = |v: &mut [T], mut root: usize, end: usize| loop {
@@ -823,7 +833,7 @@ fn compile_native(m: &mut ModuleInner, backend: &dyn Backend) -> Result<(), Erro
 
 /// `N` or `N ($name)`: a function as diagnostics name it.
 fn func_label(m: &ModuleInner, func_index: u32) -> String {
-    match m.func_names.get(&func_index) {
+    match m.func_name(func_index) {
         Some(n) => format!("{func_index} (${n})"),
         None => format!("{func_index}"),
     }
@@ -836,8 +846,15 @@ fn read_names(m: &mut ModuleInner, names: wasmparser::NameSectionReader<'_>) {
         match n {
             Ok(wasmparser::Name::Module { name, .. }) => m.name = Some(name.to_string()),
             Ok(wasmparser::Name::Function(map)) => {
+                // A name map lists unique indices in increasing order; one
+                // that does not is malformed, and so ignored.
+                m.func_names.clear();
                 for naming in map.into_iter().flatten() {
-                    m.func_names.insert(naming.index, naming.name.to_string());
+                    if m.func_names.last().is_some_and(|(i, _)| *i >= naming.index) {
+                        m.func_names.clear();
+                        return;
+                    }
+                    m.func_names.push((naming.index, naming.name.to_string()));
                 }
             }
             Ok(_) => {}

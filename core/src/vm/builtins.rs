@@ -192,7 +192,9 @@ unsafe fn frame_of(vmctx: *mut VmContext, func_index: u32, offset: u32) -> Frame
     let module = unsafe { &(*instance_of(vmctx)).module.inner };
     FrameInfo {
         func_index,
-        func_name: module.func_names.get(&func_index).cloned(),
+        func_name: module
+            .func_name(func_index)
+            .map(alloc::string::String::from),
         offset,
     }
 }
