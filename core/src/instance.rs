@@ -163,11 +163,7 @@ impl Instance {
             }
         }
         let instance_index = inner.instances.len() as u32;
-        for (ty, &id) in m.types.iter().zip(&m.type_ids) {
-            if let Err(at) = inner.func_types.binary_search_by_key(&id, |(i, _)| *i) {
-                inner.func_types.insert(at, (id, ty.clone()));
-            }
-        }
+        inner.add_func_types(&m.type_ids, &m.types);
         // The only fallible allocation comes first, so that a failure leaves
         // no function entity behind whose reference would dangle.
         for ty in &m.memories[m.num_imported_memories as usize..] {

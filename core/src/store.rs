@@ -460,6 +460,39 @@ impl StoreInner {
         Ok(self.memories.len() as u32 - 1)
     }
 
+    /// Caches a module's signatures (`ids[i]` is the engine id of
+    /// `tys[i]`). The new ones are sorted and merged in one pass, so a
+    /// module with many signatures costs O(n log n), not n insertions.
+    pub(crate) fn add_func_types(&mut self, ids: &[u32], tys: &[FuncType]) {
+        let known = &self.func_types;
+        let mut new: Vec<u32> = (0..ids.len() as u32)
+            .filter(|&i| {
+                known
+                    .binary_search_by_key(&ids[i as usize], |(id, _)| *id)
+                    .is_err()
+            })
+            .collect();
+        if new.is_empty() {
+            return;
+        }
+        crate::module::heapsort(&mut new, |&a, &b| ids[a as usize] < ids[b as usize]);
+        let old = core::mem::take(&mut self.func_types);
+        let mut merged = Vec::with_capacity(old.len() + new.len());
+        let mut old = old.into_iter().peekable();
+        for i in new {
+            let id = ids[i as usize];
+            while let Some(entry) = old.next_if(|(known, _)| *known < id) {
+                merged.push(entry);
+            }
+            // A signature the module declares twice has one id.
+            if merged.last().is_none_or(|(last, _)| *last != id) {
+                merged.push((id, tys[i as usize].clone()));
+            }
+        }
+        merged.extend(old);
+        self.func_types = merged;
+    }
+
     /// The signature of a function of this store (cached when the function
     /// was added, so no engine lock is taken).
     pub(crate) fn func_type(&self, type_id: u32) -> FuncType {

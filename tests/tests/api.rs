@@ -507,3 +507,66 @@ fn memory_and_host_data_borrow_together() {
     let mem = instance.get_memory(&store, "memory").unwrap();
     assert_eq!(&mem.data(&store)[8..11], b"zbc");
 }
+
+/// Signatures are interned per engine and cached per store in sorted
+/// indexes: modules that declare them in other orders, twice over, and
+/// after a host function, all see the right type on every export, and
+/// `call_indirect` tells them apart.
+#[test]
+fn signatures_declared_in_any_order_keep_their_types() {
+    let engine = engine();
+    let mut store = Store::new(&engine, ());
+    let host = Func::wrap(&mut store, |x: i64| x);
+    let a = Module::new(
+        &engine,
+        r#"(module
+          (type $ff (func (param f32) (result f32)))
+          (type $ii (func (param i32) (result i32)))
+          (type $ff2 (func (param f32) (result f32)))
+          (type $v (func))
+          (func (export "ff") (type $ff) local.get 0)
+          (func (export "ii") (type $ii) local.get 0)
+          (func (export "ff2") (type $ff2) local.get 0)
+          (func (export "v") (type $v)))"#,
+    )
+    .unwrap();
+    let b = Module::new(
+        &engine,
+        r#"(module
+          (type $v (func))
+          (type $il (func (param i64) (result i64)))
+          (type $ii (func (param i32) (result i32)))
+          (table 2 funcref)
+          (elem (i32.const 0) $sq $v)
+          (func $sq (export "sq") (type $ii) (i32.mul (local.get 0) (local.get 0)))
+          (func $v (export "v") (type $v))
+          (func (export "il") (type $il) local.get 0)
+          (func (export "pick") (param i32 i32) (result i32)
+            (call_indirect (type $ii) (local.get 0) (local.get 1))))"#,
+    )
+    .unwrap();
+    let linker = Linker::new(&engine);
+    let ia = linker.instantiate(&mut store, &a).unwrap();
+    let ib = linker.instantiate(&mut store, &b).unwrap();
+    let f32_f32 = FuncType::new([ValType::F32], [ValType::F32]);
+    let i32_i32 = FuncType::new([ValType::I32], [ValType::I32]);
+    let i64_i64 = FuncType::new([ValType::I64], [ValType::I64]);
+    let none = FuncType::new([], []);
+    let ty = |store: &Store<()>, i: wasmbed::Instance, name: &str| {
+        i.get_func(store, name).unwrap().ty(store)
+    };
+    assert_eq!(ty(&store, ia, "ff"), f32_f32);
+    assert_eq!(ty(&store, ia, "ff2"), f32_f32);
+    assert_eq!(ty(&store, ia, "ii"), i32_i32);
+    assert_eq!(ty(&store, ia, "v"), none);
+    assert_eq!(ty(&store, ib, "sq"), i32_i32);
+    assert_eq!(ty(&store, ib, "v"), none);
+    assert_eq!(ty(&store, ib, "il"), i64_i64);
+    assert_eq!(host.ty(&store), i64_i64);
+    let pick = ib
+        .get_typed_func::<(i32, i32), i32>(&store, "pick")
+        .unwrap();
+    assert_eq!(pick.call(&mut store, (7, 0)).unwrap(), 49);
+    let err = pick.call(&mut store, (7, 1)).unwrap_err();
+    assert_eq!(err.trap_code(), Some(TrapCode::BadSignature), "{err}");
+}
