@@ -149,7 +149,8 @@ impl Default for AllocMemory {
 unsafe impl Send for AllocMemory {}
 
 // SAFETY: `base` is taken from `as_mut_ptr()` after every change of
-// `bytes`, which only `grow_to` makes; `Vec::resize` zeroes new bytes and
+// `bytes`, which only `grow_to` makes; new bytes are zeroed (by the
+// allocator or `Vec::resize`) and
 // `len()` is the vector's length; `AllocMemory` never creates a reference
 // into the bytes (only `Vec` methods that do not touch the elements), and
 // has no guard pages.
@@ -165,11 +166,28 @@ unsafe impl Memory for AllocMemory {
         if new_len <= self.bytes.len() {
             return Ok(());
         }
-        let extra = new_len - self.bytes.len();
-        self.bytes
-            .try_reserve_exact(extra)
-            .map_err(|_| MemoryError::OutOfMemory { requested: new_len })?;
-        self.bytes.resize(new_len, 0);
+        let oom = || MemoryError::OutOfMemory { requested: new_len };
+        if self.bytes.capacity() == 0 {
+            // The first allocation comes zeroed from the allocator (for
+            // large sizes, fresh pages from the OS that nothing touches
+            // until the guest does): writing the zeros ourselves cost
+            // most of instantiating a module with a big initial memory.
+            let layout = core::alloc::Layout::array::<u8>(new_len).map_err(|_| oom())?;
+            // SAFETY: `layout` has a non-zero size (`new_len` exceeds the
+            // current length, so it is at least 1).
+            let ptr = unsafe { alloc::alloc::alloc_zeroed(layout) };
+            if ptr.is_null() {
+                return Err(oom());
+            }
+            // SAFETY: `ptr` was allocated by the global allocator with the
+            // layout of `new_len` bytes, all initialised (zeroed), which is
+            // what a `Vec<u8>` of that length and capacity owns.
+            self.bytes = unsafe { Vec::from_raw_parts(ptr, new_len, new_len) };
+        } else {
+            let extra = new_len - self.bytes.len();
+            self.bytes.try_reserve_exact(extra).map_err(|_| oom())?;
+            self.bytes.resize(new_len, 0);
+        }
         self.base = NonNull::new(self.bytes.as_mut_ptr()).unwrap_or(NonNull::dangling());
         Ok(())
     }
@@ -278,5 +296,16 @@ mod tests {
         m.grow_to(10).unwrap();
         assert_eq!(m.len(), 100_000);
         assert!(!AllocMemory::default().base().is_null());
+    }
+
+    #[test]
+    fn a_large_alloc_memory_starts_zeroed() {
+        // Large enough that the allocator maps fresh pages for it (the
+        // zeroes come from the allocator, not from a `memset`).
+        let m = AllocMemoryCreator.new_memory(64 << 20, 64 << 20).unwrap();
+        // SAFETY: `base()` points to `len()` readable bytes.
+        let bytes = unsafe { core::slice::from_raw_parts(m.base(), m.len()) };
+        assert!(bytes.iter().step_by(4093).all(|&b| b == 0));
+        assert_eq!(bytes[bytes.len() - 1], 0);
     }
 }
