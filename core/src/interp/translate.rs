@@ -51,7 +51,6 @@ pub(crate) struct Scratch {
     wide_consts: Vec<u32>,
     /// Where each constant lands in the frame (`u32::MAX`: not yet).
     const_at: Vec<u32>,
-    values: Vec<u64>,
 }
 
 /// Which constant slot holds a value, for the values seen recently: a
@@ -120,9 +119,11 @@ enum Operand {
     Temp,
     /// Still the value of a local.
     Local(u32),
-    /// Still a constant: scalar value number `k` (`Translator::values`),
-    /// or for a `v128` constant number `k` (two slots already).
-    Const(u32),
+    /// Still a scalar constant, with this value (bits). It gets a slot
+    /// only when an op reads it from one: most become immediates.
+    Const(u64),
+    /// Still `v128` constant number `k` (its two slots exist already).
+    ConstV128(u32),
 }
 
 /// A branch condition, possibly fused with the comparison computing it.
@@ -231,11 +232,6 @@ struct Translator<'a, 's> {
     /// ascending order.
     #[cfg_attr(not(feature = "simd"), allow(dead_code))]
     wide_consts: &'s mut Vec<u32>,
-    /// The values of the scalar constants pushed so far. One becomes a
-    /// constant (a frame slot, in `consts`) only when an op reads it from
-    /// a slot: most end up as immediates, and hashing them all for
-    /// deduplicating them all was a tenth of translation time.
-    values: &'s mut Vec<u64>,
     /// Some op that read a constant slot was taken back, so a constant may
     /// have no reader left: `layout` must look for unread ones.
     consts_maybe_unread: bool,
@@ -320,14 +316,12 @@ pub(crate) fn translate_function(
     scratch.offsets.clear();
     scratch.consts.clear();
     scratch.wide_consts.clear();
-    scratch.values.clear();
     let mut t = Translator {
         env,
         ops: &mut scratch.ops,
         offsets: &mut scratch.offsets,
         consts: &mut scratch.consts,
         wide_consts: &mut scratch.wide_consts,
-        values: &mut scratch.values,
         consts_maybe_unread: false,
         num_results,
         max_height: 0,
@@ -370,8 +364,10 @@ pub(crate) fn translate_function(
     let maybe_unread = t.consts_maybe_unread;
     #[cfg(all(debug_assertions, feature = "fast-ops"))]
     forms::check_acc(t.ops);
+    // Taken, not borrowed: where a cell is just the op (the loop dispatch
+    // of small devices) the cells are built in the ops' own allocation.
     let (ops, consts) = layout(
-        &scratch.ops,
+        core::mem::take(&mut scratch.ops),
         &scratch.consts,
         &scratch.wide_consts,
         &mut scratch.const_at,
@@ -387,7 +383,9 @@ pub(crate) fn translate_function(
     }
     Ok(CompiledFunc {
         ops,
-        offsets: scratch.offsets.as_slice().into(),
+        // Shrunk in place rather than copied: on small devices the peak
+        // heap of a translation is what decides whether it fits.
+        offsets: core::mem::take(&mut scratch.offsets).into_boxed_slice(),
         consts,
         func_index,
         num_params: num_params as u16,
@@ -407,7 +405,7 @@ pub(crate) fn translate_function(
 /// the caller's topmost temporaries, and may overwrite what lies above
 /// them. Slots past `u16::MAX` wrap here; the caller rejects such a frame.
 fn layout(
-    ops: &[Op],
+    ops: Vec<Op>,
     consts: &[u64],
     wide: &[u32],
     const_at: &mut Vec<u32>,
@@ -427,7 +425,7 @@ fn layout(
         kept.extend_from_slice(consts);
     } else if !consts.is_empty() {
         const_at.resize(consts.len(), UNUSED);
-        for op in ops {
+        for op in &ops {
             let mut op = *op;
             op.for_each_slot_mut(|s| {
                 let v = *s as u32;
@@ -456,8 +454,8 @@ fn layout(
     let const_base = num_locals;
     let temp_base = const_base + kept.len() as u32;
     let cells = ops
-        .iter()
-        .map(|&op| {
+        .into_iter()
+        .map(|op| {
             let mut op = op;
             op.for_each_slot_mut(|s| {
                 let v = *s as u32;
@@ -661,20 +659,16 @@ impl Translator<'_, '_> {
         match e.kind {
             Operand::Temp => self.temp_slot(pos),
             Operand::Local(l) => self.locals[l as usize].slot as Slot,
-            Operand::Const(k) if e.wide => (CONST_MARK + k) as Slot,
-            Operand::Const(k) => self.const_slot(self.values[k as usize]),
+            Operand::ConstV128(k) => (CONST_MARK + k) as Slot,
+            Operand::Const(bits) => self.const_slot(bits),
         }
     }
 
     /// The value of the scalar constant at `pos`, if it is one.
     #[cfg_attr(not(feature = "fast-ops"), allow(dead_code))]
     fn const_at(&self, pos: u32) -> Option<u64> {
-        match self.stack[pos as usize] {
-            Entry {
-                kind: Operand::Const(k),
-                wide: false,
-                ..
-            } => Some(self.values[k as usize]),
+        match self.stack[pos as usize].kind {
+            Operand::Const(bits) => Some(bits),
             _ => None,
         }
     }
@@ -884,9 +878,7 @@ impl Translator<'_, '_> {
     }
 
     fn push_const(&mut self, bits: u64) {
-        let k = self.values.len() as u32;
-        self.values.push(bits);
-        self.push(Operand::Const(k), false);
+        self.push(Operand::Const(bits), false);
         self.fusable = None;
     }
 
@@ -897,7 +889,7 @@ impl Translator<'_, '_> {
         // Its slots exist from here, read or not.
         self.consts_maybe_unread = true;
         let k = self.const_v128_slot(v) as u32 - CONST_MARK;
-        self.push(Operand::Const(k), true);
+        self.push(Operand::ConstV128(k), true);
         self.fusable = None;
     }
 

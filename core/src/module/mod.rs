@@ -13,6 +13,7 @@ use crate::backend::{
 use crate::engine::Engine;
 use crate::engine::Strategy;
 use crate::error::Error;
+use crate::interp::translate::Scratch;
 use crate::ir::CompiledFunc;
 use crate::types::{
     ExternType, FuncType, GlobalType, MemoryType, Mutability, RefType, TableType, ValType,
@@ -109,9 +110,6 @@ pub(crate) struct ModuleInner {
     pub report: BackendReport,
     /// Keeps `native`'s code registered for fault handlers and backtraces.
     pub _registration: Option<crate::vm::code::Registration>,
-    /// The translator's buffers, kept from one function to the next (a
-    /// thread that finds them in use translates with fresh ones).
-    pub scratch: spin::Mutex<crate::interp::translate::Scratch>,
 }
 
 /// A defined function's interpreter code, translated on first use (or at
@@ -136,10 +134,19 @@ impl ModuleInner {
     /// The code of defined function `def`, translating it on first use.
     /// Threads racing to translate the same function wait for one result.
     pub(crate) fn compiled(&self, def: u32) -> Result<&CompiledFunc, Error> {
+        self.compiled_with(def, &mut Scratch::default())
+    }
+
+    /// [`compiled`](Self::compiled), translating with `scratch`'s buffers:
+    /// `Module::new` translating every function reuses one set (a lazy
+    /// translation takes fresh ones, so that a module does not keep the
+    /// translator's buffers for its whole life, which small devices
+    /// notice).
+    fn compiled_with(&self, def: u32, scratch: &mut Scratch) -> Result<&CompiledFunc, Error> {
         self.code[def as usize]
             .code
             .call_once(|| {
-                self.translate(def)
+                self.translate(def, scratch)
                     .map_err(|e| alloc::string::ToString::to_string(&e))
             })
             .as_ref()
@@ -174,7 +181,7 @@ impl ModuleInner {
     }
 
     /// Runs defined function `def` through the interpreter's translator.
-    fn translate(&self, def: u32) -> Result<CompiledFunc, Error> {
+    fn translate(&self, def: u32, scratch: &mut Scratch) -> Result<CompiledFunc, Error> {
         let env = self.env();
         let (start, end) = self.bodies[def as usize];
         let input = FunctionInput {
@@ -182,18 +189,12 @@ impl ModuleInner {
             body: &self.bytes[start..end],
             offset: start,
         };
-        let translate = |scratch: &mut crate::interp::translate::Scratch| {
-            crate::interp::translate::translate_function(
-                &env,
-                input.func_index,
-                &input.reader(),
-                scratch,
-            )
-        };
-        match self.scratch.try_lock() {
-            Some(mut scratch) => translate(&mut scratch),
-            None => translate(&mut Default::default()),
-        }
+        crate::interp::translate::translate_function(
+            &env,
+            input.func_index,
+            &input.reader(),
+            scratch,
+        )
     }
 
     /// The name section's name of function `func_index`.
@@ -465,7 +466,6 @@ fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
         native: None,
         report: BackendReport::interpreter(0),
         _registration: None,
-        scratch: Default::default(),
     };
     // Bodies are validated as they stream by and compiled once the whole
     // module is known to be valid.
@@ -659,9 +659,10 @@ fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
         Resolved::Unavailable(name, why) => m.report.unavailable = Some((name, why)),
     }
     if !engine.config().lazy_translation {
+        let mut scratch = Scratch::default();
         for def in 0..m.code.len() as u32 {
             if m.native_entry(def).is_none() {
-                m.compiled(def)?;
+                m.compiled_with(def, &mut scratch)?;
             }
         }
     }
