@@ -2,10 +2,16 @@
 //! stack below the current stack pointer with a pattern at start-up, and
 //! later find the lowest word that no longer holds it.
 use core::ptr::{addr_of, read_volatile, write_volatile};
+use core::sync::atomic::{AtomicUsize, Ordering};
 
 /// Bytes below the stack pointer to paint (and so the most this can see).
 const PAINTED: usize = 64 * 1024;
 const PATTERN: u32 = 0xA5C3_5AC3;
+
+/// The lowest address [`paint`] painted (0: not painted yet). `peak` scans
+/// up from here: a scan from anywhere else may start on a word that was
+/// never painted and report the whole range as used.
+static PAINTED_LOW: AtomicUsize = AtomicUsize::new(0);
 
 extern "C" {
     /// The top of the stack (cortex-m-rt's linker script).
@@ -26,6 +32,7 @@ fn painted_range(sp: usize) -> (usize, usize) {
 #[inline(never)]
 pub fn paint() {
     let (low, high) = painted_range(cortex_m::register::msp::read() as usize);
+    PAINTED_LOW.store(low, Ordering::Relaxed);
     let mut p = low;
     while p < high {
         // SAFETY: `[low, high)` lies between the end of `.bss` and 256
@@ -39,8 +46,10 @@ pub fn paint() {
 /// The most stack used since `paint`, in bytes from the stack's top.
 pub fn peak() -> usize {
     let top = addr_of!(_stack_start) as usize;
-    let floor = addr_of!(__ebss) as usize;
-    let low = top.saturating_sub(PAINTED + 1024).max(floor) & !3;
+    let low = PAINTED_LOW.load(Ordering::Relaxed);
+    if low == 0 {
+        return 0;
+    }
     let mut p = low;
     // SAFETY: every address read is in RAM between `.bss` and the stack
     // pointer, word-aligned.
