@@ -123,6 +123,7 @@ enum Operand {
     /// only when an op reads it from one: most become immediates.
     Const(u64),
     /// Still `v128` constant number `k` (its two slots exist already).
+    #[cfg_attr(not(feature = "simd"), allow(dead_code))]
     ConstV128(u32),
 }
 
