@@ -101,3 +101,35 @@ fn operand_forms_are_used() {
         }
     }
 }
+
+/// `threaded_loops.wast`'s back-edges are threaded through their loop's exit
+/// test (no `Br` left where the exit follows the `br`), and the one whose
+/// exit is elsewhere keeps its `Br`.
+#[test]
+fn loop_back_edges_are_threaded() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interp/threaded_loops.wast");
+    let text = std::fs::read_to_string(path).unwrap();
+    let start = text.find("(module").unwrap();
+    let end = text.find("\n)\n").unwrap() + 2;
+    let engine = wasmbed::Engine::default();
+    let module = wasmbed::Module::new(&engine, &text[start..end]).unwrap();
+    let ops_of = |name: &str| -> Vec<&'static str> {
+        let index = module.exports().position(|e| e.name() == name).unwrap() as u32;
+        module.__op_names_of(index).unwrap()
+    };
+    for name in [
+        "sum_below",
+        "count_down",
+        "doublings",
+        "until_flag",
+        "triangle",
+    ] {
+        let ops = ops_of(name);
+        assert!(!ops.contains(&"Br"), "{name}: {ops:?}");
+    }
+    assert!(ops_of("exit_elsewhere").contains(&"Br"));
+    // The negated tests: `i >= n` comes back as `i < n`, and so on.
+    assert!(ops_of("sum_below").contains(&"BrI32LtU"));
+    assert!(ops_of("doublings").contains(&"BrI64LeU"));
+    assert!(ops_of("until_flag").contains(&"BrIfEqz"));
+}

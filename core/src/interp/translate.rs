@@ -51,6 +51,7 @@ pub(crate) struct Scratch {
     wide_consts: Vec<u32>,
     /// Where each constant lands in the frame (`u32::MAX`: not yet).
     const_at: Vec<u32>,
+    back_edges: Vec<usize>,
 }
 
 /// Which constant slot holds a value, for the values seen recently: a
@@ -233,6 +234,8 @@ struct Translator<'a, 's> {
     /// ascending order.
     #[cfg_attr(not(feature = "simd"), allow(dead_code))]
     wide_consts: &'s mut Vec<u32>,
+    /// The `Br` ops that jump back to a loop head (`thread_back_edges`).
+    back_edges: &'s mut Vec<usize>,
     /// Some op that read a constant slot was taken back, so a constant may
     /// have no reader left: `layout` must look for unread ones.
     consts_maybe_unread: bool,
@@ -317,12 +320,14 @@ pub(crate) fn translate_function(
     scratch.offsets.clear();
     scratch.consts.clear();
     scratch.wide_consts.clear();
+    scratch.back_edges.clear();
     let mut t = Translator {
         env,
         ops: &mut scratch.ops,
         offsets: &mut scratch.offsets,
         consts: &mut scratch.consts,
         wide_consts: &mut scratch.wide_consts,
+        back_edges: &mut scratch.back_edges,
         consts_maybe_unread: false,
         num_results,
         max_height: 0,
@@ -363,6 +368,9 @@ pub(crate) fn translate_function(
     t.finish_fuel_block();
     let max_height = t.max_height;
     let maybe_unread = t.consts_maybe_unread;
+    if !env.consume_fuel && !env.interruptible {
+        thread_back_edges(t.ops, t.back_edges);
+    }
     #[cfg(all(debug_assertions, feature = "fast-ops"))]
     forms::check_acc(t.ops);
     // Taken, not borrowed: where a cell is just the op (the loop dispatch
@@ -394,6 +402,68 @@ pub(crate) fn translate_function(
         const_base: const_base as u16,
         frame_size: frame_size as u16,
     })
+}
+
+/// `op`, a conditional branch that reads no accumulator, with its
+/// condition negated (same operands, same offset); `None` for any other op.
+fn negated_branch(op: Op) -> Option<Op> {
+    Some(match op {
+        Op::BrIfNez { cond, offset } => Op::BrIfEqz { cond, offset },
+        Op::BrIfEqz { cond, offset } => Op::BrIfNez { cond, offset },
+        Op::BrI32Eq { lhs, rhs, offset } => Op::BrI32Ne { lhs, rhs, offset },
+        Op::BrI32Ne { lhs, rhs, offset } => Op::BrI32Eq { lhs, rhs, offset },
+        Op::BrI32LtS { lhs, rhs, offset } => Op::BrI32GeS { lhs, rhs, offset },
+        Op::BrI32GeS { lhs, rhs, offset } => Op::BrI32LtS { lhs, rhs, offset },
+        Op::BrI32LtU { lhs, rhs, offset } => Op::BrI32GeU { lhs, rhs, offset },
+        Op::BrI32GeU { lhs, rhs, offset } => Op::BrI32LtU { lhs, rhs, offset },
+        Op::BrI32GtS { lhs, rhs, offset } => Op::BrI32LeS { lhs, rhs, offset },
+        Op::BrI32LeS { lhs, rhs, offset } => Op::BrI32GtS { lhs, rhs, offset },
+        Op::BrI32GtU { lhs, rhs, offset } => Op::BrI32LeU { lhs, rhs, offset },
+        Op::BrI32LeU { lhs, rhs, offset } => Op::BrI32GtU { lhs, rhs, offset },
+        Op::BrI64Eq { lhs, rhs, offset } => Op::BrI64Ne { lhs, rhs, offset },
+        Op::BrI64Ne { lhs, rhs, offset } => Op::BrI64Eq { lhs, rhs, offset },
+        Op::BrI64LtS { lhs, rhs, offset } => Op::BrI64GeS { lhs, rhs, offset },
+        Op::BrI64GeS { lhs, rhs, offset } => Op::BrI64LtS { lhs, rhs, offset },
+        Op::BrI64LtU { lhs, rhs, offset } => Op::BrI64GeU { lhs, rhs, offset },
+        Op::BrI64GeU { lhs, rhs, offset } => Op::BrI64LtU { lhs, rhs, offset },
+        Op::BrI64GtS { lhs, rhs, offset } => Op::BrI64LeS { lhs, rhs, offset },
+        Op::BrI64LeS { lhs, rhs, offset } => Op::BrI64GtS { lhs, rhs, offset },
+        Op::BrI64GtU { lhs, rhs, offset } => Op::BrI64LeU { lhs, rhs, offset },
+        Op::BrI64LeU { lhs, rhs, offset } => Op::BrI64GtU { lhs, rhs, offset },
+        #[cfg(feature = "fast-ops")]
+        op => return forms::negated_branch(op),
+        #[cfg(not(feature = "fast-ops"))]
+        _ => return None,
+    })
+}
+
+/// Threads back-edges through a loop's exit test. A loop written
+/// `loop (br_if $exit cond) body (br $loop)` with `$exit` right after the
+/// `br` runs two branches per iteration: the `br` back, then the test. The
+/// `br` at `i` becomes the test negated, jumping to the loop body (the op
+/// after the test) and falling through to `$exit`: one branch per
+/// iteration, the same effect. The op count and every offset stay as they
+/// are. Not for code that polls or meters fuel, whose back-edges and block
+/// heads carry that work.
+fn thread_back_edges(ops: &mut [Op], back_edges: &[usize]) {
+    for &i in back_edges {
+        let Op::Br { offset } = ops[i] else { continue };
+        let t = i as isize + offset as isize;
+        let mut test = ops[t as usize];
+        let Some(&mut exit) = jump_offset_mut(&mut test) else {
+            continue;
+        };
+        if t + exit as isize != i as isize + 1 {
+            continue;
+        }
+        let Some(mut threaded) = negated_branch(test) else {
+            continue;
+        };
+        if let Some(offset) = jump_offset_mut(&mut threaded) {
+            *offset = (t + 1 - i as isize) as i32;
+            ops[i] = threaded;
+        }
+    }
 }
 
 /// Lays out the frame, `[locals | constants | temporaries]`, and turns the
@@ -1212,6 +1282,7 @@ impl Translator<'_, '_> {
         if kind == CtrlKind::Loop {
             self.patch(at, head);
             self.mark_back_edge(at);
+            self.back_edges.push(at);
         } else {
             self.ctrl[idx].fixups.push(at);
             self.ctrl[idx].branched_to = true;

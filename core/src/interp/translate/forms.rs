@@ -820,6 +820,39 @@ pub(super) fn compare_of(op: &Op) -> Option<(bool, Cmp, Slot, Slot)> {
 
 /// The compare-and-branch op of `form` (offset still 0): `x` is the slot
 /// operand (left for `Si`, right for `As`), `imm` the immediate.
+/// `op`, a compare-with-immediate branch, with its condition negated (same
+/// operand, immediate and offset); `None` for any other op (those reading
+/// the accumulator included: the value is there only right after its
+/// producer).
+pub(super) fn negated_branch(op: Op) -> Option<Op> {
+    let (wide, cmp, x, imm, offset) = match op {
+        Op::BrI32EqSi { lhs, imm, offset } => (false, Cmp::Eq, lhs, imm, offset),
+        Op::BrI32NeSi { lhs, imm, offset } => (false, Cmp::Ne, lhs, imm, offset),
+        Op::BrI32LtSSi { lhs, imm, offset } => (false, Cmp::LtS, lhs, imm, offset),
+        Op::BrI32LtUSi { lhs, imm, offset } => (false, Cmp::LtU, lhs, imm, offset),
+        Op::BrI32GtSSi { lhs, imm, offset } => (false, Cmp::GtS, lhs, imm, offset),
+        Op::BrI32GtUSi { lhs, imm, offset } => (false, Cmp::GtU, lhs, imm, offset),
+        Op::BrI32LeSSi { lhs, imm, offset } => (false, Cmp::LeS, lhs, imm, offset),
+        Op::BrI32LeUSi { lhs, imm, offset } => (false, Cmp::LeU, lhs, imm, offset),
+        Op::BrI32GeSSi { lhs, imm, offset } => (false, Cmp::GeS, lhs, imm, offset),
+        Op::BrI32GeUSi { lhs, imm, offset } => (false, Cmp::GeU, lhs, imm, offset),
+        Op::BrI64EqSi { lhs, imm, offset } => (true, Cmp::Eq, lhs, imm, offset),
+        Op::BrI64NeSi { lhs, imm, offset } => (true, Cmp::Ne, lhs, imm, offset),
+        Op::BrI64LtSSi { lhs, imm, offset } => (true, Cmp::LtS, lhs, imm, offset),
+        Op::BrI64LtUSi { lhs, imm, offset } => (true, Cmp::LtU, lhs, imm, offset),
+        Op::BrI64GtSSi { lhs, imm, offset } => (true, Cmp::GtS, lhs, imm, offset),
+        Op::BrI64GtUSi { lhs, imm, offset } => (true, Cmp::GtU, lhs, imm, offset),
+        Op::BrI64LeSSi { lhs, imm, offset } => (true, Cmp::LeS, lhs, imm, offset),
+        Op::BrI64LeUSi { lhs, imm, offset } => (true, Cmp::LeU, lhs, imm, offset),
+        Op::BrI64GeSSi { lhs, imm, offset } => (true, Cmp::GeS, lhs, imm, offset),
+        Op::BrI64GeUSi { lhs, imm, offset } => (true, Cmp::GeU, lhs, imm, offset),
+        _ => return None,
+    };
+    let mut negated = branch_form(wide, cmp.negate(), Form::Si, x, imm);
+    *offset_mut(&mut negated)? = offset;
+    Some(negated)
+}
+
 pub(super) fn branch_form(wide: bool, cmp: Cmp, form: Form, x: Slot, imm: i32) -> Op {
     let offset = 0;
     match (wide, cmp, form) {
