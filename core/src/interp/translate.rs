@@ -373,10 +373,8 @@ pub(crate) fn translate_function(
     }
     #[cfg(all(debug_assertions, feature = "fast-ops"))]
     forms::check_acc(t.ops);
-    // Taken, not borrowed: where a cell is just the op (the loop dispatch
-    // of small devices) the cells are built in the ops' own allocation.
     let (ops, consts) = layout(
-        core::mem::take(&mut scratch.ops),
+        &mut scratch.ops,
         &scratch.consts,
         &scratch.wide_consts,
         &mut scratch.const_at,
@@ -392,9 +390,13 @@ pub(crate) fn translate_function(
     }
     Ok(CompiledFunc {
         ops,
-        // Shrunk in place rather than copied: on small devices the peak
-        // heap of a translation is what decides whether it fits.
-        offsets: core::mem::take(&mut scratch.offsets).into_boxed_slice(),
+        // Shrunk in place where that saves heap (as the cells, above),
+        // copied where the buffer is worth keeping.
+        offsets: if core::mem::size_of::<crate::ir::Cell>() == core::mem::size_of::<Op>() {
+            core::mem::take(&mut scratch.offsets).into_boxed_slice()
+        } else {
+            scratch.offsets.as_slice().into()
+        },
         consts,
         func_index,
         num_params: num_params as u16,
@@ -476,7 +478,7 @@ fn thread_back_edges(ops: &mut [Op], back_edges: &[usize]) {
 /// the caller's topmost temporaries, and may overwrite what lies above
 /// them. Slots past `u16::MAX` wrap here; the caller rejects such a frame.
 fn layout(
-    ops: Vec<Op>,
+    ops: &mut Vec<Op>,
     consts: &[u64],
     wide: &[u32],
     const_at: &mut Vec<u32>,
@@ -496,7 +498,7 @@ fn layout(
         kept.extend_from_slice(consts);
     } else if !consts.is_empty() {
         const_at.resize(consts.len(), UNUSED);
-        for op in &ops {
+        for op in ops.iter() {
             let mut op = *op;
             op.for_each_slot_mut(|s| {
                 let v = *s as u32;
@@ -524,21 +526,26 @@ fn layout(
     }
     let const_base = num_locals;
     let temp_base = const_base + kept.len() as u32;
-    let cells = ops
-        .into_iter()
-        .map(|op| {
-            let mut op = op;
-            op.for_each_slot_mut(|s| {
-                let v = *s as u32;
-                if v >= TEMP_MARK {
-                    *s = (v - TEMP_MARK + temp_base) as Slot;
-                } else if v >= CONST_MARK {
-                    *s = (const_at[(v - CONST_MARK) as usize] + const_base) as Slot;
-                }
-            });
-            crate::interp::exec::cell(op)
-        })
-        .collect();
+    let to_cell = |mut op: Op| {
+        op.for_each_slot_mut(|s| {
+            let v = *s as u32;
+            if v >= TEMP_MARK {
+                *s = (v - TEMP_MARK + temp_base) as Slot;
+            } else if v >= CONST_MARK {
+                *s = (const_at[(v - CONST_MARK) as usize] + const_base) as Slot;
+            }
+        });
+        crate::interp::exec::cell(op)
+    };
+    // Where a cell is just the op (the loop dispatch of small devices),
+    // the cells are built in the ops' own allocation: a translation's peak
+    // heap is what decides whether a module fits a device. Elsewhere the
+    // ops' buffer stays for the next function.
+    let cells = if core::mem::size_of::<crate::ir::Cell>() == core::mem::size_of::<Op>() {
+        core::mem::take(ops).into_iter().map(to_cell).collect()
+    } else {
+        ops.iter().copied().map(to_cell).collect()
+    };
     (cells, kept.into_boxed_slice())
 }
 
