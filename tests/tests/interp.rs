@@ -38,23 +38,32 @@ fn interp_scripts_pass() {
     }
 }
 
-/// The forms `operand_forms.wast` pins are the ones the translator picks:
-/// without this, a translator that never picked them would pass it too.
-#[test]
-fn operand_forms_are_used() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interp/operand_forms.wast");
+/// The module of `tests/interp/<script>` (its first, which ends at the
+/// first line that is just `)`), and a function giving the interpreter
+/// ops of one of its exports.
+fn script_ops(script: &str) -> impl Fn(&str) -> Vec<&'static str> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/interp")
+        .join(script);
     let text = std::fs::read_to_string(path).unwrap();
     let start = text.find("(module").unwrap();
     let end = text.find("\n)\n").unwrap() + 2;
     let engine = wasmbed::Engine::default();
     let module = wasmbed::Module::new(&engine, &text[start..end]).unwrap();
-    let ops_of = |name: &str| -> Vec<&'static str> {
+    move |name: &str| {
         let index = module
             .exports()
             .position(|e| e.name() == name)
             .unwrap_or_else(|| panic!("no export {name}")) as u32;
         module.__op_names_of(index).unwrap()
-    };
+    }
+}
+
+/// The forms `operand_forms.wast` pins are the ones the translator picks:
+/// without this, a translator that never picked them would pass it too.
+#[test]
+fn operand_forms_are_used() {
+    let ops_of = script_ops("operand_forms.wast");
     let expect = [
         ("sub_imm", &["I32SubSi"][..]),
         ("add_imm64_wide", &["I64Add"]),
@@ -107,16 +116,7 @@ fn operand_forms_are_used() {
 /// exit is elsewhere keeps its `Br`.
 #[test]
 fn loop_back_edges_are_threaded() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interp/threaded_loops.wast");
-    let text = std::fs::read_to_string(path).unwrap();
-    let start = text.find("(module").unwrap();
-    let end = text.find("\n)\n").unwrap() + 2;
-    let engine = wasmbed::Engine::default();
-    let module = wasmbed::Module::new(&engine, &text[start..end]).unwrap();
-    let ops_of = |name: &str| -> Vec<&'static str> {
-        let index = module.exports().position(|e| e.name() == name).unwrap() as u32;
-        module.__op_names_of(index).unwrap()
-    };
+    let ops_of = script_ops("threaded_loops.wast");
     for name in [
         "sum_below",
         "count_down",
