@@ -360,17 +360,15 @@ impl TypeRegistry {
         if new.is_empty() {
             return ids;
         }
-        crate::module::heapsort(&mut new, |&a, &b| {
-            tys[a as usize].order(&tys[b as usize]) == core::cmp::Ordering::Less
+        crate::sorted::heapsort(&mut new, |&a, &b| {
+            tys[a as usize].order(&tys[b as usize]).is_lt()
         });
         // New ids in signature order; a signature declared twice gets one.
         let mut added: Vec<u32> = Vec::with_capacity(new.len());
         let mut prev: Option<u32> = None;
         for &i in &new {
             let ty = &tys[i as usize];
-            if let Some(p) =
-                prev.filter(|&p| tys[p as usize].order(ty) == core::cmp::Ordering::Equal)
-            {
+            if let Some(p) = prev.filter(|&p| tys[p as usize].order(ty).is_eq()) {
                 ids[i as usize] = ids[p as usize];
                 continue;
             }
@@ -380,22 +378,11 @@ impl TypeRegistry {
             added.push(id);
             prev = Some(i);
         }
-        // Merge the two sorted id lists.
+        let types = &self.types;
         let old = core::mem::take(&mut self.by_type);
-        let mut merged = Vec::with_capacity(old.len() + added.len());
-        let (mut a, mut b) = (old.into_iter().peekable(), added.into_iter().peekable());
-        while let (Some(&x), Some(&y)) = (a.peek(), b.peek()) {
-            if self.types[x as usize].order(&self.types[y as usize]) == core::cmp::Ordering::Less {
-                merged.push(x);
-                a.next();
-            } else {
-                merged.push(y);
-                b.next();
-            }
-        }
-        merged.extend(a);
-        merged.extend(b);
-        self.by_type = merged;
+        self.by_type = crate::sorted::merge(old, added, |&x, &y| {
+            types[x as usize].order(&types[y as usize]).is_lt()
+        });
         ids
     }
 }

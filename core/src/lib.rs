@@ -35,6 +35,7 @@ mod interp;
 mod linker;
 mod module;
 pub mod platform;
+mod sorted;
 mod store;
 mod types;
 mod value;

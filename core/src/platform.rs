@@ -150,10 +150,9 @@ unsafe impl Send for AllocMemory {}
 
 // SAFETY: `base` is taken from `as_mut_ptr()` after every change of
 // `bytes`, which only `grow_to` makes; new bytes are zeroed (by the
-// allocator or `Vec::resize`) and
-// `len()` is the vector's length; `AllocMemory` never creates a reference
-// into the bytes (only `Vec` methods that do not touch the elements), and
-// has no guard pages.
+// allocator or `Vec::resize`) and `len()` is the vector's length;
+// `AllocMemory` never creates a reference into the bytes (only `Vec`
+// methods that do not touch the elements), and has no guard pages.
 unsafe impl Memory for AllocMemory {
     fn base(&self) -> *mut u8 {
         self.base.as_ptr()

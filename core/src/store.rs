@@ -475,34 +475,33 @@ impl StoreInner {
         if new.is_empty() {
             return;
         }
-        crate::module::heapsort(&mut new, |&a, &b| ids[a as usize] < ids[b as usize]);
+        crate::sorted::heapsort(&mut new, |&a, &b| ids[a as usize] < ids[b as usize]);
+        // A signature the module declares twice has one id.
+        new.dedup_by_key(|i| ids[*i as usize]);
+        let added = new
+            .iter()
+            .map(|&i| (ids[i as usize], tys[i as usize].clone()))
+            .collect();
         let old = core::mem::take(&mut self.func_types);
-        let mut merged = Vec::with_capacity(old.len() + new.len());
-        let mut old = old.into_iter().peekable();
-        for i in new {
-            let id = ids[i as usize];
-            while let Some(entry) = old.next_if(|(known, _)| *known < id) {
-                merged.push(entry);
-            }
-            // A signature the module declares twice has one id.
-            if merged.last().is_none_or(|(last, _)| *last != id) {
-                merged.push((id, tys[i as usize].clone()));
-            }
-        }
-        merged.extend(old);
-        self.func_types = merged;
+        self.func_types = crate::sorted::merge(old, added, |x, y| x.0 < y.0);
     }
 
     /// The signature of a function of this store (cached when the function
     /// was added, so no engine lock is taken).
     pub(crate) fn func_type(&self, type_id: u32) -> FuncType {
-        match self
+        match self.cached_func_type(type_id) {
+            Some(ty) => ty.clone(),
+            None => self.engine.type_of(type_id),
+        }
+    }
+
+    /// The signature `type_id` if this store caches it (no lock, no clone).
+    pub(crate) fn cached_func_type(&self, type_id: u32) -> Option<&FuncType> {
+        let at = self
             .func_types
             .binary_search_by_key(&type_id, |(id, _)| *id)
-        {
-            Ok(at) => self.func_types[at].1.clone(),
-            Err(_) => self.engine.type_of(type_id),
-        }
+            .ok()?;
+        Some(&self.func_types[at].1)
     }
 
     pub(crate) fn alloc_table(&mut self, ty: TableType, init: u64) -> u32 {

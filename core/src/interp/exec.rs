@@ -384,14 +384,7 @@ unsafe fn handler_of(ip: Ip) -> Handler {
 unsafe fn handler_of(ip: Ip) -> Handler {
     // SAFETY: the cell starts with the op (`repr(C)`, one field), and tags
     // are below `OP_COUNT`, the table's length.
-    unsafe { *HANDLERS.get_unchecked(tag((*ip).op) as usize) }
-}
-
-/// The tag of `op`: `Op` is `repr(u16)`, so its first two bytes.
-#[inline(always)]
-fn tag(op: Op) -> u16 {
-    // SAFETY: every `repr(u16)` enum value starts with its `u16` tag.
-    unsafe { *(&op as *const Op as *const u16) }
+    unsafe { *HANDLERS.get_unchecked((*ip).op.tag() as usize) }
 }
 
 /// The executable form of translated `op`: a cell that carries its
@@ -400,7 +393,7 @@ fn tag(op: Op) -> u16 {
 pub(crate) fn cell(op: Op) -> Cell {
     Cell {
         #[cfg(wasmbed_tail_dispatch)]
-        handler: HANDLERS[tag(op) as usize] as usize,
+        handler: HANDLERS[op.tag() as usize] as usize,
         op,
     }
 }
@@ -1048,15 +1041,9 @@ unsafe fn call_slots(ctx: &Ctx<'_>, fr: *const VmFuncRef) -> usize {
     unsafe {
         match (&(*ctx.inner).funcs)[(*fr).store_index as usize] {
             FuncEntity::Host { slots, .. } => slots as usize,
-            FuncEntity::Wasm { type_id, .. } => match (*ctx.inner)
-                .func_types
-                .binary_search_by_key(&type_id, |(id, _)| *id)
-            {
-                Ok(at) => {
-                    let ty = &(&(*ctx.inner).func_types)[at].1;
-                    ValType::slots_of(ty.params()).max(ValType::slots_of(ty.results()))
-                }
-                Err(_) => {
+            FuncEntity::Wasm { type_id, .. } => match (*ctx.inner).cached_func_type(type_id) {
+                Some(ty) => ValType::slots_of(ty.params()).max(ValType::slots_of(ty.results())),
+                None => {
                     let ty = (*ctx.inner).func_type(type_id);
                     ValType::slots_of(ty.params()).max(ValType::slots_of(ty.results()))
                 }
@@ -1994,7 +1981,7 @@ fn execute(ip: Ip, fp: Fp, mem: Mem, len: usize, ctx: &mut Ctx<'_>) -> Done {
             // is one too.
             let (tag, pair) = unsafe {
                 let follows = ip == prev.wrapping_add(1);
-                (tag((*ip).op), follows.then(|| tag((*prev).op)))
+                ((*ip).op.tag(), follows.then(|| (*prev).op.tag()))
             };
             crate::interp::stats::record(pair, tag);
             prev = ip;

@@ -390,9 +390,8 @@ pub(crate) fn translate_function(
     }
     Ok(CompiledFunc {
         ops,
-        // Shrunk in place where that saves heap (as the cells, above),
-        // copied where the buffer is worth keeping.
-        offsets: if core::mem::size_of::<crate::ir::Cell>() == core::mem::size_of::<Op>() {
+        // As the cells (`CELL_IS_OP`).
+        offsets: if CELL_IS_OP {
             core::mem::take(&mut scratch.offsets).into_boxed_slice()
         } else {
             scratch.offsets.as_slice().into()
@@ -468,6 +467,13 @@ fn thread_back_edges(ops: &mut [Op], back_edges: &[usize]) {
     }
 }
 
+/// Whether a cell is just its op (the loop dispatch of small devices). Then
+/// the cells are built in the ops' own allocation and the offsets buffer is
+/// handed over rather than copied: a translation's peak heap is what decides
+/// whether a module fits a device. Elsewhere both buffers stay in the
+/// scratch for the next function.
+const CELL_IS_OP: bool = core::mem::size_of::<crate::ir::Cell>() == core::mem::size_of::<Op>();
+
 /// Lays out the frame, `[locals | constants | temporaries]`, and turns the
 /// ops into executable cells with their final slots. Only the constants
 /// some op still reads from a slot get one: those that became immediates
@@ -537,11 +543,7 @@ fn layout(
         });
         crate::interp::exec::cell(op)
     };
-    // Where a cell is just the op (the loop dispatch of small devices),
-    // the cells are built in the ops' own allocation: a translation's peak
-    // heap is what decides whether a module fits a device. Elsewhere the
-    // ops' buffer stays for the next function.
-    let cells = if core::mem::size_of::<crate::ir::Cell>() == core::mem::size_of::<Op>() {
+    let cells = if CELL_IS_OP {
         core::mem::take(ops).into_iter().map(to_cell).collect()
     } else {
         ops.iter().copied().map(to_cell).collect()
@@ -744,7 +746,7 @@ impl Translator<'_, '_> {
 
     /// The value of the scalar constant at `pos`, if it is one.
     #[cfg_attr(not(feature = "fast-ops"), allow(dead_code))]
-    fn const_at(&self, pos: u32) -> Option<u64> {
+    fn scalar_const(&self, pos: u32) -> Option<u64> {
         match self.stack[pos as usize].kind {
             Operand::Const(bits) => Some(bits),
             _ => None,

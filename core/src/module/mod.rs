@@ -101,8 +101,8 @@ pub(crate) struct ModuleInner {
     pub bodies: Vec<(usize, usize)>,
     /// Interpreter code of the defined functions.
     pub code: Box<[LazyFunc]>,
-    /// Function names from the `name` section, sorted by index (one name
-    /// per index: a later naming of the same index wins).
+    /// Function names from the `name` section, in increasing index order
+    /// as the section lists them (`read_names` drops a map that is not).
     pub func_names: Vec<(u32, String)>,
     /// The backend's code, when a backend compiled any function.
     pub native: Option<Arc<dyn ModuleCode>>,
@@ -133,19 +133,31 @@ impl LazyFunc {
 impl ModuleInner {
     /// The code of defined function `def`, translating it on first use.
     /// Threads racing to translate the same function wait for one result.
+    ///
+    /// Every embedder call into the function comes here, so the translator's
+    /// buffers are made only when it actually translates.
     pub(crate) fn compiled(&self, def: u32) -> Result<&CompiledFunc, Error> {
-        self.compiled_with(def, &mut Scratch::default())
+        self.compiled_with(def, None)
     }
 
-    /// [`compiled`](Self::compiled), translating with `scratch`'s buffers:
-    /// `Module::new` translating every function reuses one set (a lazy
-    /// translation takes fresh ones, so that a module does not keep the
-    /// translator's buffers for its whole life, which small devices
-    /// notice).
-    fn compiled_with(&self, def: u32, scratch: &mut Scratch) -> Result<&CompiledFunc, Error> {
+    /// [`compiled`](Self::compiled), translating with `scratch`'s buffers
+    /// if given: `Module::new` translating every function reuses one set; a
+    /// lazy translation takes fresh ones, so that a module does not keep
+    /// the translator's buffers for its whole life, which small devices
+    /// notice.
+    fn compiled_with(
+        &self,
+        def: u32,
+        scratch: Option<&mut Scratch>,
+    ) -> Result<&CompiledFunc, Error> {
         self.code[def as usize]
             .code
             .call_once(|| {
+                let mut fresh = None;
+                let scratch = match scratch {
+                    Some(scratch) => scratch,
+                    None => fresh.insert(Scratch::default()),
+                };
                 self.translate(def, scratch)
                     .map_err(|e| alloc::string::ToString::to_string(&e))
             })
@@ -642,7 +654,7 @@ fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
     }
     let mut by_name: Vec<u32> = (0..m.exports.len() as u32).collect();
     // Names are unique (validated), so an unstable sort is exact.
-    heapsort(&mut by_name, |&a, &b| {
+    crate::sorted::heapsort(&mut by_name, |&a, &b| {
         m.exports[a as usize].0 < m.exports[b as usize].0
     });
     m.export_index = by_name.into();
@@ -662,44 +674,11 @@ fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
         let mut scratch = Scratch::default();
         for def in 0..m.code.len() as u32 {
             if m.native_entry(def).is_none() {
-                m.compiled_with(def, &mut scratch)?;
+                m.compiled_with(def, Some(&mut scratch))?;
             }
         }
     }
     Ok(m)
-}
-
-/// Sorts `v` in place so that no element is `less` than the one before,
-/// in O(n log n) time with no allocation or recursion.
-///
-/// A heapsort rather than `sort_unstable_by`: this is the one sort loading
-/// a module needs, and the standard one costs 2 KiB of flash on Cortex-M
-/// against about a tenth of that.
-pub(crate) fn heapsort<T>(v: &mut [T], less: impl Fn(&T, &T) -> bool) {
-    // Moves `v[root]` down until it is not less than its children, within
-    // `v[..end]`.
-    let sift_down = |v: &mut [T], mut root: usize, end: usize| loop {
-        let mut child = 2 * root + 1;
-        if child >= end {
-            break;
-        }
-        if child + 1 < end && less(&v[child], &v[child + 1]) {
-            child += 1;
-        }
-        if !less(&v[root], &v[child]) {
-            break;
-        }
-        v.swap(root, child);
-        root = child;
-    };
-    let n = v.len();
-    for root in (0..n / 2).rev() {
-        sift_down(v, root, n);
-    }
-    for end in (1..n).rev() {
-        v.swap(0, end);
-        sift_down(v, 0, end);
-    }
 }
 
 /// What runs a module's functions, as `config` asks.
@@ -860,33 +839,6 @@ fn read_names(m: &mut ModuleInner, names: wasmparser::NameSectionReader<'_>) {
             }
             Ok(_) => {}
             Err(_) => return,
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::heapsort;
-    use alloc::vec::Vec;
-
-    #[test]
-    fn heapsort_sorts_like_the_standard_sort() {
-        // A small linear congruential generator: many lengths, with and
-        // without repeated values.
-        let mut x: u32 = 12345;
-        for len in 0..70 {
-            for modulus in [3, 1000] {
-                let mut v: Vec<u32> = (0..len)
-                    .map(|_| {
-                        x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
-                        (x >> 16) % modulus
-                    })
-                    .collect();
-                let mut expected = v.clone();
-                expected.sort();
-                heapsort(&mut v, |a, b| a < b);
-                assert_eq!(v, expected, "length {len}, values below {modulus}");
-            }
         }
     }
 }

@@ -67,9 +67,9 @@ impl Registration {
 
 impl Drop for Registration {
     fn drop(&mut self) {
-        // The entry is dropped after the write guard (a temporary of this
-        // statement), so freeing the code memory never happens under the
-        // lock fault handlers read.
+        // The entry is dropped after the write guard (which ends with the
+        // block), so freeing the code memory never happens under the lock
+        // fault handlers read.
         let removed = {
             let mut map = REGISTRY.write();
             map.binary_search_by_key(&self.start, |(start, _)| *start)

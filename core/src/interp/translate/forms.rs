@@ -141,7 +141,7 @@ impl Translator<'_, '_> {
     /// The constant at `pos` as an immediate for an op of `shape`, if it is
     /// a constant that fits.
     fn imm_at(&self, pos: u32, wide: bool, count: bool) -> Option<i32> {
-        imm_of(self.const_at(pos)?, wide, count)
+        imm_of(self.scalar_const(pos)?, wide, count)
     }
 
     /// Emits the integer binary op `op` (its slots placeholders) in an
@@ -818,8 +818,6 @@ pub(super) fn compare_of(op: &Op) -> Option<(bool, Cmp, Slot, Slot)> {
     })
 }
 
-/// The compare-and-branch op of `form` (offset still 0): `x` is the slot
-/// operand (left for `Si`, right for `As`), `imm` the immediate.
 /// `op`, a compare-with-immediate branch, with its condition negated (same
 /// operand, immediate and offset); `None` for any other op (those reading
 /// the accumulator included: the value is there only right after its
@@ -853,6 +851,8 @@ pub(super) fn negated_branch(op: Op) -> Option<Op> {
     Some(negated)
 }
 
+/// The compare-and-branch op of `form` (offset still 0): `x` is the slot
+/// operand (left for `Si`, right for `As`), `imm` the immediate.
 pub(super) fn branch_form(wide: bool, cmp: Cmp, form: Form, x: Slot, imm: i32) -> Op {
     let offset = 0;
     match (wide, cmp, form) {
