@@ -1,7 +1,7 @@
 //! Sorted `Vec`s, the core's lookup tables (it has no hash maps: a binary
 //! search costs no hashing code on small devices and, for strings, no
 //! allocation per lookup). This module owns the two operations such tables
-//! need besides `binary_search`: sorting a batch of new entries and merging
+//! need besides looking a key up (`get`): sorting a batch of new entries and merging
 //! it in, so that adding n entries costs O(n log n) rather than n
 //! insertions. It knows nothing of what the entries are.
 use alloc::vec::Vec;
@@ -36,6 +36,12 @@ pub(crate) fn heapsort<T>(v: &mut [T], less: impl Fn(&T, &T) -> bool) {
         v.swap(0, end);
         sift_down(v, 0, end);
     }
+}
+
+/// The value of `key` in `table`, a list of `(key, value)` sorted by key.
+pub(crate) fn get<'t, K: Ord, V>(table: &'t [(K, V)], key: &K) -> Option<&'t V> {
+    let at = table.binary_search_by(|(k, _)| k.cmp(key)).ok()?;
+    Some(&table[at].1)
 }
 
 /// Merges `b` into `a`, both sorted by `less`, in one pass; the result is

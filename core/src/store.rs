@@ -464,13 +464,8 @@ impl StoreInner {
     /// `tys[i]`). The new ones are sorted and merged in one pass, so a
     /// module with many signatures costs O(n log n), not n insertions.
     pub(crate) fn add_func_types(&mut self, ids: &[u32], tys: &[FuncType]) {
-        let known = &self.func_types;
         let mut new: Vec<u32> = (0..ids.len() as u32)
-            .filter(|&i| {
-                known
-                    .binary_search_by_key(&ids[i as usize], |(id, _)| *id)
-                    .is_err()
-            })
+            .filter(|&i| self.cached_func_type(ids[i as usize]).is_none())
             .collect();
         if new.is_empty() {
             return;
@@ -497,11 +492,7 @@ impl StoreInner {
 
     /// The signature `type_id` if this store caches it (no lock, no clone).
     pub(crate) fn cached_func_type(&self, type_id: u32) -> Option<&FuncType> {
-        let at = self
-            .func_types
-            .binary_search_by_key(&type_id, |(id, _)| *id)
-            .ok()?;
-        Some(&self.func_types[at].1)
+        crate::sorted::get(&self.func_types, &type_id)
     }
 
     pub(crate) fn alloc_table(&mut self, ty: TableType, init: u64) -> u32 {

@@ -211,11 +211,7 @@ impl ModuleInner {
 
     /// The name section's name of function `func_index`.
     pub(crate) fn func_name(&self, func_index: u32) -> Option<&str> {
-        let at = self
-            .func_names
-            .binary_search_by_key(&func_index, |(i, _)| *i)
-            .ok()?;
-        Some(&self.func_names[at].1)
+        crate::sorted::get(&self.func_names, &func_index).map(|n| n.as_str())
     }
 
     /// The entity the module exports as `name`.
