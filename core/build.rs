@@ -1,23 +1,44 @@
-//! Picks the interpreter's dispatch strategy for the target being built.
+//! Picks the interpreter's dispatch strategy for the target being built:
+//! exactly one of three `cfg`s.
 //!
-//! `wasmbed_tail_dispatch` is set when every op handler can end in a tail
-//! call to the next one: LLVM turns those into jumps (sibling calls) only
-//! when optimising, and only on targets whose calling convention passes all
-//! five handler arguments in registers (x86-64, AArch64). Elsewhere, and in
-//! unoptimised builds, handlers return to a driver loop instead, so the host
-//! stack never grows with the number of executed ops. Sanitizer builds
-//! (`-Zsanitizer=...`, e.g. `cargo fuzz`) take the loop too: AddressSanitizer
-//! gives a handler with a local array a frame that must be torn down after
-//! the call, so the call is no longer a jump and a long run overflows the
-//! host stack (found by the `instantiate_run` fuzzer). So do Miri builds
-//! (`cargo miri test`, which CI runs): Miri interprets every call as a real
-//! call and does not promise to turn tail calls into jumps, and the loop is
-//! the dispatch CI wants checked for undefined behaviour.
+//! - `wasmbed_tail_dispatch`: every op handler ends in a tail call to the
+//!   next one. LLVM turns those into jumps (sibling calls) only when
+//!   optimising, and only on targets whose calling convention passes all
+//!   six handler arguments in registers (x86-64, AArch64).
+//! - `wasmbed_match_dispatch`: every other optimised build (32-bit Arm,
+//!   RISC-V, x86, wasm32 hosts...). One loop holds `ip`, `fp`, the memory
+//!   base and length and the accumulator in locals and `match`es on the op,
+//!   with every handler inlined into its arm, so an op costs one indirect
+//!   jump through the `match`'s table and no call.
+//! - `wasmbed_call_dispatch`: unoptimised builds. Handlers stay functions
+//!   that return to a small driver loop: inlining some five hundred of them
+//!   into one function without optimisation would give it a frame of many
+//!   kilobytes and slow the build.
+//!
+//! Either loop keeps the host stack flat whatever the number of executed
+//! ops. Sanitizer builds (`-Zsanitizer=...`, e.g. `cargo fuzz`) never take
+//! tail dispatch: AddressSanitizer gives a handler with a local array a
+//! frame that must be torn down after the call, so the call is no longer a
+//! jump and a long run overflows the host stack (found by the
+//! `instantiate_run` fuzzer). Neither do Miri builds (`cargo miri test`,
+//! which CI runs): Miri interprets every call as a real call and does not
+//! promise to turn tail calls into jumps. Miri takes the `match` loop, the
+//! dispatch the targets without tail calls ship, so CI checks it for
+//! undefined behaviour. Op counting (`op-stats`) hooks the loops, so it
+//! takes one of them too.
+//!
+//! `WASMBED_DISPATCH=tail|match|call` overrides the choice (for measuring
+//! one against another on the same host; `tail` only where it can work).
+//! `WASMBED_PORTABLE_DISPATCH` (any value) is the older spelling of "not
+//! tail".
 use std::env;
 
 fn main() {
-    println!("cargo::rustc-check-cfg=cfg(wasmbed_tail_dispatch)");
+    for cfg in ["tail", "match", "call"] {
+        println!("cargo::rustc-check-cfg=cfg(wasmbed_{cfg}_dispatch)");
+    }
     println!("cargo::rerun-if-env-changed=WASMBED_PORTABLE_DISPATCH");
+    println!("cargo::rerun-if-env-changed=WASMBED_DISPATCH");
     let arch = env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
     let opt = env::var("OPT_LEVEL").unwrap_or_default();
     let optimizing = matches!(opt.as_str(), "2" | "3" | "s" | "z");
@@ -33,7 +54,14 @@ fn main() {
     let miri = env::var_os("CARGO_CFG_MIRI").is_some();
     // Op counting (`op-stats`) hooks the driver loop.
     let counting = env::var_os("CARGO_FEATURE_OP_STATS").is_some();
-    if optimizing && tail_arch && !forced_portable && !sanitized && !miri && !counting {
-        println!("cargo::rustc-cfg=wasmbed_tail_dispatch");
-    }
+    let tail_possible = optimizing && tail_arch && !sanitized && !miri && !counting;
+    let chosen = match env::var("WASMBED_DISPATCH").ok().as_deref() {
+        Some("tail") if tail_possible => "tail",
+        Some("match") => "match",
+        Some("call") => "call",
+        _ if tail_possible && !forced_portable => "tail",
+        _ if optimizing || miri => "match",
+        _ => "call",
+    };
+    println!("cargo::rustc-cfg=wasmbed_{chosen}_dispatch");
 }

@@ -6,8 +6,12 @@
 //! handler, whose address the op's cell carries (direct threading), which
 //! LLVM compiles to a jump, so each op ends in its own indirect branch and
 //! the hot state (`ip`, `fp`, memory base, the accumulator and the memory
-//! length) stays in registers; otherwise it returns to a small driver loop.
-//! Either way the host stack does not grow with the number of ops executed.
+//! length) stays in registers. Other optimised builds
+//! (`wasmbed_match_dispatch`) inline every handler into one loop that
+//! `match`es on the op and keeps that state in its locals; unoptimised ones
+//! (`wasmbed_call_dispatch`) call each handler from a small driver loop.
+//! `build.rs` says which target gets which. Either way the host stack does
+//! not grow with the number of ops executed.
 //! The accumulator (`acc`) carries a value from an op to the very next one
 //! (`ir::with_form_ops`); an op that does not write it may pass on anything.
 //!
@@ -54,7 +58,9 @@
 use crate::error::Error;
 use crate::func::call::{self, StoreHooks};
 use crate::interp::num;
-use crate::ir::{Cell, CompiledFunc, Op, OP_COUNT};
+#[cfg(not(wasmbed_match_dispatch))]
+use crate::ir::OP_COUNT;
+use crate::ir::{Cell, CompiledFunc, Op};
 use crate::module::LazyFunc;
 use crate::store::{FuncEntity, InstanceEntity, StoreInner};
 use crate::types::ValType;
@@ -171,7 +177,8 @@ type Mem = *mut u8;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
 enum Done {
-    /// Loop dispatch only: run the op saved in `Ctx::ip`.
+    /// Loop dispatch only: run the next op (saved in `Ctx::ip` by call
+    /// dispatch, in the loop's locals by match dispatch).
     #[cfg_attr(wasmbed_tail_dispatch, allow(dead_code))]
     Continue,
     /// The entry function returned; results are in slots `0..n`.
@@ -183,6 +190,45 @@ enum Done {
     /// Async runs only: an async host function was called; `Ctx::suspend`
     /// says where to continue once its future has its results.
     Suspend,
+}
+
+/// What a handler returns: how the run ended, or (loop dispatch) that it
+/// goes on.
+#[cfg(not(wasmbed_match_dispatch))]
+type Ret = Done;
+/// What a handler returns: the state the next op starts from, or how the
+/// run ended. Handlers are inlined into the `match` loop, so this never
+/// goes through memory on the hot path; it is returned in memory only by
+/// the few handlers kept out of line (`Poll`, the slow halves of calls).
+#[cfg(wasmbed_match_dispatch)]
+type Ret = Next;
+
+/// Match dispatch: the state the next op starts from, or a null `ip` when
+/// the run ended (`Ctx::done` says how). The null test is on a register
+/// the loop needs anyway, where a separate `done` field cost a store and a
+/// load on every op.
+#[cfg(wasmbed_match_dispatch)]
+struct Next {
+    ip: Ip,
+    fp: Fp,
+    mem: Mem,
+    len: usize,
+    acc: u64,
+}
+
+#[cfg(wasmbed_match_dispatch)]
+impl Next {
+    /// The run ends (`Ctx::done` was set).
+    #[inline(always)]
+    fn stop() -> Next {
+        Next {
+            ip: ptr::null(),
+            fp: ptr::null_mut(),
+            mem: ptr::null_mut(),
+            len: 0,
+            acc: 0,
+        }
+    }
 }
 
 /// Why an async run suspended.
@@ -264,16 +310,20 @@ struct Ctx<'h> {
     /// back from `fuel`, so that the hot check (one subtraction) also finds
     /// the yield points.
     fuel_reserve: u64,
-    // The register state between ops in loop dispatch.
-    #[cfg(not(wasmbed_tail_dispatch))]
+    /// Match dispatch: how the run ended, once a handler returns a null
+    /// `ip`.
+    #[cfg(wasmbed_match_dispatch)]
+    done: Done,
+    // The register state between ops in call dispatch.
+    #[cfg(wasmbed_call_dispatch)]
     ip: Ip,
-    #[cfg(not(wasmbed_tail_dispatch))]
+    #[cfg(wasmbed_call_dispatch)]
     fp: Fp,
-    #[cfg(not(wasmbed_tail_dispatch))]
+    #[cfg(wasmbed_call_dispatch)]
     mem: Mem,
-    #[cfg(not(wasmbed_tail_dispatch))]
+    #[cfg(wasmbed_call_dispatch)]
     len: usize,
-    #[cfg(not(wasmbed_tail_dispatch))]
+    #[cfg(wasmbed_call_dispatch)]
     acc: u64,
 }
 
@@ -358,9 +408,9 @@ impl Ctx<'_> {
     }
 }
 
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", not(wasmbed_match_dispatch)))]
 type Handler = unsafe extern "sysv64-unwind" fn(Ip, Fp, Mem, u64, usize, &mut Ctx<'_>) -> Done;
-#[cfg(not(target_arch = "x86_64"))]
+#[cfg(all(not(target_arch = "x86_64"), not(wasmbed_match_dispatch)))]
 type Handler = unsafe fn(Ip, Fp, Mem, u64, usize, &mut Ctx<'_>) -> Done;
 
 /// The handler of the op at `ip`: the address its cell holds.
@@ -379,7 +429,7 @@ unsafe fn handler_of(ip: Ip) -> Handler {
 ///
 /// # Safety
 /// `ip` points at a cell (of any function).
-#[cfg(not(wasmbed_tail_dispatch))]
+#[cfg(wasmbed_call_dispatch)]
 #[inline(always)]
 unsafe fn handler_of(ip: Ip) -> Handler {
     // SAFETY: the cell starts with the op (`repr(C)`, one field), and tags
@@ -398,12 +448,39 @@ pub(crate) fn cell(op: Op) -> Cell {
     }
 }
 
+#[cfg(not(wasmbed_match_dispatch))]
 macro_rules! handler_table {
     ($( $(#[$doc:meta])* $name:ident { $($slot:ident),* $(; $($imm:ident : $ity:ty),*)? } ),* $(,)?) => {
         static HANDLERS: [Handler; OP_COUNT] = [ $( $name ),* ];
     };
 }
+#[cfg(not(wasmbed_match_dispatch))]
 for_each_op!(handler_table);
+
+/// Match dispatch: runs the op at `ip` by the `match` arm of its kind, into
+/// which its handler is inlined.
+#[cfg(wasmbed_match_dispatch)]
+macro_rules! handler_match {
+    ($( $(#[$doc:meta])* $name:ident { $($slot:ident),* $(; $($imm:ident : $ity:ty),*)? } ),* $(,)?) => {
+        /// Runs the op at `ip` (one step of the `match` loop).
+        ///
+        /// # Safety
+        /// The dispatch contract (module docs).
+        #[inline(always)]
+        unsafe fn run_op(ip: Ip, fp: Fp, mem: Mem, acc: u64, len: usize, ctx: &mut Ctx<'_>) -> Next {
+            // SAFETY: `ip` points at an op (the caller's promise); its arm
+            // calls the handler of its own kind, whose precondition is the
+            // dispatch contract the caller vouches for.
+            unsafe {
+                match (*ip).op {
+                    $( Op::$name { .. } => $name(ip, fp, mem, acc, len, ctx), )*
+                }
+            }
+        }
+    };
+}
+#[cfg(wasmbed_match_dispatch)]
+for_each_op!(handler_match);
 
 /// The op `$n` ops after the one at `$ip` (`1`: the next op; `2`: the one
 /// after an op's `Extra`; more for `br_table`'s jump table).
@@ -444,7 +521,21 @@ macro_rules! dispatch {
 }
 
 /// Ends a handler by running the op at `$ip` next.
-#[cfg(not(wasmbed_tail_dispatch))]
+#[cfg(wasmbed_match_dispatch)]
+macro_rules! dispatch {
+    ($ip:expr, $fp:expr, $mem:expr, $len:expr, $acc:expr, $ctx:expr) => {{
+        return Next {
+            ip: $ip,
+            fp: $fp,
+            mem: $mem,
+            len: $len,
+            acc: $acc,
+        };
+    }};
+}
+
+/// Ends a handler by running the op at `$ip` next.
+#[cfg(wasmbed_call_dispatch)]
 macro_rules! dispatch {
     ($ip:expr, $fp:expr, $mem:expr, $len:expr, $acc:expr, $ctx:expr) => {{
         let (ip, fp, mem, len, acc) = ($ip, $fp, $mem, $len, $acc);
@@ -458,10 +549,28 @@ macro_rules! dispatch {
     }};
 }
 
+/// Ends the run with `$done` (never `Continue`).
+#[cfg(not(wasmbed_match_dispatch))]
+macro_rules! finish {
+    ($ctx:expr, $done:expr) => {
+        return $done
+    };
+}
+
+/// Ends the run with `$done` (never `Continue`): a null `ip` tells the
+/// `match` loop to stop, with `ctx.done` saying how.
+#[cfg(wasmbed_match_dispatch)]
+macro_rules! finish {
+    ($ctx:expr, $done:expr) => {{
+        $ctx.done = $done;
+        return Next::stop();
+    }};
+}
+
 macro_rules! trap {
     ($ctx:expr, $ip:expr, $code:expr) => {{
         $ctx.trap = Some(($code, $ip));
-        return Done::Trap;
+        finish!($ctx, Done::Trap);
     }};
 }
 
@@ -486,10 +595,14 @@ macro_rules! check {
 /// Defines a handler: an `unsafe fn` whose precondition is the dispatch
 /// contract in the module docs. The body is not an `unsafe` block: each
 /// unsafe operation in it has a block (and a reason) of its own.
+///
+/// Under match dispatch a handler is `#[inline(always)]`, for the `match`
+/// arm of its op, unless it starts with `#[inline(never)]`: the slow halves
+/// that fast paths hand their work to stay out of line in every dispatch.
 macro_rules! handler {
-    ($(#[$attr:meta])* $vis:vis $name:ident($ip:ident, $fp:ident, $mem:ident, $len:ident, $acc:ident, $ctx:ident) $body:block) => {
-        $(#[$attr])*
-        #[cfg(target_arch = "x86_64")]
+    (@fn [$($plain:tt)*] [$($matched:tt)*] $vis:vis $name:ident($ip:ident, $fp:ident, $mem:ident, $len:ident, $acc:ident, $ctx:ident) $body:block) => {
+        $($plain)*
+        #[cfg(all(target_arch = "x86_64", not(wasmbed_match_dispatch)))]
         #[allow(
             non_snake_case,
             unused_mut,
@@ -504,9 +617,9 @@ macro_rules! handler {
             mut $acc: u64,
             mut $len: usize,
             $ctx: &mut Ctx<'_>,
-        ) -> Done $body
-        $(#[$attr])*
-        #[cfg(not(target_arch = "x86_64"))]
+        ) -> Ret $body
+        $($plain)*
+        #[cfg(all(not(target_arch = "x86_64"), not(wasmbed_match_dispatch)))]
         #[allow(non_snake_case, unused_mut, unused_variables, unused_assignments)]
         $vis unsafe fn $name(
             $ip: Ip,
@@ -515,7 +628,24 @@ macro_rules! handler {
             mut $acc: u64,
             mut $len: usize,
             $ctx: &mut Ctx<'_>,
-        ) -> Done $body
+        ) -> Ret $body
+        $($matched)*
+        #[cfg(wasmbed_match_dispatch)]
+        #[allow(non_snake_case, unused_mut, unused_variables, unused_assignments)]
+        $vis unsafe fn $name(
+            $ip: Ip,
+            mut $fp: Fp,
+            mut $mem: Mem,
+            mut $acc: u64,
+            mut $len: usize,
+            $ctx: &mut Ctx<'_>,
+        ) -> Ret $body
+    };
+    (#[inline(never)] $vis:vis $name:ident($ip:ident, $fp:ident, $mem:ident, $len:ident, $acc:ident, $ctx:ident) $body:block) => {
+        handler!(@fn [#[inline(never)]] [#[inline(never)]] $vis $name($ip, $fp, $mem, $len, $acc, $ctx) $body);
+    };
+    ($(#[$attr:meta])* $vis:vis $name:ident($ip:ident, $fp:ident, $mem:ident, $len:ident, $acc:ident, $ctx:ident) $body:block) => {
+        handler!(@fn [$(#[$attr])*] [$(#[$attr])* #[inline(always)]] $vis $name($ip, $fp, $mem, $len, $acc, $ctx) $body);
     };
 }
 
@@ -524,8 +654,9 @@ macro_rules! handler {
 macro_rules! fields {
     ($ip:ident, $name:ident { $($f:ident $(: $bind:ident)?),* }) => {
         // SAFETY: the dispatch contract: `ip` points at an op; handlers are
-        // reached only through `HANDLERS`, indexed by the op's own tag, so
-        // the op is of this handler's kind. (The pattern reads the op in
+        // reached only through `HANDLERS`, indexed by the op's own tag, or
+        // (match dispatch) the `match` arm of their op's kind, so the op
+        // is of this handler's kind. (The pattern reads the op in
         // place, field by field: copying the whole op first let LLVM load
         // a branch's offset on both paths and merge the two dispatches.)
         // (With one field the tuple is a parenthesised name.)
@@ -980,7 +1111,7 @@ macro_rules! call_ref {
                         Ok(f) => f,
                         Err(e) => {
                             $ctx.error = Some(e);
-                            return Done::Error;
+                            finish!($ctx, Done::Error);
                         }
                     }
                 }
@@ -1015,7 +1146,7 @@ macro_rules! call_ref {
                 start,
                 end: start + n,
             });
-            return Done::Suspend;
+            finish!($ctx, Done::Suspend);
         }
         // SAFETY: the stack holds `start + n` slots (above), and `fr` is
         // live.
@@ -1024,7 +1155,7 @@ macro_rules! call_ref {
         ($mem, $len) = $ctx.memory();
         let fp = $ctx.frame_at(fp_off);
         if !ok {
-            return Done::Error;
+            finish!($ctx, Done::Error);
         }
         dispatch!(ret, fp, $mem, $len, $acc, $ctx)
     }};
@@ -1154,7 +1285,7 @@ macro_rules! ret {
                 let fp = $ctx.frame_at(fr.fp);
                 dispatch!(fr.ip, fp, $mem, $len, $acc, $ctx)
             }
-            None => return Done::Return,
+            None => finish!($ctx, Done::Return),
         }
     }};
 }
@@ -1290,7 +1421,7 @@ handler!(ConsumeFuel(ip, fp, mem, len, acc, ctx) {
             // Charged from the next interval's fuel: yield, continuing
             // after this op.
             ctx.suspend = Some(SuspendAt::yield_at(Why::Fuel, next!(ip, 1), ctx.frame_offset(fp)));
-            return Done::Suspend;
+            finish!(ctx, Done::Suspend);
         }
     }
     dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
@@ -1348,7 +1479,7 @@ handler!(
         Polled::Stop => trap!(ctx, ctx.poll_ip, TrapCode::Interrupt),
         Polled::Yield => {
             ctx.suspend = Some(SuspendAt::yield_at(Why::Epoch, ip, ctx.frame_offset(fp)));
-            return Done::Suspend;
+            finish!(ctx, Done::Suspend);
         }
     }
     ctx.countdown = CHECKS_PER_POLL;
@@ -1617,7 +1748,7 @@ handler!(MemoryGrow(ip, fp, mem, len, acc, ctx) {
         Ok(res) => res,
         Err(e) => {
             ctx.error = Some(e);
-            return Done::Error;
+            finish!(ctx, Done::Error);
         }
     };
     (mem, len) = ctx.memory();
@@ -1733,7 +1864,7 @@ handler!(TableGrow(ip, fp, mem, len, acc, ctx) {
         Ok(res) => res,
         Err(e) => {
             ctx.error = Some(e);
-            return Done::Error;
+            finish!(ctx, Done::Error);
         }
     };
     set_slot!(fp, dst, res as u64);
@@ -1952,8 +2083,68 @@ fn execute(ip: Ip, fp: Fp, mem: Mem, len: usize, ctx: &mut Ctx<'_>) -> Done {
     unsafe { handler_of(ip)(ip, fp, mem, 0, len, ctx) }
 }
 
-/// Runs from `ip` until the entry function returns or something stops it.
+/// What the driver loops check before each op, in builds that ask for it.
+///
+/// Debug builds check the accumulator protocol as it runs: an op reads the
+/// accumulator only right after the op that wrote it, so it is dead at
+/// every branch target, call, return and block boundary. (Not under Miri,
+/// whose CI run is time-boxed; translation checks the same protocol
+/// statically there too, in `translate::forms::check_acc`.) Op counting
+/// (`op-stats`) records each op and the op before it.
 #[cfg(not(wasmbed_tail_dispatch))]
+struct Watch {
+    #[cfg(all(debug_assertions, not(miri)))]
+    acc_live: bool,
+    #[cfg(feature = "op-stats")]
+    prev: Ip,
+}
+
+#[cfg(not(wasmbed_tail_dispatch))]
+impl Watch {
+    fn new() -> Watch {
+        Watch {
+            #[cfg(all(debug_assertions, not(miri)))]
+            acc_live: false,
+            #[cfg(feature = "op-stats")]
+            prev: ptr::null(),
+        }
+    }
+
+    /// Looks at the op at `ip` before it runs.
+    ///
+    /// # Safety
+    /// `ip` points at an op (dispatch contract).
+    #[inline(always)]
+    #[allow(unused_variables)]
+    unsafe fn before(&mut self, ip: Ip) {
+        #[cfg(feature = "op-stats")]
+        {
+            // SAFETY: `ip` points at an op, whose first two bytes are its
+            // tag (`Op` is `repr(u16)`); `prev`, when it is the op before,
+            // is one too.
+            let (tag, pair) = unsafe {
+                let follows = ip == self.prev.wrapping_add(1);
+                ((*ip).op.tag(), follows.then(|| (*self.prev).op.tag()))
+            };
+            crate::interp::stats::record(pair, tag);
+            self.prev = ip;
+        }
+        #[cfg(all(debug_assertions, not(miri)))]
+        {
+            // SAFETY: `ip` points at an op (the caller's promise).
+            let op = unsafe { (*ip).op };
+            debug_assert!(
+                !op.reads_acc() || self.acc_live,
+                "{} reads the accumulator, which is dead here",
+                op.name()
+            );
+            self.acc_live = op.writes_acc();
+        }
+    }
+}
+
+/// Runs from `ip` until the entry function returns or something stops it.
+#[cfg(wasmbed_call_dispatch)]
 #[inline(never)]
 fn execute(ip: Ip, fp: Fp, mem: Mem, len: usize, ctx: &mut Ctx<'_>) -> Done {
     ctx.ip = ip;
@@ -1963,46 +2154,41 @@ fn execute(ip: Ip, fp: Fp, mem: Mem, len: usize, ctx: &mut Ctx<'_>) -> Done {
     // As in the tail-dispatch driver: the first check polls.
     ctx.countdown = 1;
     ctx.acc = 0;
-    // Debug builds check the accumulator protocol as it runs: an op reads
-    // the accumulator only right after the op that wrote it, so it is dead
-    // at every branch target, call, return and block boundary. (Not under
-    // Miri, whose CI run is time-boxed; translation checks the same
-    // protocol statically there too, in `translate::forms::check_acc`.)
-    #[cfg(all(debug_assertions, not(miri)))]
-    let mut acc_live = false;
-    #[cfg(feature = "op-stats")]
-    let mut prev: Ip = ptr::null();
+    let mut watch = Watch::new();
     loop {
         let (ip, fp, mem, len, acc) = (ctx.ip, ctx.fp, ctx.mem, ctx.len, ctx.acc);
-        #[cfg(feature = "op-stats")]
-        {
-            // SAFETY: `ip` points at an op, whose first two bytes are its
-            // tag (`Op` is `repr(u16)`); `prev`, when it is the op before,
-            // is one too.
-            let (tag, pair) = unsafe {
-                let follows = ip == prev.wrapping_add(1);
-                ((*ip).op.tag(), follows.then(|| (*prev).op.tag()))
-            };
-            crate::interp::stats::record(pair, tag);
-            prev = ip;
-        }
-        #[cfg(all(debug_assertions, not(miri)))]
-        {
-            // SAFETY: `ip` points at an op (dispatch contract).
-            let op = unsafe { (*ip).op };
-            debug_assert!(
-                !op.reads_acc() || acc_live,
-                "{} reads the accumulator, which is dead here",
-                op.name()
-            );
-            acc_live = op.writes_acc();
-        }
         // SAFETY: module invariants; every handler leaves a valid state in
         // `ctx` when it returns `Continue`.
-        let done = unsafe { handler_of(ip)(ip, fp, mem, acc, len, ctx) };
+        let done = unsafe {
+            watch.before(ip);
+            handler_of(ip)(ip, fp, mem, acc, len, ctx)
+        };
         if done != Done::Continue {
             return done;
         }
+    }
+}
+
+/// Runs from `ip` until the entry function returns or something stops it:
+/// the `match` loop, with the state between ops in its locals.
+#[cfg(wasmbed_match_dispatch)]
+#[inline(never)]
+fn execute(ip: Ip, fp: Fp, mem: Mem, len: usize, ctx: &mut Ctx<'_>) -> Done {
+    // As in the tail-dispatch driver: the first check polls.
+    ctx.countdown = 1;
+    let (mut ip, mut fp, mut mem, mut len, mut acc) = (ip, fp, mem, len, 0);
+    let mut watch = Watch::new();
+    loop {
+        // SAFETY: module invariants; every handler returns a valid state
+        // for the next op, or a null `ip`.
+        let step = unsafe {
+            watch.before(ip);
+            run_op(ip, fp, mem, acc, len, ctx)
+        };
+        if step.ip.is_null() {
+            return ctx.done;
+        }
+        (ip, fp, mem, len, acc) = (step.ip, step.fp, step.mem, step.len, step.acc);
     }
 }
 
@@ -2302,15 +2488,17 @@ fn new_ctx<'h>(host: *mut (dyn StoreHooks + 'h), instance: u32) -> Ctx<'h> {
         pending_ref: ptr::null(),
         fuel: 0,
         fuel_reserve: 0,
-        #[cfg(not(wasmbed_tail_dispatch))]
+        #[cfg(wasmbed_match_dispatch)]
+        done: Done::Continue,
+        #[cfg(wasmbed_call_dispatch)]
         ip: ptr::null(),
-        #[cfg(not(wasmbed_tail_dispatch))]
+        #[cfg(wasmbed_call_dispatch)]
         fp: ptr::null_mut(),
-        #[cfg(not(wasmbed_tail_dispatch))]
+        #[cfg(wasmbed_call_dispatch)]
         mem: ptr::null_mut(),
-        #[cfg(not(wasmbed_tail_dispatch))]
+        #[cfg(wasmbed_call_dispatch)]
         len: 0,
-        #[cfg(not(wasmbed_tail_dispatch))]
+        #[cfg(wasmbed_call_dispatch)]
         acc: 0,
     };
     ctx.set_fuel(fuel);
@@ -2419,15 +2607,17 @@ fn run(
         pending_ref: ptr::null(),
         fuel,
         fuel_reserve: 0,
-        #[cfg(not(wasmbed_tail_dispatch))]
+        #[cfg(wasmbed_match_dispatch)]
+        done: Done::Continue,
+        #[cfg(wasmbed_call_dispatch)]
         ip: ptr::null(),
-        #[cfg(not(wasmbed_tail_dispatch))]
+        #[cfg(wasmbed_call_dispatch)]
         fp: ptr::null_mut(),
-        #[cfg(not(wasmbed_tail_dispatch))]
+        #[cfg(wasmbed_call_dispatch)]
         mem: ptr::null_mut(),
-        #[cfg(not(wasmbed_tail_dispatch))]
+        #[cfg(wasmbed_call_dispatch)]
         len: 0,
-        #[cfg(not(wasmbed_tail_dispatch))]
+        #[cfg(wasmbed_call_dispatch)]
         acc: 0,
     };
     // SAFETY: `ctx.inner` is valid and `instance` one of its instances.
