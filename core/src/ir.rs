@@ -408,6 +408,8 @@ macro_rules! with_form_ops {
         I64GeSSsA { lhs, rhs },
         I64GeUSsA { lhs, rhs },
         SelectA { dst, a, b },
+        /// `dst = src`, then `dst2 = src2`: two `Copy`s in one dispatch.
+        Copy2 { dst, src, dst2, src2 },
         }
     };
 }

@@ -1646,6 +1646,15 @@ handler!(Copy(ip, fp, mem, len, acc, ctx) {
     dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
 });
 
+#[cfg(feature = "fast-ops")]
+handler!(Copy2(ip, fp, mem, len, acc, ctx) {
+    fields!(ip, Copy2 { dst, src, dst2, src2 });
+    // In order: the second copy may read the first one's `dst`.
+    set_slot!(fp, dst, slot!(fp, src));
+    set_slot!(fp, dst2, slot!(fp, src2));
+    dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
+});
+
 handler!(Select(ip, fp, mem, len, acc, ctx) {
     fields!(ip, Select { dst, cond, a, b });
     let v = if slot!(fp, cond) as u32 != 0 { slot!(fp, a) } else { slot!(fp, b) };

@@ -271,6 +271,11 @@ struct Translator<'a, 's> {
     /// a branch (`fast-ops`).
     #[cfg_attr(not(feature = "fast-ops"), allow(dead_code))]
     cmp_acc: Option<(usize, bool)>,
+    /// The index of the last emitted op, a `Copy`, while nothing else has
+    /// been emitted and no label placed since: the next copy joins it in
+    /// one `Copy2` (`fast-ops`).
+    #[cfg_attr(not(feature = "fast-ops"), allow(dead_code))]
+    copy_at: Option<usize>,
 }
 
 fn too_large(func_index: u32) -> Error {
@@ -341,6 +346,7 @@ pub(crate) fn translate_function(
         fusable: None,
         last_result: None,
         cmp_acc: None,
+        copy_at: None,
         fuel_op: None,
         fuel_count: 0,
     };
@@ -764,6 +770,7 @@ impl Translator<'_, '_> {
     fn barrier(&mut self) {
         self.fusable = None;
         self.last_result = None;
+        self.copy_at = None;
     }
 
     /// A store (`op`, slots placeholders) of the accumulator or of an
@@ -881,7 +888,30 @@ impl Translator<'_, '_> {
         if wide {
             self.emit_v128_copy(dst, src);
         } else {
-            self.emit(Op::Copy { dst, src });
+            // Two copies in a row (call arguments, block results, a loop's
+            // carried values) take one dispatch. Executed in order, so a
+            // second copy that reads the first one's `dst` sees the new
+            // value, as it would have.
+            #[cfg(feature = "fast-ops")]
+            if let Some(at) = self.copy_at {
+                if let (true, Op::Copy { dst: d, src: s }) =
+                    (at + 1 == self.ops.len(), self.ops[at])
+                {
+                    self.ops[at] = Op::Copy2 {
+                        dst: d,
+                        src: s,
+                        dst2: dst,
+                        src2: src,
+                    };
+                    self.barrier();
+                    return;
+                }
+            }
+            let _at = self.emit(Op::Copy { dst, src });
+            #[cfg(feature = "fast-ops")]
+            {
+                self.copy_at = Some(_at);
+            }
         }
     }
 
