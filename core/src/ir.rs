@@ -410,6 +410,9 @@ macro_rules! with_form_ops {
         SelectA { dst, a, b },
         /// `dst = src`, then `dst2 = src2`: two `Copy`s in one dispatch.
         Copy2 { dst, src, dst2, src2 },
+        /// `dst = lhs + imm`, then `dst2 = lhs2 + imm2` (i32): two
+        /// `I32AddSi` in one dispatch.
+        I32AddSi2 { dst, lhs, dst2, lhs2; imm: i8, imm2: i8 },
         }
     };
 }

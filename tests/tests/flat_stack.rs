@@ -294,7 +294,15 @@ fn special(op: &str) -> Option<Vec<Snippet>> {
         ],
         "Return" | "Call" | "CallIndirect" => calls(),
         "LocalGet" | "LocalSet" => per_type(&|ty| format!("local.get $a0_{ty} local.set $o_{ty}")),
-        "LocalTee" => per_type(&|ty| format!("local.get $a0_{ty} local.tee $o_{ty} drop")),
+        "LocalTee" => {
+            let mut snippets = per_type(&|ty| format!("local.get $a0_{ty} local.tee $o_{ty} drop"));
+            // Two small increments in a row join in one op (`I32AddSi2`).
+            snippets.push(snippet(
+                "two increments in a row",
+                "local.get $a0_i32 i32.const 1 i32.add local.tee $o_i32 i32.const 4 i32.add local.set $o_i32 local.get $o_i32 drop",
+            ));
+            snippets
+        }
         "GlobalGet" => per_type(&|ty| format!("global.get $g_{ty} local.set $o_{ty}")),
         "GlobalSet" => per_type(&|ty| format!("local.get $a0_{ty} global.set $g_{ty}")),
         "TypedSelect" => per_type(&|ty| {

@@ -1646,12 +1646,42 @@ handler!(Copy(ip, fp, mem, len, acc, ctx) {
     dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
 });
 
+/// Binds some fields of the op at `ip`, which the handler table guarantees
+/// is of the named kind: for paired ops, which read the second half's
+/// fields only after the first half's store. Bound up front, all of them
+/// would be live at once (the store might overwrite the cell, as far as
+/// LLVM knows), more than the three free caller-saved registers x86-64
+/// has beside the handler arguments, and the handler would save and
+/// restore callee-saved ones.
+#[cfg(feature = "fast-ops")]
+macro_rules! some_fields {
+    ($ip:ident, $name:ident { $($f:ident),* }) => {
+        // SAFETY: as `fields!`: the op at `ip` is of this handler's kind.
+        #[allow(unused_parens)]
+        let ($($f),*) = unsafe {
+            let Op::$name { $($f,)* .. } = (*$ip).op else { unreachable_unchecked() };
+            ($($f),*)
+        };
+    };
+}
+
 #[cfg(feature = "fast-ops")]
 handler!(Copy2(ip, fp, mem, len, acc, ctx) {
-    fields!(ip, Copy2 { dst, src, dst2, src2 });
     // In order: the second copy may read the first one's `dst`.
+    some_fields!(ip, Copy2 { dst, src });
     set_slot!(fp, dst, slot!(fp, src));
+    some_fields!(ip, Copy2 { dst2, src2 });
     set_slot!(fp, dst2, slot!(fp, src2));
+    dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
+});
+
+#[cfg(feature = "fast-ops")]
+handler!(I32AddSi2(ip, fp, mem, len, acc, ctx) {
+    // In order: the second add may read the first one's `dst`.
+    some_fields!(ip, I32AddSi2 { dst, lhs, imm });
+    set_slot!(fp, dst, u64::from((slot!(fp, lhs) as u32).wrapping_add(imm as u32)));
+    some_fields!(ip, I32AddSi2 { dst2, lhs2, imm2 });
+    set_slot!(fp, dst2, u64::from((slot!(fp, lhs2) as u32).wrapping_add(imm2 as u32)));
     dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
 });
 

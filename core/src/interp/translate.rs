@@ -276,6 +276,10 @@ struct Translator<'a, 's> {
     /// one `Copy2` (`fast-ops`).
     #[cfg_attr(not(feature = "fast-ops"), allow(dead_code))]
     copy_at: Option<usize>,
+    /// Where the last `barrier` was (a label may be there): ops before it
+    /// stay where they are.
+    #[cfg_attr(not(feature = "fast-ops"), allow(dead_code))]
+    label_floor: usize,
 }
 
 fn too_large(func_index: u32) -> Error {
@@ -347,6 +351,7 @@ pub(crate) fn translate_function(
         last_result: None,
         cmp_acc: None,
         copy_at: None,
+        label_floor: 0,
         fuel_op: None,
         fuel_count: 0,
     };
@@ -760,17 +765,72 @@ impl Translator<'_, '_> {
     }
 
     fn emit(&mut self, op: Op) -> usize {
-        self.barrier();
+        self.reset_fusion();
+        // A comparison may yet be taken back into a branch that reads the
+        // second add's result in the accumulator; the branch's own
+        // emission joins the adds if it does not.
+        #[cfg(feature = "fast-ops")]
+        if forms::compare_of(&op).is_none() {
+            self.pair_adds();
+        }
         self.ops.push(op);
         self.offsets.push(self.offset);
         self.ops.len() - 1
     }
 
-    /// Nothing before this point may be fused with what comes after.
-    fn barrier(&mut self) {
+    /// The last op emitted can no longer be fused with the next.
+    fn reset_fusion(&mut self) {
         self.fusable = None;
         self.last_result = None;
         self.copy_at = None;
+    }
+
+    /// Nothing before this point may be fused with what comes after: a
+    /// label may be placed here.
+    fn barrier(&mut self) {
+        self.reset_fusion();
+        self.label_floor = self.ops.len();
+    }
+
+    /// Joins the last two ops into one `I32AddSi2` when both are
+    /// `I32AddSi` with immediates that fit in a byte (pointer and counter
+    /// bumps in a row), once they are final: the op being emitted after
+    /// them (not a comparison, see `emit`) can no longer turn the second
+    /// into an accumulator form, and
+    /// no label lies between or after them (`label_floor`), so no branch
+    /// offset or recorded position moves. (`fast-ops`.)
+    #[cfg(feature = "fast-ops")]
+    fn pair_adds(&mut self) {
+        let n = self.ops.len();
+        if n < 2 || n - 2 < self.label_floor {
+            return;
+        }
+        if let (
+            Op::I32AddSi {
+                dst: d1,
+                lhs: l1,
+                imm: i1,
+            },
+            Op::I32AddSi {
+                dst: d2,
+                lhs: l2,
+                imm: i2,
+            },
+        ) = (self.ops[n - 2], self.ops[n - 1])
+        {
+            if let (Ok(imm), Ok(imm2)) = (i8::try_from(i1), i8::try_from(i2)) {
+                self.ops[n - 2] = Op::I32AddSi2 {
+                    dst: d1,
+                    lhs: l1,
+                    dst2: d2,
+                    lhs2: l2,
+                    imm,
+                    imm2,
+                };
+                self.ops.pop();
+                self.offsets.pop();
+            }
+        }
     }
 
     /// A store (`op`, slots placeholders) of the accumulator or of an
@@ -903,7 +963,7 @@ impl Translator<'_, '_> {
                         dst2: dst,
                         src2: src,
                     };
-                    self.barrier();
+                    self.reset_fusion();
                     return;
                 }
             }
@@ -1525,7 +1585,7 @@ impl Translator<'_, '_> {
             }
             O::Drop => {
                 self.stack.pop();
-                self.barrier();
+                self.reset_fusion();
             }
             O::Select | O::TypedSelect { .. } => {
                 #[cfg(feature = "fast-ops")]
@@ -1950,7 +2010,7 @@ impl Translator<'_, '_> {
         for t in ft.results() {
             self.push_temp_of(*t == ValType::V128);
         }
-        self.barrier();
+        self.reset_fusion();
     }
 
     fn local_set(&mut self, l: u32, tee: bool) {
@@ -1975,7 +2035,7 @@ impl Translator<'_, '_> {
                 if tee {
                     self.push(Operand::Local(l), local.wide);
                 }
-                self.barrier();
+                self.reset_fusion();
                 return;
             }
         }
@@ -1984,7 +2044,7 @@ impl Translator<'_, '_> {
             if !tee {
                 self.stack.pop();
             }
-            self.barrier();
+            self.reset_fusion();
             return;
         }
         self.preserve_local(l, true);
