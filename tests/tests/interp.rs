@@ -111,6 +111,28 @@ fn operand_forms_are_used() {
     }
 }
 
+/// `paired_ops.wast` runs the paired ops it means to, and keeps apart the
+/// adds a label separates.
+#[test]
+fn paired_ops_are_used() {
+    let ops_of = script_ops("paired_ops.wast");
+    for (name, op) in [
+        ("add_pair", "I32AddSi2"),
+        ("add_pair_edges", "I32AddSi2"),
+        ("add_pair_wraps", "I32AddSi2"),
+        ("rotate3", "Copy2"),
+        ("swap", "Copy2"),
+    ] {
+        let ops = ops_of(name);
+        assert!(ops.contains(&op), "{name}: no {op} in {ops:?}");
+    }
+    // 128 does not fit in a byte: the third add stays on its own.
+    let edges = ops_of("add_pair_edges");
+    assert!(edges.contains(&"I32AddSi"), "{edges:?}");
+    let across = ops_of("adds_across_label");
+    assert!(!across.contains(&"I32AddSi2"), "{across:?}");
+}
+
 /// `threaded_loops.wast`'s back-edges are threaded through their loop's exit
 /// test (no `Br` left where the exit follows the `br`), and the one whose
 /// exit is elsewhere keeps its `Br`.
