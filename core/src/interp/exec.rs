@@ -600,8 +600,8 @@ macro_rules! check {
 /// arm of its op, unless it starts with `#[inline(never)]`: the slow halves
 /// that fast paths hand their work to stay out of line in every dispatch.
 macro_rules! handler {
-    (@fn [$($plain:tt)*] [$($matched:tt)*] $vis:vis $name:ident($ip:ident, $fp:ident, $mem:ident, $len:ident, $acc:ident, $ctx:ident) $body:block) => {
-        $($plain)*
+    (@fn [$($plain:meta),*] [$($matched:meta),*] $vis:vis $name:ident($ip:ident, $fp:ident, $mem:ident, $len:ident, $acc:ident, $ctx:ident) $body:block) => {
+        $(#[$plain])*
         #[cfg(all(target_arch = "x86_64", not(wasmbed_match_dispatch)))]
         #[allow(
             non_snake_case,
@@ -618,19 +618,9 @@ macro_rules! handler {
             mut $len: usize,
             $ctx: &mut Ctx<'_>,
         ) -> Ret $body
-        $($plain)*
-        #[cfg(all(not(target_arch = "x86_64"), not(wasmbed_match_dispatch)))]
-        #[allow(non_snake_case, unused_mut, unused_variables, unused_assignments)]
-        $vis unsafe fn $name(
-            $ip: Ip,
-            mut $fp: Fp,
-            mut $mem: Mem,
-            mut $acc: u64,
-            mut $len: usize,
-            $ctx: &mut Ctx<'_>,
-        ) -> Ret $body
-        $($matched)*
-        #[cfg(wasmbed_match_dispatch)]
+        $(#[cfg_attr(not(wasmbed_match_dispatch), $plain)])*
+        $(#[cfg_attr(wasmbed_match_dispatch, $matched)])*
+        #[cfg(any(not(target_arch = "x86_64"), wasmbed_match_dispatch))]
         #[allow(non_snake_case, unused_mut, unused_variables, unused_assignments)]
         $vis unsafe fn $name(
             $ip: Ip,
@@ -642,10 +632,10 @@ macro_rules! handler {
         ) -> Ret $body
     };
     (#[inline(never)] $vis:vis $name:ident($ip:ident, $fp:ident, $mem:ident, $len:ident, $acc:ident, $ctx:ident) $body:block) => {
-        handler!(@fn [#[inline(never)]] [#[inline(never)]] $vis $name($ip, $fp, $mem, $len, $acc, $ctx) $body);
+        handler!(@fn [inline(never)] [inline(never)] $vis $name($ip, $fp, $mem, $len, $acc, $ctx) $body);
     };
     ($(#[$attr:meta])* $vis:vis $name:ident($ip:ident, $fp:ident, $mem:ident, $len:ident, $acc:ident, $ctx:ident) $body:block) => {
-        handler!(@fn [$(#[$attr])*] [$(#[$attr])* #[inline(always)]] $vis $name($ip, $fp, $mem, $len, $acc, $ctx) $body);
+        handler!(@fn [$($attr),*] [$($attr,)* inline(always)] $vis $name($ip, $fp, $mem, $len, $acc, $ctx) $body);
     };
 }
 
