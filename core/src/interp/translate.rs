@@ -766,13 +766,6 @@ impl Translator<'_, '_> {
 
     fn emit(&mut self, op: Op) -> usize {
         self.reset_fusion();
-        // A comparison may yet be taken back into a branch that reads the
-        // second add's result in the accumulator; the branch's own
-        // emission joins the adds if it does not.
-        #[cfg(feature = "fast-ops")]
-        if forms::compare_of(&op).is_none() {
-            self.pair_adds();
-        }
         self.ops.push(op);
         self.offsets.push(self.offset);
         self.ops.len() - 1
@@ -794,11 +787,11 @@ impl Translator<'_, '_> {
 
     /// Joins the last two ops into one `I32AddSi2` when both are
     /// `I32AddSi` with immediates that fit in a byte (pointer and counter
-    /// bumps in a row), once they are final: the op being emitted after
-    /// them (not a comparison, see `emit`) can no longer turn the second
-    /// into an accumulator form, and
-    /// no label lies between or after them (`label_floor`), so no branch
-    /// offset or recorded position moves. (`fast-ops`.)
+    /// bumps in a row). Called once the second one's result went into a
+    /// local (`local_set`), so both are final: no accumulator form can
+    /// claim a result that is not a temp. No label may lie between them
+    /// (`label_floor`), or a branch to it would run the first add too; none
+    /// can lie after the second, which is the last op. (`fast-ops`.)
     #[cfg(feature = "fast-ops")]
     fn pair_adds(&mut self) {
         let n = self.ops.len();
@@ -2036,6 +2029,10 @@ impl Translator<'_, '_> {
                     self.push(Operand::Local(l), local.wide);
                 }
                 self.reset_fusion();
+                #[cfg(feature = "fast-ops")]
+                if at + 1 == self.ops.len() {
+                    self.pair_adds();
+                }
                 return;
             }
         }
