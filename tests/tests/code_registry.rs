@@ -3,12 +3,17 @@
 //! unregistering on drop, with fake `ModuleCode`s over heap memory (no
 //! machine code runs).
 //!
-//! The registry is process-wide and the tests run in parallel, so each fake
-//! claims only the middle of its own heap block: addresses just outside its
-//! text are still inside that block, never another test's text.
+//! The registry is process-wide, so each fake claims only the middle of its
+//! own heap block: addresses just outside its text are still inside that
+//! block, never another test's text. The tests also take turns
+//! ([`serial`]): a lookup gives up, by design, when a writer holds the
+//! registry for long (`TRY_READ_SPINS` in `vm/code.rs`), which another
+//! test's writer descheduled mid-insert did under qemu on a loaded
+//! machine. Only `concurrent_register_and_lookup` exercises contention,
+//! and it counts the lookups that gave up.
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Barrier};
+use std::sync::{Arc, Barrier, Mutex, MutexGuard};
 use wasmbed::backend::{FuncEntry, ModuleCode};
 use wasmbed::vm::code::{self, AddressMap, TrapTable};
 use wasmbed::TrapCode;
@@ -106,12 +111,21 @@ impl ModuleCode for RangeOnly {
     }
 }
 
+/// Holds the other tests of this file off while one runs (see the module
+/// docs). A test that failed while holding it leaves it poisoned, which
+/// does not matter here.
+fn serial() -> MutexGuard<'static, ()> {
+    static SERIAL: Mutex<()> = Mutex::new(());
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn register(code: &Arc<FakeCode>) -> code::Registration {
     code::register(code.clone()).expect("a non-empty, free range registers")
 }
 
 #[test]
 fn register_lookup_unregister() {
+    let _serial = serial();
     let fake = Arc::new(FakeCode::new(TrapCode::Unreachable));
     let (start, stub) = (fake.start(), fake.fault_stub);
     assert!(!code::is_wasm_code(start));
@@ -163,6 +177,7 @@ fn register_lookup_unregister() {
 
 #[test]
 fn drop_unregisters_and_releases_the_code() {
+    let _serial = serial();
     let fake = Arc::new(FakeCode::new(TrapCode::Unreachable));
     let reg = register(&fake);
     assert_eq!(Arc::strong_count(&fake), 2, "the registry holds the code");
@@ -178,6 +193,7 @@ fn drop_unregisters_and_releases_the_code() {
 
 #[test]
 fn registry_keeps_the_code_alive_while_registered() {
+    let _serial = serial();
     let fake = Arc::new(FakeCode::new(TrapCode::BadSignature));
     let start = fake.start();
     let reg = register(&fake);
@@ -193,6 +209,7 @@ fn registry_keeps_the_code_alive_while_registered() {
 
 #[test]
 fn two_modules_answer_for_their_own_code() {
+    let _serial = serial();
     let a = Arc::new(FakeCode::new(TrapCode::StackOverflow));
     let b = Arc::new(FakeCode::new(TrapCode::NullReference));
     let reg_a = register(&a);
@@ -227,6 +244,7 @@ fn two_modules_answer_for_their_own_code() {
 
 #[test]
 fn pcs_outside_any_code_are_not_ours() {
+    let _serial = serial();
     let fake = Arc::new(FakeCode::new(TrapCode::Unreachable));
     let _reg = register(&fake);
     for pc in [0, 1, 4096, usize::MAX, usize::MAX / 2] {
@@ -241,6 +259,7 @@ fn pcs_outside_any_code_are_not_ours() {
 
 #[test]
 fn empty_text_is_not_registered() {
+    let _serial = serial();
     let block = [0u8; 16];
     let at = block.as_ptr() as usize;
     assert!(code::register(Arc::new(RangeOnly(at..at))).is_none());
@@ -249,6 +268,7 @@ fn empty_text_is_not_registered() {
 
 #[test]
 fn code_without_a_fault_stub_claims_no_faults() {
+    let _serial = serial();
     let mut fake = FakeCode::new(TrapCode::Unreachable);
     fake.fault_stub = 0;
     let fake = Arc::new(fake);
@@ -263,6 +283,7 @@ fn code_without_a_fault_stub_claims_no_faults() {
 #[test]
 #[cfg_attr(debug_assertions, should_panic(expected = "overlaps registered code"))]
 fn overlapping_code_is_refused() {
+    let _serial = serial();
     let fake = Arc::new(FakeCode::new(TrapCode::Unreachable));
     let _reg = register(&fake);
     let inside = fake.start() + 8..fake.start() + TEXT + 8;
@@ -278,6 +299,7 @@ fn overlapping_code_is_refused() {
 /// Ranges that touch without overlapping both register.
 #[test]
 fn adjacent_code_registers() {
+    let _serial = serial();
     let fake = Arc::new(FakeCode::new(TrapCode::Unreachable));
     let _reg = register(&fake);
     let (start, end) = (fake.text.start, fake.text.end);
@@ -308,6 +330,7 @@ fn adjacent_code_registers() {
 /// which must be rare.
 #[test]
 fn concurrent_register_and_lookup() {
+    let _serial = serial();
     const WRITERS: usize = 2;
     const READERS: usize = 2;
     const ROUNDS: usize = 2_000;
