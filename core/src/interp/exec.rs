@@ -641,7 +641,22 @@ macro_rules! handler {
 
 /// Binds the fields of the op at `ip`, which the handler table guarantees
 /// is of the named kind.
+///
+/// `fields!(ip, Name { a, b, .. })` binds only the fields named: paired
+/// ops bind their second half's fields after the first half's store. Bound
+/// up front, all of them would be live at once (the store might overwrite
+/// the cell, as far as LLVM knows), more than the three free caller-saved
+/// registers x86-64 has beside the handler arguments, and the handler would
+/// save and restore callee-saved ones.
 macro_rules! fields {
+    ($ip:ident, $name:ident { $($f:ident),* , .. }) => {
+        // SAFETY: as below: the op at `ip` is of this handler's kind.
+        #[allow(unused_parens)]
+        let ($($f),*) = unsafe {
+            let Op::$name { $($f,)* .. } = (*$ip).op else { unreachable_unchecked() };
+            ($($f),*)
+        };
+    };
     ($ip:ident, $name:ident { $($f:ident $(: $bind:ident)?),* }) => {
         // SAFETY: the dispatch contract: `ip` points at an op; handlers are
         // reached only through `HANDLERS`, indexed by the op's own tag, or
@@ -1162,13 +1177,19 @@ unsafe fn call_slots(ctx: &Ctx<'_>, fr: *const VmFuncRef) -> usize {
     unsafe {
         match (&(*ctx.inner).funcs)[(*fr).store_index as usize] {
             FuncEntity::Host { slots, .. } => slots as usize,
-            FuncEntity::Wasm { type_id, .. } => match (*ctx.inner).cached_func_type(type_id) {
-                Some(ty) => ValType::slots_of(ty.params()).max(ValType::slots_of(ty.results())),
-                None => {
-                    let ty = (*ctx.inner).func_type(type_id);
-                    ValType::slots_of(ty.params()).max(ValType::slots_of(ty.results()))
-                }
-            },
+            FuncEntity::Wasm { type_id, .. } => {
+                // Borrowed from the store's cache when it is there (no
+                // clone on the call path), else fetched from the engine.
+                let fetched;
+                let ty = match (*ctx.inner).cached_func_type(type_id) {
+                    Some(ty) => ty,
+                    None => {
+                        fetched = (*ctx.inner).func_type(type_id);
+                        &fetched
+                    }
+                };
+                ValType::slots_of(ty.params()).max(ValType::slots_of(ty.results()))
+            }
         }
     }
 }
@@ -1636,31 +1657,12 @@ handler!(Copy(ip, fp, mem, len, acc, ctx) {
     dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
 });
 
-/// Binds some fields of the op at `ip`, which the handler table guarantees
-/// is of the named kind: for paired ops, which read the second half's
-/// fields only after the first half's store. Bound up front, all of them
-/// would be live at once (the store might overwrite the cell, as far as
-/// LLVM knows), more than the three free caller-saved registers x86-64
-/// has beside the handler arguments, and the handler would save and
-/// restore callee-saved ones.
-#[cfg(feature = "fast-ops")]
-macro_rules! some_fields {
-    ($ip:ident, $name:ident { $($f:ident),* }) => {
-        // SAFETY: as `fields!`: the op at `ip` is of this handler's kind.
-        #[allow(unused_parens)]
-        let ($($f),*) = unsafe {
-            let Op::$name { $($f,)* .. } = (*$ip).op else { unreachable_unchecked() };
-            ($($f),*)
-        };
-    };
-}
-
 #[cfg(feature = "fast-ops")]
 handler!(Copy2(ip, fp, mem, len, acc, ctx) {
     // In order: the second copy may read the first one's `dst`.
-    some_fields!(ip, Copy2 { dst, src });
+    fields!(ip, Copy2 { dst, src, .. });
     set_slot!(fp, dst, slot!(fp, src));
-    some_fields!(ip, Copy2 { dst2, src2 });
+    fields!(ip, Copy2 { dst2, src2, .. });
     set_slot!(fp, dst2, slot!(fp, src2));
     dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
 });
@@ -1668,9 +1670,9 @@ handler!(Copy2(ip, fp, mem, len, acc, ctx) {
 #[cfg(feature = "fast-ops")]
 handler!(I32AddSi2(ip, fp, mem, len, acc, ctx) {
     // In order: the second add may read the first one's `dst`.
-    some_fields!(ip, I32AddSi2 { dst, lhs, imm });
+    fields!(ip, I32AddSi2 { dst, lhs, imm, .. });
     set_slot!(fp, dst, u64::from((slot!(fp, lhs) as u32).wrapping_add(imm as u32)));
-    some_fields!(ip, I32AddSi2 { dst2, lhs2, imm2 });
+    fields!(ip, I32AddSi2 { dst2, lhs2, imm2, .. });
     set_slot!(fp, dst2, u64::from((slot!(fp, lhs2) as u32).wrapping_add(imm2 as u32)));
     dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
 });
