@@ -30,7 +30,7 @@ macro_rules! define_ops {
         /// Every op, its slots numbered `1..` in declaration order and its
         /// immediates zero, with its number of slots.
         #[cfg(test)]
-        fn every_op() -> alloc::vec::Vec<(Op, u16)> {
+        pub(crate) fn every_op() -> alloc::vec::Vec<(Op, u16)> {
             // The count is how many slot fields the literal numbered, not
             // `SLOT_COUNTS`, so the test that uses this checks the table.
             alloc::vec![$( {
@@ -85,6 +85,90 @@ macro_rules! define_ops {
             pub(crate) fn name(&self) -> &'static str {
                 match self {
                     $( Op::$name { .. } => stringify!($name), )*
+                }
+            }
+        }
+
+        /// The operands of each op as tail dispatch packs them after its
+        /// handler's address: the op's fields in declaration order, without
+        /// its tag (the handler says which op it is) and without padding.
+        /// (Built everywhere, so that the unit tests of every dispatch check
+        /// it; only tail dispatch's code uses it.)
+        #[cfg_attr(not(wasmbed_tail_dispatch), allow(dead_code))]
+        pub(crate) mod packed {
+            $(
+                #[repr(C, packed)]
+                #[derive(Clone, Copy)]
+                pub(crate) struct $name { $(pub(crate) $slot: super::Slot,)* $($(pub(crate) $imm: $ity,)*)? }
+            )*
+
+            /// Each op's tag, by name (as `Op`'s `repr(u16)` numbers them).
+            #[allow(dead_code)]
+            #[repr(u16)]
+            pub(crate) enum Tag { $($name),* }
+
+            /// Whether each op, by tag, is a jump: its last field is
+            /// `offset: i32`, which packing turns from ops into bytes.
+            pub(crate) const IS_JUMP: [bool; super::OP_COUNT] = [$(
+                is_jump(&[$($(stringify!($imm)),*)?], &[$($(stringify!($ity)),*)?])
+            ),*];
+
+            const fn same(a: &str, b: &str) -> bool {
+                let (a, b) = (a.as_bytes(), b.as_bytes());
+                if a.len() != b.len() {
+                    return false;
+                }
+                let mut i = 0;
+                while i < a.len() {
+                    if a[i] != b[i] {
+                        return false;
+                    }
+                    i += 1;
+                }
+                true
+            }
+
+            const fn is_jump(names: &[&str], types: &[&str]) -> bool {
+                match (names.last(), types.last()) {
+                    (Some(n), Some(t)) => same(n, "offset") && same(t, "i32"),
+                    _ => false,
+                }
+            }
+
+            /// Bytes of each op's packed operands, by tag.
+            pub(crate) const SIZES: [u8; super::OP_COUNT] = [$( core::mem::size_of::<$name>() as u8 ),*];
+
+            /// Decoders of packed operands back into ops, by tag (for
+            /// `Module::debug_ir` and tests).
+            pub(crate) const DECODE: [unsafe fn(*const u8) -> super::Op; super::OP_COUNT] = [$( {
+                /// # Safety
+                /// `p` points at this op's packed operands.
+                unsafe fn decode(p: *const u8) -> super::Op {
+                    // SAFETY: the caller's promise; the struct is packed, so
+                    // an unaligned read is its only way in.
+                    let _v = unsafe { core::ptr::read_unaligned(p as *const $name) };
+                    super::Op::$name { $($slot: _v.$slot,)* $($($imm: _v.$imm,)*)? }
+                }
+                decode
+            } ),*];
+        }
+
+        #[cfg_attr(not(wasmbed_tail_dispatch), allow(dead_code))]
+        impl Op {
+            /// Writes the op's packed operands at `p`, each slot `s` as
+            /// `slot(s)` (the translator's final frame layout).
+            ///
+            /// # Safety
+            /// `p` is valid for writing `packed::SIZES[tag]` bytes.
+            #[inline(always)]
+            pub(crate) unsafe fn pack_to(&self, p: *mut u8, slot: impl Fn(Slot) -> Slot) {
+                match *self {
+                    $( Op::$name { $($slot,)* $($($imm,)*)? } => {
+                        let v = packed::$name { $($slot: slot($slot),)* $($($imm,)*)? };
+                        // SAFETY: the caller's promise; the struct is packed,
+                        // so it is written unaligned.
+                        unsafe { core::ptr::write_unaligned(p as *mut packed::$name, v) };
+                    } )*
                 }
             }
         }
@@ -1349,24 +1433,46 @@ impl Op {
     }
 }
 
-/// One op as the executor runs it. Where handlers tail-call each other
-/// (`wasmbed_tail_dispatch`), the cell also holds the address of the op's
-/// handler (direct threading): dispatch is one load and a jump, without
-/// the tag's trip through the handler table. Elsewhere (the loop dispatch
-/// of small devices) it is the op alone, 12 bytes.
+/// One op as the loop dispatches (`wasmbed_match_dispatch`,
+/// `wasmbed_call_dispatch`) run it: the op alone, 12 bytes. Tail dispatch
+/// packs its code instead (see [`CompiledFunc::ops`]).
+#[cfg(not(wasmbed_tail_dispatch))]
 #[derive(Debug, Clone, Copy)]
 #[repr(C)]
 pub(crate) struct Cell {
-    /// The handler, as an address (`interp::exec::thread` fills it in).
-    #[cfg(wasmbed_tail_dispatch)]
-    pub handler: usize,
     pub op: Op,
+}
+
+/// Bytes of a tail-dispatch cell before its operands: the handler's address.
+#[cfg_attr(not(wasmbed_tail_dispatch), allow(dead_code))]
+pub(crate) const HANDLER_BYTES: usize = core::mem::size_of::<usize>();
+
+/// Bytes of the tail-dispatch cell of an op with tag `tag`.
+#[cfg_attr(not(wasmbed_tail_dispatch), allow(dead_code))]
+pub(crate) const fn cell_size(tag: u16) -> usize {
+    HANDLER_BYTES + packed::SIZES[tag as usize] as usize
 }
 
 /// A function translated for the interpreter.
 #[derive(Debug)]
 pub(crate) struct CompiledFunc {
+    /// The code. Under tail dispatch, packed cells of different sizes: each
+    /// op's handler address (direct threading: dispatch is one load and a
+    /// jump, no table), then its operands without tag or padding
+    /// (`packed`), 8 to 22 bytes where a fixed cell took 24. Cold code runs
+    /// at the speed its cache lines arrive, so density is speed there.
+    /// Branch offsets count bytes from the branching op. Under the loop
+    /// dispatches, one [`Cell`] per op and offsets count ops.
+    #[cfg(wasmbed_tail_dispatch)]
+    pub ops: Box<[u8]>,
+    #[cfg(not(wasmbed_tail_dispatch))]
     pub ops: Box<[Cell]>,
+    /// Each op's tag, in code order (tail dispatch, whose cells carry a
+    /// handler address instead, and identical handlers may share one): for
+    /// finding the op at a code address on traps and backtraces, and for
+    /// decoding the code. Where each cell starts follows from them.
+    #[cfg(wasmbed_tail_dispatch)]
+    pub tags: Box<[u16]>,
     /// Module byte offset of the wasm instruction each op came from.
     pub offsets: Box<[u32]>,
     /// Values copied into the constant slots on entry.
@@ -1380,6 +1486,53 @@ pub(crate) struct CompiledFunc {
     pub const_base: u16,
     /// Slots the frame needs, constants included.
     pub frame_size: u16,
+}
+
+impl CompiledFunc {
+    /// The index of the op whose cell holds code address `at` (any byte of
+    /// it); past the end when `at` is outside the code.
+    pub(crate) fn op_at(&self, at: usize) -> usize {
+        let pos = at.wrapping_sub(self.ops.as_ptr() as usize);
+        #[cfg(wasmbed_tail_dispatch)]
+        {
+            // A walk: this runs for traps and backtraces, never per op.
+            let mut end = 0;
+            for (i, &tag) in self.tags.iter().enumerate() {
+                end += cell_size(tag);
+                if pos < end {
+                    return i;
+                }
+            }
+            self.tags.len()
+        }
+        #[cfg(not(wasmbed_tail_dispatch))]
+        {
+            pos / core::mem::size_of::<Cell>()
+        }
+    }
+
+    /// The ops, decoded from the cells (for `Module::debug_ir` and tests).
+    pub(crate) fn decoded_ops(&self) -> alloc::vec::Vec<Op> {
+        #[cfg(wasmbed_tail_dispatch)]
+        {
+            let mut at = 0;
+            self.tags
+                .iter()
+                .map(|&tag| {
+                    let cell = &self.ops[at..at + cell_size(tag)];
+                    at += cell.len();
+                    // SAFETY: the cell holds the packed operands of the op
+                    // with this tag after its handler address (the slice
+                    // bounds checked that they are inside the code).
+                    unsafe { packed::DECODE[tag as usize](cell[HANDLER_BYTES..].as_ptr()) }
+                })
+                .collect()
+        }
+        #[cfg(not(wasmbed_tail_dispatch))]
+        {
+            self.ops.iter().map(|c| c.op).collect()
+        }
+    }
 }
 
 #[cfg(test)]
@@ -1429,6 +1582,28 @@ mod tests {
                 offset: 0x7fff_0003
             }
         );
+    }
+
+    #[test]
+    fn every_op_packs_and_decodes_back() {
+        for (mut op, _) in every_op() {
+            op.for_each_slot_mut(|s| *s = s.wrapping_mul(0x0101) ^ 0x8000);
+            let tag = op.tag() as usize;
+            let n = packed::SIZES[tag] as usize;
+            // Guard bytes on both sides catch a write past the operands.
+            let mut buf = alloc::vec![0xa5u8; n + 2];
+            // SAFETY: `buf[1..]` has room for the `n` packed bytes.
+            unsafe { op.pack_to(buf.as_mut_ptr().add(1), |s| s) };
+            assert_eq!((buf[0], buf[n + 1]), (0xa5, 0xa5), "{}", op.name());
+            // SAFETY: `buf[1..]` holds this op's packed operands.
+            let back = unsafe { packed::DECODE[tag](buf.as_ptr().add(1)) };
+            assert_eq!(back, op);
+            assert!(
+                n <= core::mem::size_of::<Op>() - 2,
+                "{}: packing grew it",
+                op.name()
+            );
+        }
     }
 
     #[test]

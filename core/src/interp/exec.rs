@@ -58,9 +58,13 @@
 use crate::error::Error;
 use crate::func::call::{self, StoreHooks};
 use crate::interp::num;
+#[cfg(not(wasmbed_tail_dispatch))]
+use crate::ir::Cell;
+use crate::ir::CompiledFunc;
+#[cfg(not(wasmbed_tail_dispatch))]
+use crate::ir::Op;
 #[cfg(not(wasmbed_match_dispatch))]
 use crate::ir::OP_COUNT;
-use crate::ir::{Cell, CompiledFunc, Op};
 use crate::module::LazyFunc;
 use crate::store::{FuncEntity, InstanceEntity, StoreInner};
 use crate::types::ValType;
@@ -68,6 +72,7 @@ use crate::vm::builtins::{self, Polled};
 use crate::vm::context::{FuncKind, VmContext, VmFuncRef, VmTable, VM_OK};
 use crate::vm::trap::{FrameInfo, Omitted, Trap, TrapCode};
 use alloc::vec::Vec;
+#[cfg(not(wasmbed_tail_dispatch))]
 use core::hint::unreachable_unchecked;
 use core::ptr;
 
@@ -169,6 +174,11 @@ unsafe fn enter(
     }
 }
 
+/// The op to run: the first byte of its packed cell (tail dispatch), or
+/// its cell (loop dispatch).
+#[cfg(wasmbed_tail_dispatch)]
+type Ip = *const u8;
+#[cfg(not(wasmbed_tail_dispatch))]
 type Ip = *const Cell;
 type Fp = *mut u64;
 type Mem = *mut u8;
@@ -420,9 +430,10 @@ type Handler = unsafe fn(Ip, Fp, Mem, u64, usize, &mut Ctx<'_>) -> Done;
 #[cfg(wasmbed_tail_dispatch)]
 #[inline(always)]
 unsafe fn handler_of(ip: Ip) -> Handler {
-    // SAFETY: `thread` stored `HANDLERS[tag]`, a `Handler`, as this
-    // address; a fn pointer and a `usize` have the same size.
-    unsafe { core::mem::transmute::<usize, Handler>((*ip).handler) }
+    // SAFETY: translation stored `HANDLERS[tag]`, a `Handler`, as the
+    // cell's first bytes (`handler_address`), unaligned as cells are
+    // packed; a fn pointer and a `usize` have the same size.
+    unsafe { core::mem::transmute::<usize, Handler>(core::ptr::read_unaligned(ip as *const usize)) }
 }
 
 /// The handler of the op at `ip`, looked up by its tag.
@@ -437,15 +448,19 @@ unsafe fn handler_of(ip: Ip) -> Handler {
     unsafe { *HANDLERS.get_unchecked((*ip).op.tag() as usize) }
 }
 
-/// The executable form of translated `op`: a cell that carries its
-/// handler's address where dispatch is direct.
+/// The executable form of translated `op` under loop dispatch.
+#[cfg(not(wasmbed_tail_dispatch))]
 #[inline(always)]
 pub(crate) fn cell(op: Op) -> Cell {
-    Cell {
-        #[cfg(wasmbed_tail_dispatch)]
-        handler: HANDLERS[op.tag() as usize] as usize,
-        op,
-    }
+    Cell { op }
+}
+
+/// The address of the handler of ops with tag `tag`, which starts their
+/// cells (tail dispatch).
+#[cfg(wasmbed_tail_dispatch)]
+#[inline(always)]
+pub(crate) fn handler_address(tag: usize) -> usize {
+    HANDLERS[tag] as usize
 }
 
 #[cfg(not(wasmbed_match_dispatch))]
@@ -482,21 +497,57 @@ macro_rules! handler_match {
 #[cfg(wasmbed_match_dispatch)]
 for_each_op!(handler_match);
 
+/// The op after the one at `$ip` (`1`), or after it and its `Extra`
+/// (`2`). Under tail dispatch cells differ in size: the handler's own
+/// (`SELF_SIZE`, from `handler!`) says how far the next one is.
+#[cfg(wasmbed_tail_dispatch)]
+macro_rules! next {
+    ($ip:ident, 1) => {{
+        // SAFETY: the translator ends every function with an op that does
+        // not fall through, so the cell after this op's (`SELF_SIZE` bytes
+        // from its start) is in the same code (dispatch contract). `add`
+        // (not `wrapping_add`) lets LLVM keep the fall-through and the
+        // branch as two separate jumps.
+        unsafe { $ip.add(SELF_SIZE) }
+    }};
+    ($ip:ident, 2) => {{
+        // SAFETY: as above; this op is one the translator always follows
+        // with an `Extra`, so the op after that is in the code too.
+        unsafe { $ip.add(SELF_SIZE + cell_size(EXTRA_TAG)) }
+    }};
+}
+
 /// The op `$n` ops after the one at `$ip` (`1`: the next op; `2`: the one
-/// after an op's `Extra`; more for `br_table`'s jump table).
+/// after an op's `Extra`).
+#[cfg(not(wasmbed_tail_dispatch))]
 macro_rules! next {
     ($ip:ident, $n:expr) => {{
         let n: usize = $n;
         // SAFETY: the translator ends every function with an op that does
-        // not fall through, and gives `Extra`s and jump tables the length
-        // their op reads, so the op `n` ahead is in the same op array
-        // (dispatch contract). `add` (not `wrapping_add`) lets LLVM keep
-        // the fall-through and the branch as two separate jumps.
+        // not fall through, and gives `Extra`s the place their op reads, so
+        // the op `n` ahead is in the same op array (dispatch contract).
+        // `add` (not `wrapping_add`) lets LLVM keep the fall-through and the
+        // branch as two separate jumps.
         unsafe { $ip.add(n) }
     }};
 }
 
-/// The target of a branch at `$ip` by `$offset` ops.
+/// Entry `$i` of the jump table that follows the `BrTable` at `$ip`.
+macro_rules! table_entry {
+    ($ip:ident, $i:expr) => {{
+        let i: usize = $i;
+        #[cfg(wasmbed_tail_dispatch)]
+        let at = SELF_SIZE + i * cell_size(BR_TAG);
+        #[cfg(not(wasmbed_tail_dispatch))]
+        let at = 1 + i;
+        // SAFETY: the translator follows a `BrTable` with `len + 1` `Br`
+        // cells, all the same size, and `i <= len` (the handler clamps it).
+        unsafe { $ip.add(at) }
+    }};
+}
+
+/// The target of a branch at `$ip` by `$offset` (bytes under tail
+/// dispatch, ops under loop dispatch).
 macro_rules! jump {
     ($ip:ident, $offset:expr) => {{
         let offset: i32 = $offset;
@@ -505,6 +556,14 @@ macro_rules! jump {
         unsafe { $ip.offset(offset as isize) }
     }};
 }
+
+#[cfg(wasmbed_tail_dispatch)]
+use crate::ir::cell_size;
+
+#[cfg(wasmbed_tail_dispatch)]
+const EXTRA_TAG: u16 = crate::ir::packed::Tag::Extra as u16;
+#[cfg(wasmbed_tail_dispatch)]
+const BR_TAG: u16 = crate::ir::packed::Tag::Br as u16;
 
 /// Ends a handler by running the op at `$ip` next.
 #[cfg(wasmbed_tail_dispatch)]
@@ -600,7 +659,7 @@ macro_rules! check {
 /// arm of its op, unless it starts with `#[inline(never)]`: the slow halves
 /// that fast paths hand their work to stay out of line in every dispatch.
 macro_rules! handler {
-    (@fn [$($plain:meta),*] [$($matched:meta),*] $vis:vis $name:ident($ip:ident, $fp:ident, $mem:ident, $len:ident, $acc:ident, $ctx:ident) $body:block) => {
+    (@fn [$($plain:meta),*] [$($matched:meta),*] [$($op:ident)?] $vis:vis $name:ident($ip:ident, $fp:ident, $mem:ident, $len:ident, $acc:ident, $ctx:ident) $body:block) => {
         $(#[$plain])*
         #[cfg(all(target_arch = "x86_64", not(wasmbed_match_dispatch)))]
         #[allow(
@@ -617,7 +676,15 @@ macro_rules! handler {
             mut $acc: u64,
             mut $len: usize,
             $ctx: &mut Ctx<'_>,
-        ) -> Ret $body
+        ) -> Ret {
+            $(
+                /// Bytes of this op's cell: `next!` steps over them.
+                #[cfg(wasmbed_tail_dispatch)]
+                #[allow(dead_code)]
+                const SELF_SIZE: usize = cell_size(crate::ir::packed::Tag::$op as u16);
+            )?
+            $body
+        }
         $(#[cfg_attr(not(wasmbed_match_dispatch), $plain)])*
         $(#[cfg_attr(wasmbed_match_dispatch, $matched)])*
         #[cfg(any(not(target_arch = "x86_64"), wasmbed_match_dispatch))]
@@ -629,13 +696,25 @@ macro_rules! handler {
             mut $acc: u64,
             mut $len: usize,
             $ctx: &mut Ctx<'_>,
-        ) -> Ret $body
+        ) -> Ret {
+            $(
+                #[cfg(wasmbed_tail_dispatch)]
+                #[allow(dead_code)]
+                const SELF_SIZE: usize = cell_size(crate::ir::packed::Tag::$op as u16);
+            )?
+            $body
+        }
     };
+    // A slow half that continues the op at `ip`, of kind `$op`.
+    (#[inline(never)] $vis:vis $name:ident($ip:ident, $fp:ident, $mem:ident, $len:ident, $acc:ident, $ctx:ident) for $op:ident $body:block) => {
+        handler!(@fn [inline(never)] [inline(never)] [$op] $vis $name($ip, $fp, $mem, $len, $acc, $ctx) $body);
+    };
+    // A slow half that never steps to the next op.
     (#[inline(never)] $vis:vis $name:ident($ip:ident, $fp:ident, $mem:ident, $len:ident, $acc:ident, $ctx:ident) $body:block) => {
-        handler!(@fn [inline(never)] [inline(never)] $vis $name($ip, $fp, $mem, $len, $acc, $ctx) $body);
+        handler!(@fn [inline(never)] [inline(never)] [] $vis $name($ip, $fp, $mem, $len, $acc, $ctx) $body);
     };
     ($(#[$attr:meta])* $vis:vis $name:ident($ip:ident, $fp:ident, $mem:ident, $len:ident, $acc:ident, $ctx:ident) $body:block) => {
-        handler!(@fn [$($attr),*] [$($attr,)* inline(always)] $vis $name($ip, $fp, $mem, $len, $acc, $ctx) $body);
+        handler!(@fn [$($attr),*] [$($attr,)* inline(always)] [$name] $vis $name($ip, $fp, $mem, $len, $acc, $ctx) $body);
     };
 }
 
@@ -648,6 +727,7 @@ macro_rules! handler {
 /// the cell, as far as LLVM knows), more than the three free caller-saved
 /// registers x86-64 has beside the handler arguments, and the handler would
 /// save and restore callee-saved ones.
+#[cfg(not(wasmbed_tail_dispatch))]
 macro_rules! fields {
     ($ip:ident, $name:ident { $($f:ident),* , .. }) => {
         // SAFETY: as below: the op at `ip` is of this handler's kind.
@@ -675,7 +755,32 @@ macro_rules! fields {
     (@name $f:ident $bind:ident) => { $bind };
 }
 
+/// Binds the fields of the op at `ip` (tail dispatch: read from its packed
+/// cell, one field at a time, as the loop version reads them in place).
+#[cfg(wasmbed_tail_dispatch)]
+macro_rules! fields {
+    ($ip:ident, $name:ident { $($f:ident),* , .. }) => {
+        $( fields!(@one $ip, $name, $f, $f); )*
+    };
+    ($ip:ident, $name:ident { $($f:ident $(: $bind:ident)?),* }) => {
+        $( fields!(@one $ip, $name, $f, fields!(@name $f $($bind)?)); )*
+    };
+    (@one $ip:ident, $name:ident, $f:ident, $bind:pat) => {
+        // SAFETY: the dispatch contract: `ip` is the start of a cell of
+        // this handler's op (its address is what dispatched here), whose
+        // packed operands follow the handler address; the field is read
+        // unaligned, as packing leaves it.
+        let $bind = unsafe {
+            let p = $ip.add(crate::ir::HANDLER_BYTES) as *const crate::ir::packed::$name;
+            core::ptr::read_unaligned(core::ptr::addr_of!((*p).$f))
+        };
+    };
+    (@name $f:ident) => { $f };
+    (@name $f:ident $bind:ident) => { $bind };
+}
+
 /// The operands of the `Extra` op that follows the op at `ip`.
+#[cfg(not(wasmbed_tail_dispatch))]
 macro_rules! extra {
     ($ip:ident) => {{
         // SAFETY: this handler's op is one the translator always follows
@@ -685,6 +790,19 @@ macro_rules! extra {
             // SAFETY: as above: the op after this one is an `Extra`.
             unsafe { unreachable_unchecked() }
         };
+        (a, b)
+    }};
+}
+
+/// The operands of the `Extra` op that follows the op at `ip`.
+#[cfg(wasmbed_tail_dispatch)]
+macro_rules! extra {
+    ($ip:ident) => {{
+        // SAFETY: this handler's op is one the translator always follows
+        // with an `Extra` (dispatch contract), whose cell starts right after
+        // this op's `SELF_SIZE` bytes.
+        let e = unsafe { $ip.add(SELF_SIZE) };
+        fields!(e, Extra { a, b });
         (a, b)
     }};
 }
@@ -1395,7 +1513,7 @@ handler!(BrIfEqz(ip, fp, mem, len, acc, ctx) {
 handler!(BrTable(ip, fp, mem, len, acc, ctx) {
     fields!(ip, BrTable { index, len: n });
     let i = (slot!(fp, index) as u32).min(n);
-    dispatch!(next!(ip, 1 + i as usize), fp, mem, len, acc, ctx)
+    dispatch!(table_entry!(ip, i as usize), fp, mem, len, acc, ctx)
 });
 
 branch_cmp! {
@@ -1563,7 +1681,7 @@ handler!(Call(ip, fp, mem, len, acc, ctx) {
 handler!(
     // Out of line, so that the fast path that tail-calls it stays a leaf.
     #[inline(never)]
-    CallDefined(ip, fp, mem, len, acc, ctx) {
+    CallDefined(ip, fp, mem, len, acc, ctx) for Call {
     fields!(ip, Call { base, func });
     // SAFETY: `func` is a defined function of the current instance, which
     // has a reference for each.
@@ -1632,7 +1750,7 @@ handler!(CallIndirect(ip, fp, mem, len, acc, ctx) {
 handler!(
     // Out of line, so that the fast path that tail-calls it stays a leaf.
     #[inline(never)]
-    CallRefSlow(ip, fp, mem, len, acc, ctx) {
+    CallRefSlow(ip, fp, mem, len, acc, ctx) for CallIndirect {
     fields!(ip, CallIndirect { index: _i, base, type_index: _t });
     let fr = ctx.pending_ref;
     call_ref!(ip, fp, mem, len, acc, ctx, fr, base, next!(ip, 2))
@@ -2250,7 +2368,7 @@ fn frame_info(
     let f = unsafe { &*func };
     // Address arithmetic only; an `ip` outside the ops (there is none)
     // would just miss the offset table.
-    let idx = (ip as usize).wrapping_sub(f.ops.as_ptr() as usize) / core::mem::size_of::<Cell>();
+    let idx = f.op_at(ip as usize);
     let module = &inner.instances[instance as usize].get().module.inner;
     FrameInfo {
         func_index: f.func_index,

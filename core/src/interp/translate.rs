@@ -52,6 +52,9 @@ pub(crate) struct Scratch {
     /// Where each constant lands in the frame (`u32::MAX`: not yet).
     const_at: Vec<u32>,
     back_edges: Vec<usize>,
+    /// Where each op's cell starts (tail dispatch's packing).
+    #[cfg(wasmbed_tail_dispatch)]
+    starts: Vec<u32>,
 }
 
 /// Which constant slot holds a value, for the values seen recently: a
@@ -384,11 +387,13 @@ pub(crate) fn translate_function(
     }
     #[cfg(all(debug_assertions, feature = "fast-ops"))]
     forms::check_acc(t.ops);
-    let (ops, consts) = layout(
+    let (code, consts) = layout(
         &mut scratch.ops,
         &scratch.consts,
         &scratch.wide_consts,
         &mut scratch.const_at,
+        #[cfg(wasmbed_tail_dispatch)]
+        &mut scratch.starts,
         num_locals,
         maybe_unread,
     );
@@ -399,8 +404,14 @@ pub(crate) fn translate_function(
     if frame_size > u16::MAX as u32 {
         return Err(too_large(func_index));
     }
+    #[cfg(wasmbed_tail_dispatch)]
+    let (ops, tags) = code;
+    #[cfg(not(wasmbed_tail_dispatch))]
+    let ops = code;
     Ok(CompiledFunc {
         ops,
+        #[cfg(wasmbed_tail_dispatch)]
+        tags,
         // As the cells (`CELL_IS_OP`).
         offsets: if CELL_IS_OP {
             core::mem::take(&mut scratch.offsets).into_boxed_slice()
@@ -483,7 +494,17 @@ fn thread_back_edges(ops: &mut [Op], back_edges: &[usize]) {
 /// handed over rather than copied: a translation's peak heap is what decides
 /// whether a module fits a device. Elsewhere both buffers stay in the
 /// scratch for the next function.
+#[cfg(not(wasmbed_tail_dispatch))]
 const CELL_IS_OP: bool = core::mem::size_of::<crate::ir::Cell>() == core::mem::size_of::<Op>();
+#[cfg(wasmbed_tail_dispatch)]
+const CELL_IS_OP: bool = false;
+
+/// The executable code `layout` makes: packed cells and their ops' tags
+/// (tail dispatch), or one cell per op.
+#[cfg(wasmbed_tail_dispatch)]
+type Code = (alloc::boxed::Box<[u8]>, alloc::boxed::Box<[u16]>);
+#[cfg(not(wasmbed_tail_dispatch))]
+type Code = alloc::boxed::Box<[crate::ir::Cell]>;
 
 /// Lays out the frame, `[locals | constants | temporaries]`, and turns the
 /// ops into executable cells with their final slots. Only the constants
@@ -494,17 +515,18 @@ const CELL_IS_OP: bool = core::mem::size_of::<crate::ir::Cell>() == core::mem::s
 /// The temporaries go last because a call's frame starts at its arguments,
 /// the caller's topmost temporaries, and may overwrite what lies above
 /// them. Slots past `u16::MAX` wrap here; the caller rejects such a frame.
+// The loop dispatches take the `Vec` itself (`CELL_IS_OP`); tail dispatch
+// only reads it.
+#[cfg_attr(wasmbed_tail_dispatch, allow(clippy::ptr_arg))]
 fn layout(
     ops: &mut Vec<Op>,
     consts: &[u64],
     wide: &[u32],
     const_at: &mut Vec<u32>,
+    #[cfg(wasmbed_tail_dispatch)] starts: &mut Vec<u32>,
     num_locals: u32,
     maybe_unread: bool,
-) -> (
-    alloc::boxed::Box<[crate::ir::Cell]>,
-    alloc::boxed::Box<[u64]>,
-) {
+) -> (Code, alloc::boxed::Box<[u64]>) {
     const UNUSED: u32 = u32::MAX;
     let mut kept = Vec::new();
     const_at.clear();
@@ -543,23 +565,74 @@ fn layout(
     }
     let const_base = num_locals;
     let temp_base = const_base + kept.len() as u32;
-    let to_cell = |mut op: Op| {
-        op.for_each_slot_mut(|s| {
-            let v = *s as u32;
-            if v >= TEMP_MARK {
-                *s = (v - TEMP_MARK + temp_base) as Slot;
-            } else if v >= CONST_MARK {
-                *s = (const_at[(v - CONST_MARK) as usize] + const_base) as Slot;
+    let final_slot = |s: Slot| {
+        let v = s as u32;
+        if v >= TEMP_MARK {
+            (v - TEMP_MARK + temp_base) as Slot
+        } else if v >= CONST_MARK {
+            (const_at[(v - CONST_MARK) as usize] + const_base) as Slot
+        } else {
+            s
+        }
+    };
+    #[cfg(wasmbed_tail_dispatch)]
+    let code = pack(ops, starts, final_slot);
+    #[cfg(not(wasmbed_tail_dispatch))]
+    let code = {
+        let to_cell = |mut op: Op| {
+            op.for_each_slot_mut(|s| *s = final_slot(*s));
+            crate::interp::exec::cell(op)
+        };
+        if CELL_IS_OP {
+            core::mem::take(ops).into_iter().map(to_cell).collect()
+        } else {
+            ops.iter().copied().map(to_cell).collect()
+        }
+    };
+    (code, kept.into_boxed_slice())
+}
+
+/// Packs `ops` into tail dispatch's cells (`CompiledFunc::ops`), giving
+/// each its final slots first. Jumps become byte offsets: the ops' sizes
+/// are fixed by their kinds, so where every cell starts is known before
+/// any is written.
+#[cfg(wasmbed_tail_dispatch)]
+fn pack(ops: &[Op], starts: &mut Vec<u32>, final_slot: impl Fn(Slot) -> Slot) -> Code {
+    use crate::ir::{cell_size, packed, HANDLER_BYTES};
+    let tags: alloc::boxed::Box<[u16]> = ops.iter().map(Op::tag).collect();
+    starts.clear();
+    let mut at = 0u32;
+    starts.extend(tags.iter().map(|&tag| {
+        let start = at;
+        at += cell_size(tag) as u32;
+        start
+    }));
+    // Where a jump to the end would land (there is none: the last op does
+    // not fall through, and every target is an op).
+    starts.push(at);
+    let mut code: Vec<u8> = Vec::with_capacity(at as usize);
+    let base = code.as_mut_ptr();
+    for (i, op) in ops.iter().enumerate() {
+        let tag = tags[i] as usize;
+        let (start, end) = (starts[i] as usize, starts[i + 1] as usize);
+        // SAFETY: the cell of op `i` spans `start..end`, inside the `at`
+        // bytes allocated: its handler address, then `packed::SIZES[tag]`
+        // bytes of operands, a jump's offset in the last four.
+        unsafe {
+            let p = base.add(start);
+            core::ptr::write_unaligned(p as *mut usize, crate::interp::exec::handler_address(tag));
+            op.pack_to(p.add(HANDLER_BYTES), &final_slot);
+            if packed::IS_JUMP[tag] {
+                let field = base.add(end - 4) as *mut i32;
+                let target = i.wrapping_add_signed(core::ptr::read_unaligned(field) as isize);
+                core::ptr::write_unaligned(field, starts[target] as i32 - start as i32);
             }
-        });
-        crate::interp::exec::cell(op)
-    };
-    let cells = if CELL_IS_OP {
-        core::mem::take(ops).into_iter().map(to_cell).collect()
-    } else {
-        ops.iter().copied().map(to_cell).collect()
-    };
-    (cells, kept.into_boxed_slice())
+        }
+    }
+    // SAFETY: the cells tile `0..at` and every byte of each was written
+    // above (packed operands have no padding).
+    unsafe { code.set_len(at as usize) };
+    (code.into_boxed_slice(), tags)
 }
 
 macro_rules! unop {
@@ -2049,6 +2122,23 @@ impl Translator<'_, '_> {
         self.emit_copy(local.slot as Slot, src, local.wide);
         if !tee {
             self.stack.pop();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packing_knows_every_jump() {
+        for (mut op, _) in crate::ir::every_op() {
+            assert_eq!(
+                crate::ir::packed::IS_JUMP[op.tag() as usize],
+                jump_offset_mut(&mut op).is_some(),
+                "{}",
+                op.name()
+            );
         }
     }
 }

@@ -405,7 +405,7 @@ impl Module {
             "params {} locals {} consts {:?} frame {}",
             f.num_params, f.num_locals, f.consts, f.frame_size
         );
-        for (i, op) in f.ops.iter().map(|c| &c.op).enumerate() {
+        for (i, op) in f.decoded_ops().iter().enumerate() {
             let _ = writeln!(out, "{i:4}: {op:?}");
         }
         Some(out)
@@ -422,7 +422,7 @@ impl Module {
             return None;
         }
         let f = self.inner.compiled(def).ok()?;
-        Some(f.ops.iter().map(|c| c.op.name()).collect())
+        Some(f.decoded_ops().iter().map(|op| op.name()).collect())
     }
 
     /// The type of the export `name`, if there is one.
