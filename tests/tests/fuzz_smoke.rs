@@ -124,6 +124,63 @@ fn differential() {
     }
 }
 
+/// The differential check at length, for the dispatch cargo-fuzz cannot
+/// build: tail dispatch needs an optimised build without instrumentation
+/// (libFuzzer's comparison hooks give every handler a frame, so its tail
+/// calls become calls). Replays the differential corpus
+/// (`FUZZ_CORPUS`, default `fuzz/corpus/differential`), then runs
+/// `FUZZ_SMOKE_CASES` seeded cases (default 100,000) past the ones
+/// `differential` runs. Run it optimised, with debug assertions for the
+/// accumulator check:
+/// `CARGO_PROFILE_TEST_OPT_DEBUG_ASSERTIONS=true cargo test --profile
+/// test-opt -p wasmbed-tests --test fuzz_smoke -- --ignored differential_at_length`.
+#[test]
+#[ignore = "long (minutes to hours): run by hand, see the doc comment"]
+fn differential_at_length() {
+    let dir = std::env::var_os("FUZZ_CORPUS").map_or_else(
+        || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus/differential"),
+        std::path::PathBuf::from,
+    );
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    let mut compared = 0;
+    for path in &files {
+        let bytes = std::fs::read(path).unwrap();
+        match catch_unwind(AssertUnwindSafe(|| {
+            fuzzing::check_differential(&mut Unstructured::new(&bytes)).ok()
+        })) {
+            Ok(o) => compared += o.map_or(0, |o| o.compared),
+            Err(_) => panic!("differential: corpus input {} failed", path.display()),
+        }
+    }
+    eprintln!(
+        "differential: {} corpus inputs, {compared} calls compared",
+        files.len()
+    );
+    assert!(
+        files.is_empty() || compared > 0,
+        "no corpus input compared a call"
+    );
+    let cases: u64 = std::env::var("FUZZ_SMOKE_CASES").map_or(100_000, |v| v.parse().unwrap());
+    let mut compared = 0;
+    for case in 1500..1500 + cases {
+        let bytes = seeded_bytes(case, 8192);
+        match catch_unwind(AssertUnwindSafe(|| {
+            fuzzing::check_differential(&mut Unstructured::new(&bytes)).ok()
+        })) {
+            Ok(o) => compared += o.map_or(0, |o| o.compared),
+            Err(_) => panic!("differential: case {case} failed (seeded_bytes({case}, 8192))"),
+        }
+    }
+    eprintln!("differential: {cases} seeded cases, {compared} calls compared");
+    assert!(
+        cases < 100 || compared > 0,
+        "no seeded case compared a call"
+    );
+}
+
 /// A module exporting every numeric instruction of WebAssembly 2.0 (SIMD
 /// aside) as a function of its operands, named after it.
 fn numeric_ops_wat() -> String {

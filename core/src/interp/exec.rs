@@ -433,7 +433,7 @@ unsafe fn handler_of(ip: Ip) -> Handler {
     // SAFETY: translation stored `HANDLERS[tag]`, a `Handler`, as the
     // cell's first bytes (`handler_address`), unaligned as cells are
     // packed; a fn pointer and a `usize` have the same size.
-    unsafe { core::mem::transmute::<usize, Handler>(core::ptr::read_unaligned(ip as *const usize)) }
+    unsafe { core::mem::transmute::<usize, Handler>(usize::read_packed(ip)) }
 }
 
 /// The handler of the op at `ip`, looked up by its tag.
@@ -768,15 +768,53 @@ macro_rules! fields {
     (@one $ip:ident, $name:ident, $f:ident, $bind:pat) => {
         // SAFETY: the dispatch contract: `ip` is the start of a cell of
         // this handler's op (its address is what dispatched here), whose
-        // packed operands follow the handler address; the field is read
-        // unaligned, as packing leaves it.
+        // packed operands follow the handler address.
         let $bind = unsafe {
             let p = $ip.add(crate::ir::HANDLER_BYTES) as *const crate::ir::packed::$name;
-            core::ptr::read_unaligned(core::ptr::addr_of!((*p).$f))
+            read_field(core::ptr::addr_of!((*p).$f))
         };
     };
     (@name $f:ident) => { $f };
     (@name $f:ident $bind:ident) => { $bind };
+}
+
+/// A value of a packed cell: unaligned, so read as bytes. Not through
+/// `ptr::read_unaligned`, which copies through a stack temporary: with
+/// debug assertions its overlap check takes that temporary's address, the
+/// handler gets a frame, and its tail call becomes a call that grows the
+/// host stack with every op.
+#[cfg(wasmbed_tail_dispatch)]
+trait Packed: Sized {
+    /// # Safety
+    /// `p` is valid for reading `size_of::<Self>()` bytes.
+    unsafe fn read_packed(p: *const u8) -> Self;
+}
+
+#[cfg(wasmbed_tail_dispatch)]
+macro_rules! packed_ints {
+    ($($t:ty),*) => {$(
+        impl Packed for $t {
+            #[inline(always)]
+            unsafe fn read_packed(p: *const u8) -> Self {
+                // SAFETY: the caller's promise; a byte array has no
+                // alignment to keep.
+                <$t>::from_ne_bytes(unsafe { ptr::read(p as *const [u8; core::mem::size_of::<$t>()]) })
+            }
+        }
+    )*};
+}
+#[cfg(wasmbed_tail_dispatch)]
+packed_ints!(u8, i8, u16, u32, i32, usize);
+
+/// Reads the packed field at `p`.
+///
+/// # Safety
+/// `p` points at a field of a packed cell.
+#[cfg(wasmbed_tail_dispatch)]
+#[inline(always)]
+unsafe fn read_field<T: Packed>(p: *const T) -> T {
+    // SAFETY: the caller's promise.
+    unsafe { T::read_packed(p as *const u8) }
 }
 
 /// The operands of the `Extra` op that follows the op at `ip`.
