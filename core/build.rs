@@ -25,7 +25,12 @@
 //! promise to turn tail calls into jumps. Miri takes the `match` loop, the
 //! dispatch the targets without tail calls ship, so CI checks it for
 //! undefined behaviour. Op counting (`op-stats`) hooks the loops, so it
-//! takes one of them too.
+//! takes one of them too. So do optimised builds with debug assertions:
+//! the standard library's debug checks behind unaligned reads and writes
+//! (guest memory accesses) take the address of a stack temporary, which
+//! gives a handler a frame and turns its tail call into a call, so a long
+//! run would overflow the host stack (found by a long differential run
+//! with `debug-assertions = true`).
 //!
 //! `WASMBED_DISPATCH=tail|match|call` overrides the choice (for measuring
 //! one against another on the same host; `tail` only where it can work).
@@ -54,7 +59,11 @@ fn main() {
     let miri = env::var_os("CARGO_CFG_MIRI").is_some();
     // Op counting (`op-stats`) hooks the driver loop.
     let counting = env::var_os("CARGO_FEATURE_OP_STATS").is_some();
-    let tail_possible = optimizing && tail_arch && !sanitized && !miri && !counting;
+    // Debug assertions add checks with stack temporaries to handlers (the
+    // overlap check of `ptr::copy_nonoverlapping` behind unaligned memory
+    // accesses), which turn their tail calls into calls.
+    let checked = env::var_os("CARGO_CFG_DEBUG_ASSERTIONS").is_some();
+    let tail_possible = optimizing && tail_arch && !sanitized && !miri && !counting && !checked;
     let chosen = match env::var("WASMBED_DISPATCH").ok().as_deref() {
         Some("tail") if tail_possible => "tail",
         Some("match") => "match",

@@ -497,6 +497,9 @@ macro_rules! with_form_ops {
         /// `dst = lhs + imm`, then `dst2 = lhs2 + imm2` (i32): two
         /// `I32AddSi` in one dispatch.
         I32AddSi2 { dst, lhs, dst2, lhs2; imm: i8, imm2: i8 },
+        /// `dst = lhs + imm` (i32), then jumps when `dst` is not zero: a
+        /// counted loop's decrement and back-edge in one dispatch.
+        I32AddSiBrNez { dst, lhs; imm: i8, offset: i32 },
         }
     };
 }

@@ -277,6 +277,12 @@ fn special(op: &str) -> Option<Vec<Snippet>> {
         ],
         "BrIf" => vec![
             snippet("br_if", "block $b local.get $a0_i32 br_if $b end"),
+            // A decrement and a branch on its result join in one op
+            // (`I32AddSiBrNez`).
+            snippet(
+                "br_if on a decrement",
+                "block $b local.get $a0_i32 i32.const 1 i32.sub local.tee $o_i32 br_if $b end",
+            ),
             snippet(
                 "br_if with a value",
                 "block $b (result i32) local.get $a1_i32 local.get $a0_i32 br_if $b end drop",

@@ -130,10 +130,10 @@ fn differential() {
 /// calls become calls). Replays the differential corpus
 /// (`FUZZ_CORPUS`, default `fuzz/corpus/differential`), then runs
 /// `FUZZ_SMOKE_CASES` seeded cases (default 100,000) past the ones
-/// `differential` runs. Run it optimised, with debug assertions for the
-/// accumulator check:
-/// `CARGO_PROFILE_TEST_OPT_DEBUG_ASSERTIONS=true cargo test --profile
-/// test-opt -p wasmbed-tests --test fuzz_smoke -- --ignored differential_at_length`.
+/// `differential` runs. Run it optimised, without debug assertions (which
+/// take the `match` loop, as the fuzz targets do; see `core/build.rs`):
+/// `cargo test --profile test-opt -p wasmbed-tests --test fuzz_smoke --
+/// --ignored differential_at_length`.
 #[test]
 #[ignore = "long (minutes to hours): run by hand, see the doc comment"]
 fn differential_at_length() {

@@ -122,6 +122,11 @@ fn paired_ops_are_used() {
         ("add_pair_wraps", "I32AddSi2"),
         ("rotate3", "Copy2"),
         ("swap", "Copy2"),
+        ("countdown", "I32AddSiBrNez"),
+        ("countdown_tee", "I32AddSiBrNez"),
+        ("count_edges", "I32AddSiBrNez"),
+        ("count_up_wraps", "I32AddSiBrNez"),
+        ("dec_skip", "I32AddSiBrNez"),
     ] {
         let ops = ops_of(name);
         assert!(ops.contains(&op), "{name}: no {op} in {ops:?}");
@@ -131,6 +136,13 @@ fn paired_ops_are_used() {
     assert!(edges.contains(&"I32AddSi"), "{edges:?}");
     let across = ops_of("adds_across_label");
     assert!(!across.contains(&"I32AddSi2"), "{across:?}");
+    // `sub 129` does not fit in a byte: that loop keeps its two ops.
+    let edges = ops_of("count_edges");
+    assert!(edges.contains(&"I32SubSi"), "{edges:?}");
+    for name in ["branch_other_slot", "dec_across_label"] {
+        let ops = ops_of(name);
+        assert!(!ops.contains(&"I32AddSiBrNez"), "{name}: {ops:?}");
+    }
 }
 
 /// `threaded_loops.wast`'s back-edges are threaded through their loop's exit

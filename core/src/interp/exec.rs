@@ -1833,6 +1833,17 @@ handler!(I32AddSi2(ip, fp, mem, len, acc, ctx) {
     dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
 });
 
+#[cfg(feature = "fast-ops")]
+handler!(I32AddSiBrNez(ip, fp, mem, len, acc, ctx) {
+    fields!(ip, I32AddSiBrNez { dst, lhs, imm, offset });
+    let v = (slot!(fp, lhs) as u32).wrapping_add(imm as u32);
+    set_slot!(fp, dst, u64::from(v));
+    if v != 0 {
+        dispatch!(jump!(ip, offset), fp, mem, len, acc, ctx)
+    }
+    dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
+});
+
 handler!(Select(ip, fp, mem, len, acc, ctx) {
     fields!(ip, Select { dst, cond, a, b });
     let v = if slot!(fp, cond) as u32 != 0 { slot!(fp, a) } else { slot!(fp, b) };

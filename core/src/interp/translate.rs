@@ -858,6 +858,39 @@ impl Translator<'_, '_> {
         self.label_floor = self.ops.len();
     }
 
+    /// Joins `branch`, a `BrIfNez` about to be emitted, with the op before
+    /// it when that is an `I32AddSi` or `I32SubSi` of a byte-sized constant
+    /// whose result the branch tests (a counted loop's `x -= 1; br_if x`):
+    /// the add becomes an `I32AddSiBrNez`, whose index is returned for
+    /// patching.
+    /// Not across a label (`label_floor`: a branch to it would skip the
+    /// add), and not where back-edges poll (`I32AddSiBrNez` has no `Loop`
+    /// twin). (`fast-ops`.)
+    #[cfg(feature = "fast-ops")]
+    fn join_add_branch(&mut self, branch: Op) -> Option<usize> {
+        let Op::BrIfNez { cond, .. } = branch else {
+            return None;
+        };
+        let at = self.ops.len().checked_sub(1)?;
+        if at < self.label_floor || self.env.interruptible {
+            return None;
+        }
+        let (dst, lhs, imm) = match self.ops[at] {
+            Op::I32AddSi { dst, lhs, imm } => (dst, lhs, imm),
+            Op::I32SubSi { dst, lhs, imm } => (dst, lhs, imm.wrapping_neg()),
+            _ => return None,
+        };
+        let imm = i8::try_from(imm).ok().filter(|_| dst == cond)?;
+        self.ops[at] = Op::I32AddSiBrNez {
+            dst,
+            lhs,
+            imm,
+            offset: 0,
+        };
+        self.reset_fusion();
+        Some(at)
+    }
+
     /// Joins the last two ops into one `I32AddSi2` when both are
     /// `I32AddSi` with immediates that fit in a byte (pointer and counter
     /// bumps in a row). Called once the second one's result went into a
@@ -1471,7 +1504,14 @@ impl Translator<'_, '_> {
     /// A conditional jump straight to label `depth` (no copies needed).
     fn emit_br_if_direct(&mut self, cond: Cond, depth: u32) {
         let idx = self.ctrl.len() - 1 - depth as usize;
-        let at = self.emit(cond.branch(false));
+        let branch = cond.branch(false);
+        #[cfg(feature = "fast-ops")]
+        let at = match self.join_add_branch(branch) {
+            Some(at) => at,
+            None => self.emit(branch),
+        };
+        #[cfg(not(feature = "fast-ops"))]
+        let at = self.emit(branch);
         if self.ctrl[idx].kind == CtrlKind::Loop {
             let head = self.ctrl[idx].head;
             self.patch(at, head);
