@@ -1138,7 +1138,7 @@ macro_rules! enter_fast {
         let locals = (f.num_locals - f.num_params) as usize;
         if $ctx.frames.len() == $ctx.frames.capacity()
             || need > $ctx.stack.len()
-            || locals > 4
+            || locals > 8
             || f.consts.len() > 4
         {
             $ctx.pending = (callee, base, ret);
@@ -1160,7 +1160,7 @@ macro_rules! enter_fast {
         }
         $ctx.cur = callee;
         // SAFETY: the stack holds `need = new_fp + frame_size` slots
-        // (checked above); at most four locals and four constants, which
+        // (checked above); at most eight locals and four constants, which
         // `init_frame` writes inline.
         let fp = unsafe { init_small_frame($ctx.stack.as_mut_ptr().add(new_fp), f) };
         dispatch!(f.ops.as_ptr(), fp, $mem, $len, $acc, $ctx)
@@ -2953,23 +2953,33 @@ fn finish(mut ctx: Ctx<'_>, done: Done, slots: &mut [u64]) -> RunEnd {
 }
 
 /// Zeroes the declared locals and loads the constants of a frame at `fp`,
-/// for a function with at most four of each (the call fast path's).
+/// for a function with at most eight locals and four constants (the call
+/// fast path's).
 ///
 /// # Safety
 /// `fp` must point to at least `f.frame_size` writable slots, and `f` has at
-/// most four declared locals and four constants.
+/// most eight declared locals and four constants.
 #[inline(always)]
 unsafe fn init_small_frame(fp: Fp, f: &CompiledFunc) -> Fp {
     let np = f.num_params as usize;
     let n = f.num_locals as usize - np;
     let consts = &f.consts;
     // SAFETY: as for `init_frame`; the bounded loops unroll into at most
-    // four conditional stores each, with no `memset`/`memcpy` call.
+    // eight conditional stores for locals and four for constants, with no
+    // `memset`/`memcpy` call.
     unsafe {
         let locals = fp.add(np);
         for i in 0..4 {
             if i < n {
                 *locals.add(i) = 0;
+            }
+        }
+        // Compiled C's functions often have five to eight.
+        if n > 4 {
+            for i in 4..8 {
+                if i < n {
+                    *locals.add(i) = 0;
+                }
             }
         }
         let dst = fp.add(f.const_base as usize);
