@@ -48,3 +48,49 @@ fn memory_grow_loop_runs_on_a_small_stack() {
         1 - 999_999
     );
 }
+
+/// fuzz_smoke differential_at_length, seeded case 16938: wasmi 2.0 and
+/// wasmbed disagree on the i64 global `?` after export `3` (after `=_`,
+/// `` and `2`, which traps, as the harness calls them with zero
+/// arguments). Wasmtime 48 (Cranelift) computes wasmbed's value, and so
+/// does a trace by hand (the two `local.get 0` values xor-ed into it
+/// cancel): wasmi is wrong here, and the long differential run skips the
+/// case. This pins the right answer.
+#[test]
+fn global_xor_chain_matches_wasmtime() {
+    use wasmbed::Val;
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        include_bytes!("regressions/wasmi_disagrees_global_xor.wasm"),
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    for (name, traps) in [("=_", false), ("", false), ("2", true), ("3", false)] {
+        let f = instance.get_func(&mut store, name).unwrap();
+        let ty = f.ty(&store);
+        let params: Vec<Val> = ty
+            .params()
+            .iter()
+            .map(|t| Val::default_for(*t).unwrap())
+            .collect();
+        let mut results: Vec<Val> = ty
+            .results()
+            .iter()
+            .map(|t| Val::default_for(*t).unwrap())
+            .collect();
+        assert_eq!(
+            f.call(&mut store, &params, &mut results).is_err(),
+            traps,
+            "{name}"
+        );
+    }
+    let g = instance
+        .get_global(&mut store, "?")
+        .unwrap()
+        .get(&mut store);
+    assert_eq!(g, Val::I64(8_554_286_685_773_375_982));
+}

@@ -128,6 +128,10 @@ pub fn check_differential_on(
     // Arguments come from their own stream: wasm-smith may use up `u`.
     let args = super::seeded_bytes(u.arbitrary()?, 4096);
     let bytes = generate(u, SmithPurpose::Differential)?;
+    // For reproducing a finding outside the harness (`wasm-tools print`).
+    if let Some(path) = std::env::var_os("WASMBED_FUZZ_DUMP") {
+        let _ = std::fs::write(path, &bytes);
+    }
     Ok(check_differential_module_on(
         &bytes,
         &mut Unstructured::new(&args),
