@@ -492,6 +492,13 @@ macro_rules! with_form_ops {
         I64GeSSsA { lhs, rhs },
         I64GeUSsA { lhs, rhs },
         SelectA { dst, a, b },
+        /// `dst = if lhs < rhs { a } else { b }`: a comparison and the
+        /// `select` it feeds in one op (branchless min, max and merges);
+        /// `>`, `<=` and `>=` swap the operands or the arms.
+        SelectI32LtU { dst, a, b, lhs, rhs },
+        SelectI32LtS { dst, a, b, lhs, rhs },
+        SelectI64LtU { dst, a, b, lhs, rhs },
+        SelectI64LtS { dst, a, b, lhs, rhs },
         /// `dst = src`, then `dst2 = src2`: two `Copy`s in one dispatch.
         Copy2 { dst, src, dst2, src2 },
         /// `dst = lhs + imm`, then `dst2 = lhs2 + imm2` (i32): two

@@ -311,9 +311,19 @@ fn special(op: &str) -> Option<Vec<Snippet>> {
         }
         "GlobalGet" => per_type(&|ty| format!("global.get $g_{ty} local.set $o_{ty}")),
         "GlobalSet" => per_type(&|ty| format!("local.get $a0_{ty} global.set $g_{ty}")),
-        "TypedSelect" => per_type(&|ty| {
-            format!("local.get $a0_{ty} local.get $a1_{ty} local.get $a0_i32 select (result {ty}) local.set $o_{ty}")
-        }),
+        "TypedSelect" => {
+            let mut snippets = per_type(&|ty| {
+                format!("local.get $a0_{ty} local.get $a1_{ty} local.get $a0_i32 select (result {ty}) local.set $o_{ty}")
+            });
+            // A select on an ordering joins it (`Select*Lt*`).
+            for (ty, cmp) in [("i32", "lt_u"), ("i32", "gt_s"), ("i64", "le_u"), ("i64", "ge_s")] {
+                snippets.push(snippet(
+                    format!("select on {ty}.{cmp}"),
+                    format!("local.get $a0_{ty} local.get $a1_{ty} local.get $a0_{ty} local.get $a1_{ty} {ty}.{cmp} select (result {ty}) local.set $o_{ty}"),
+                ));
+            }
+            snippets
+        }
         "I32Const" | "I64Const" | "F32Const" | "F64Const" | "V128Const" => {
             let ty = op.trim_end_matches("Const").to_lowercase();
             vec![snippet(op, format!("{} local.set $o_{ty}", value(&ty, 1)))]

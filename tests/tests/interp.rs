@@ -100,7 +100,8 @@ fn operand_forms_are_used() {
         ("load_acc", &["I32Load8UA", "I32AddAi"]),
         ("load_add_acc", &["I64LoadAddA", "I64MulAi"]),
         ("f64_store_acc", &["F64AddSsA", "F64StoreA"]),
-        ("select_cmp", &["I32LtSSsA", "SelectA"]),
+        ("select_cmp", &["SelectI32LtS"]),
+        ("select_eq", &["I32EqSsA", "SelectA"]),
         ("flag_sum", &["I32GtUSsA", "I32AddAs"]),
     ];
     for (name, wanted) in expect {
@@ -127,6 +128,15 @@ fn paired_ops_are_used() {
         ("count_edges", "I32AddSiBrNez"),
         ("count_up_wraps", "I32AddSiBrNez"),
         ("dec_skip", "I32AddSiBrNez"),
+        ("select_i32_lt_u", "SelectI32LtU"),
+        ("select_i32_ge_u", "SelectI32LtU"),
+        ("select_i32_gt_s", "SelectI32LtS"),
+        ("select_i32_le_s", "SelectI32LtS"),
+        ("select_i64_gt_u", "SelectI64LtU"),
+        ("select_i64_le_u", "SelectI64LtU"),
+        ("select_i64_lt_s", "SelectI64LtS"),
+        ("select_i64_ge_s", "SelectI64LtS"),
+        ("select_i64_arms", "SelectI32LtS"),
     ] {
         let ops = ops_of(name);
         assert!(ops.contains(&op), "{name}: no {op} in {ops:?}");

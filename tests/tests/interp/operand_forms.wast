@@ -120,6 +120,9 @@
     (select (local.get 1) (local.get 2) (i64.lt_u (i64.extend_i32_u (local.get 0)) (i64.const 10))))
   (func (export "select_cmp") (param i32 i32 i32) (result i32)
     (select (local.get 1) (local.get 2) (i32.lt_s (local.get 0) (local.get 1))))
+  ;; an equality is no ordering: it stays a comparison into the accumulator
+  (func (export "select_eq") (param i32 i32 i32) (result i32)
+    (select (local.get 1) (local.get 2) (i32.eq (local.get 0) (local.get 1))))
   (func (export "flag_sum") (param i32 i32) (result i32)
     (i32.add (i32.gt_u (local.get 0) (local.get 1)) (local.get 1)))
   (func (export "load_acc_oob") (result i32)
@@ -181,5 +184,7 @@
 (assert_return (invoke "select_acc" (i32.const 30) (i64.const 7) (i64.const 8)) (i64.const 8))
 (assert_return (invoke "select_cmp" (i32.const -1) (i32.const 5) (i32.const 6)) (i32.const 5))
 (assert_return (invoke "select_cmp" (i32.const 9) (i32.const 5) (i32.const 6)) (i32.const 6))
+(assert_return (invoke "select_eq" (i32.const 5) (i32.const 5) (i32.const 6)) (i32.const 5))
+(assert_return (invoke "select_eq" (i32.const 9) (i32.const 5) (i32.const 6)) (i32.const 6))
 (assert_return (invoke "flag_sum" (i32.const 9) (i32.const 5)) (i32.const 6))
 (assert_return (invoke "flag_sum" (i32.const 1) (i32.const 5)) (i32.const 5))

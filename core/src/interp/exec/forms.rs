@@ -248,6 +248,26 @@ macro_rules! compare_forms {
     )*};
 }
 
+/// `select` on a fused comparison.
+macro_rules! select_lt {
+    ($($name:ident: $t:ty;)*) => {$(
+        handler!(pub(super) $name(ip, fp, mem, len, acc, ctx) {
+            fields!(ip, $name { dst, a, b, lhs, rhs });
+            let lt = <$t as SlotVal>::from_slot(slot!(fp, lhs)) < <$t as SlotVal>::from_slot(slot!(fp, rhs));
+            let v = if lt { slot!(fp, a) } else { slot!(fp, b) };
+            set_slot!(fp, dst, v);
+            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
+        });
+    )*};
+}
+
+select_lt! {
+    SelectI32LtU: u32;
+    SelectI32LtS: i32;
+    SelectI64LtU: u64;
+    SelectI64LtS: i64;
+}
+
 handler!(pub(super) SelectA(ip, fp, mem, len, acc, ctx) {
     fields!(ip, SelectA { dst, a, b });
     let v = if acc as u32 != 0 { slot!(fp, a) } else { slot!(fp, b) };

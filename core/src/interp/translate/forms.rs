@@ -268,7 +268,17 @@ impl Translator<'_, '_> {
         let a = self.pop_slot();
         self.take_acc();
         let dst = self.push_temp();
-        self.emit_result(Op::SelectA { dst, a, b });
+        // The comparison right before joins the select: it takes the
+        // comparison's place (which reads the same slots, so no constant
+        // goes unread, and no label can lie between the two).
+        match self.ops.last().and_then(|&op| select_on(op, dst, a, b)) {
+            Some(op) => {
+                self.ops.pop();
+                self.offsets.pop();
+                self.emit_result(op);
+            }
+            None => self.emit_result(Op::SelectA { dst, a, b }),
+        }
         true
     }
 
@@ -1146,5 +1156,30 @@ pub(super) fn store_forms(op: &Op) -> Option<(StoreFromAcc, Option<StoreFromImm>
         Op::F32Store { .. } => (|addr, offset| Op::F32StoreA { addr, offset }, None, false),
         Op::F64Store { .. } => (|addr, offset| Op::F64StoreA { addr, offset }, None, false),
         _ => return None,
+    })
+}
+
+/// `select` between `a` and `b` into `dst` on what `cmp`, an accumulator
+/// comparison, computes, as one op, if it is an ordering of integers:
+/// `>` swaps the operands, `>=` the arms, `<=` both.
+fn select_on(cmp: Op, dst: Slot, a: Slot, b: Slot) -> Option<Op> {
+    macro_rules! orderings {
+        ($($lt:ident $gt:ident $le:ident $ge:ident => $sel:ident;)*) => {
+            match cmp {
+                $(
+                    Op::$lt { lhs, rhs } => Op::$sel { dst, a, b, lhs, rhs },
+                    Op::$gt { lhs, rhs } => Op::$sel { dst, a, b, lhs: rhs, rhs: lhs },
+                    Op::$le { lhs, rhs } => Op::$sel { dst, a: b, b: a, lhs: rhs, rhs: lhs },
+                    Op::$ge { lhs, rhs } => Op::$sel { dst, a: b, b: a, lhs, rhs },
+                )*
+                _ => return None,
+            }
+        };
+    }
+    Some(orderings! {
+        I32LtUSsA I32GtUSsA I32LeUSsA I32GeUSsA => SelectI32LtU;
+        I32LtSSsA I32GtSSsA I32LeSSsA I32GeSSsA => SelectI32LtS;
+        I64LtUSsA I64GtUSsA I64LeUSsA I64GeUSsA => SelectI64LtU;
+        I64LtSSsA I64GtSSsA I64LeSSsA I64GeSSsA => SelectI64LtS;
     })
 }
