@@ -505,9 +505,7 @@ macro_rules! next {
     ($ip:ident, 1) => {{
         // SAFETY: the translator ends every function with an op that does
         // not fall through, so the cell after this op's (`SELF_SIZE` bytes
-        // from its start) is in the same code (dispatch contract). `add`
-        // (not `wrapping_add`) lets LLVM keep the fall-through and the
-        // branch as two separate jumps.
+        // from its start) is in the same code (dispatch contract).
         unsafe { $ip.add(SELF_SIZE) }
     }};
     ($ip:ident, 2) => {{
@@ -541,7 +539,8 @@ macro_rules! table_entry {
         #[cfg(not(wasmbed_tail_dispatch))]
         let at = 1 + i;
         // SAFETY: the translator follows a `BrTable` with `len + 1` `Br`
-        // cells, all the same size, and `i <= len` (the handler clamps it).
+        // (or, polling, `BrLoop`) cells, all the same size, and `i <= len`
+        // (the handler clamps it).
         unsafe { $ip.add(at) }
     }};
 }
