@@ -1,7 +1,9 @@
-//! The interpreter's internal code: one flat array of fixed-size [`Op`]s per
-//! function, a register machine over 64-bit frame slots. This module is the
-//! one list of ops (translator and executor both read it); it decides
-//! nothing about how ops are produced or run.
+//! The interpreter's internal code: one flat array of [`Op`]s per function
+//! (fixed-size cells under the loop dispatches, packed cells of different
+//! sizes under tail dispatch: [`packed`]), a register machine over 64-bit
+//! frame slots. This module is the one list of ops (translator and
+//! executor both read it); it decides nothing about how ops are produced
+//! or run.
 //!
 //! Frame layout, in slots relative to the frame pointer:
 //! `[params | declared locals | constants | operand-stack temporaries]`.
