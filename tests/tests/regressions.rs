@@ -94,3 +94,28 @@ fn global_xor_chain_matches_wasmtime() {
         .get(&mut store);
     assert_eq!(g, Val::I64(8_554_286_685_773_375_982));
 }
+
+/// fuzz_smoke differential_at_length, seeded case 171980: wasmi 2.0
+/// reports another value for the i32 global `}` after export `2`.
+/// Wasmtime 48 agrees with wasmbed, and the `.wat` traces the value by
+/// hand; the long differential run skips the case.
+#[test]
+fn f32_bits_xor_matches_wasmtime() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        include_str!("regressions/wasmi_disagrees_f32_bits.wat"),
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let f = instance.get_typed_func::<f32, ()>(&store, "2").unwrap();
+    f.call(&mut store, 0.0).unwrap();
+    let g = instance
+        .get_global(&mut store, "}")
+        .unwrap()
+        .get(&mut store);
+    assert_eq!(g, wasmbed::Val::I32(-2057));
+}
