@@ -472,6 +472,50 @@ fn functions_too_large_for_the_interpreter_are_errors_not_panics() {
     assert!(err.to_string().contains("too large"), "{err}");
 }
 
+/// Eager translation validates and translates each body in one pass; a
+/// function too large for the interpreter must not hide that the module
+/// is invalid, whether the invalid code follows in the same body or in a
+/// later one.
+#[test]
+#[cfg_attr(
+    miri,
+    ignore = "parses, validates and translates 40,000-local functions: over 5 minutes under Miri"
+)]
+fn invalid_code_after_a_too_large_function_is_still_invalid() {
+    let locals = "i32 ".repeat(40_000);
+    let mut config = wasmbed::Config::new();
+    config
+        .lazy_translation(false)
+        .strategy(wasmbed::Strategy::Interpreter);
+    let engine = Engine::new(&config);
+    for wat in [
+        // The invalid op is in the too-large body, after its locals.
+        format!(r#"(module (func (local {locals}) i32.add drop))"#),
+        // The invalid body follows the too-large one.
+        format!(r#"(module (func (local {locals})) (func (result i32)))"#),
+        // Too large in operand-stack slots rather than locals, then an
+        // invalid body.
+        format!(
+            r#"(module (func {}) (func i64.const 0 i32.eqz drop))"#,
+            "i32.const 1 ".repeat(20_000) + &"drop ".repeat(20_000)
+        ),
+    ] {
+        let err = Module::new(&engine, &wat).unwrap_err();
+        assert!(
+            matches!(err.kind(), ErrorKind::InvalidModule { .. }),
+            "{err}"
+        );
+    }
+    // Valid after all: the limit is what is reported.
+    let wat = format!(
+        r#"(module (func {}) (func (result i32) i32.const 7))"#,
+        "i32.const 1 ".repeat(20_000) + &"drop ".repeat(20_000)
+    );
+    let err = Module::new(&engine, &wat).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::Unsupported(_)), "{err}");
+    assert!(err.to_string().contains("too large"), "{err}");
+}
+
 #[test]
 fn memory_and_host_data_borrow_together() {
     let engine = engine();

@@ -178,6 +178,11 @@ fn differential_at_length() {
             "wasmi 2.0 miscomputes an i32 global; wasmtime agrees with wasmbed \
              (regressions.rs: f32_bits_xor_matches_wasmtime)",
         ),
+        (
+            182265,
+            "wasmi 2.0 loses a local pushed before an `if`; wasmtime agrees with \
+             wasmbed (regressions.rs: local_pushed_before_if_keeps_its_value)",
+        ),
     ];
     for case in first..first + cases {
         if WASMI_WRONG.iter().any(|&(c, _)| c == case) {

@@ -119,3 +119,39 @@ fn f32_bits_xor_matches_wasmtime() {
         .get(&mut store);
     assert_eq!(g, wasmbed::Val::I32(-2057));
 }
+
+/// fuzz_smoke differential_at_length, seeded case 182265: wasmi 2.0
+/// loses a `local.get` pushed before an `if` whose untaken arm sets that
+/// local. Wasmtime 48 agrees with wasmbed, and the `.wat` traces the value
+/// by hand; the long differential run skips the case.
+#[test]
+fn local_pushed_before_if_keeps_its_value() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        include_str!("regressions/wasmi_disagrees_if_param_local.wat"),
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let h = instance.get_func(&store, "H").unwrap();
+    let mut results: Vec<wasmbed::Val> = h
+        .ty(&store)
+        .results()
+        .iter()
+        .map(|t| wasmbed::Val::default_for(*t).unwrap())
+        .collect();
+    h.call(
+        &mut store,
+        &[wasmbed::Val::I64(487_452_691_888_066_299)],
+        &mut results,
+    )
+    .unwrap();
+    let g = instance
+        .get_global(&mut store, ".\u{1f}#")
+        .unwrap()
+        .get(&mut store);
+    assert_eq!(g, wasmbed::Val::I64(487_452_691_888_066_298));
+}
