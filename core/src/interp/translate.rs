@@ -298,9 +298,51 @@ pub(crate) fn translate_function(
     body: &FunctionBody<'_>,
     scratch: &mut Scratch,
 ) -> Result<CompiledFunc, Error> {
+    translate_body(env, func_index, body, scratch, None).map_err(|stop| match stop {
+        Stop::Invalid(e) => Error::from(e),
+        Stop::Unsupported(e) => e,
+    })
+}
+
+/// A validator that checks a body as the translator reads it.
+pub(crate) type BodyValidator = wasmparser::FuncValidator<wasmparser::ValidatorResources>;
+
+/// Why [`validate_and_translate`] stopped.
+pub(crate) enum Stop {
+    /// The body is not valid WebAssembly: the module is rejected.
+    Invalid(wasmparser::BinaryReaderError),
+    /// The body is valid (all of it was checked) but the interpreter cannot
+    /// represent it.
+    Unsupported(Error),
+}
+
+/// Validates `body` with `validator` and translates it in one pass, so
+/// that `Module::new` decodes each operator once rather than once to
+/// validate and again to translate. Each operator is validated before the
+/// translator sees it, so the translator only ever reads a valid prefix;
+/// when translation gives up, the rest of the body is still validated, so
+/// an invalid module is reported as invalid whatever the interpreter's
+/// limits.
+pub(crate) fn validate_and_translate(
+    env: &ModuleEnv<'_>,
+    func_index: u32,
+    body: &FunctionBody<'_>,
+    scratch: &mut Scratch,
+    validator: &mut BodyValidator,
+) -> Result<CompiledFunc, Stop> {
+    translate_body(env, func_index, body, scratch, Some(validator))
+}
+
+fn translate_body(
+    env: &ModuleEnv<'_>,
+    func_index: u32,
+    body: &FunctionBody<'_>,
+    scratch: &mut Scratch,
+    mut validator: Option<&mut BodyValidator>,
+) -> Result<CompiledFunc, Stop> {
     let ty = &env.types[env.func_types[func_index as usize] as usize];
     let num_results = ValType::slots_of(ty.results()) as u32;
-    let werr = |e: wasmparser::BinaryReaderError| Error::from(e);
+    let werr = Stop::Invalid;
     // Slot offsets of params and declared locals; `num_locals` counts slots.
     scratch.locals.clear();
     let mut num_locals: u32 = 0;
@@ -315,16 +357,40 @@ pub(crate) fn translate_function(
         *num_locals += 1 + u32::from(wide);
         Ok(())
     };
+    // A limit the interpreter hits, reported once the whole body is known
+    // to be valid.
+    let mut unsupported = None;
     for p in ty.params() {
-        add_local(&mut scratch.locals, &mut num_locals, *p == ValType::V128)?;
+        if let Err(e) = add_local(&mut scratch.locals, &mut num_locals, *p == ValType::V128) {
+            unsupported = Some(e);
+            break;
+        }
     }
     let num_params = num_locals;
-    for l in body.get_locals_reader().map_err(werr)? {
-        let (count, t) = l.map_err(werr)?;
+    let mut locals = body.get_locals_reader().map_err(werr)?;
+    for _ in 0..locals.get_count() {
+        let at = locals.original_position();
+        let (count, t) = locals.read().map_err(werr)?;
+        if let Some(v) = validator.as_deref_mut() {
+            v.define_locals(at, count, t).map_err(werr)?;
+        }
         let wide = t == wasmparser::ValType::V128;
         for _ in 0..count {
-            add_local(&mut scratch.locals, &mut num_locals, wide)?;
+            if unsupported.is_some() {
+                break;
+            }
+            if let Err(e) = add_local(&mut scratch.locals, &mut num_locals, wide) {
+                unsupported = Some(e);
+            }
         }
+    }
+    // All declarations are read: the reader is at the first operator.
+    let reader = wasmparser::OperatorsReader::new(locals.get_binary_reader());
+    if let Some(e) = unsupported {
+        if let Some(v) = validator {
+            crate::module::validate_operators(reader, v).map_err(werr)?;
+        }
+        return Err(Stop::Unsupported(e));
     }
     scratch.stack.clear();
     scratch.ctrl.clear();
@@ -370,14 +436,30 @@ pub(crate) fn translate_function(
         branched_to: false,
     });
     t.start_block(true);
-    let mut reader = body.get_operators_reader().map_err(werr)?;
+    let mut reader = reader;
     while !reader.eof() {
-        t.offset = reader.original_position() as u32;
+        let at = reader.original_position();
         let op = reader.read().map_err(werr)?;
-        t.op(op)?;
-        if t.max_height >= MAX_ENCODED || t.consts.len() as u32 >= MAX_ENCODED {
-            return Err(too_large(func_index));
+        if let Some(v) = validator.as_deref_mut() {
+            v.op(at, &op).map_err(werr)?;
         }
+        t.offset = at as u32;
+        let translated = t.op(op).and_then(|()| {
+            if t.max_height >= MAX_ENCODED || t.consts.len() as u32 >= MAX_ENCODED {
+                Err(too_large(func_index))
+            } else {
+                Ok(())
+            }
+        });
+        if let Err(e) = translated {
+            if let Some(v) = validator {
+                crate::module::validate_operators(reader, v).map_err(werr)?;
+            }
+            return Err(Stop::Unsupported(e));
+        }
+    }
+    if validator.is_some() {
+        reader.finish().map_err(werr)?;
     }
     t.finish_fuel_block();
     let max_height = t.max_height;
@@ -402,7 +484,7 @@ pub(crate) fn translate_function(
     // Results come back in slots 0.., so the frame is at least that large.
     let frame_size = (temp_base + max_height).max(num_results);
     if frame_size > u16::MAX as u32 {
-        return Err(too_large(func_index));
+        return Err(Stop::Unsupported(too_large(func_index)));
     }
     #[cfg(wasmbed_tail_dispatch)]
     let (ops, tags) = code;
