@@ -304,8 +304,55 @@ pub(crate) fn translate_function(
     })
 }
 
-/// A validator that checks a body as the translator reads it.
-pub(crate) type BodyValidator = wasmparser::FuncValidator<wasmparser::ValidatorResources>;
+/// A check run on a body as the translator reads it: the validator, with
+/// the `one-pass` feature (see [`validate_and_translate`]). A trait object,
+/// so that builds without the feature carry no second instance of the
+/// validator's operator visitor.
+pub(crate) trait BodyCheck {
+    /// Checks a run of `count` locals of type `ty` declared at `at`.
+    fn locals(
+        &mut self,
+        at: u64,
+        count: u32,
+        ty: wasmparser::ValType,
+    ) -> Result<(), wasmparser::BinaryReaderError>;
+    /// Checks the operator at `at`, before the translator sees it.
+    fn op(&mut self, at: u64, op: &Operator<'_>) -> Result<(), wasmparser::BinaryReaderError>;
+    /// Checks the operators left in `reader`, after a translation gave up,
+    /// and the body's end.
+    fn rest(
+        &mut self,
+        reader: wasmparser::OperatorsReader<'_>,
+    ) -> Result<(), wasmparser::BinaryReaderError>;
+}
+
+#[cfg(feature = "one-pass")]
+impl BodyCheck for wasmparser::FuncValidator<wasmparser::ValidatorResources> {
+    fn locals(
+        &mut self,
+        at: u64,
+        count: u32,
+        ty: wasmparser::ValType,
+    ) -> Result<(), wasmparser::BinaryReaderError> {
+        self.define_locals(at, count, ty)
+    }
+
+    fn op(&mut self, at: u64, op: &Operator<'_>) -> Result<(), wasmparser::BinaryReaderError> {
+        wasmparser::FuncValidator::op(self, at, op)
+    }
+
+    fn rest(
+        &mut self,
+        mut reader: wasmparser::OperatorsReader<'_>,
+    ) -> Result<(), wasmparser::BinaryReaderError> {
+        while !reader.eof() {
+            let at = reader.original_position();
+            let op = reader.read()?;
+            wasmparser::FuncValidator::op(self, at, &op)?;
+        }
+        reader.finish()
+    }
+}
 
 /// Why [`validate_and_translate`] stopped.
 pub(crate) enum Stop {
@@ -316,21 +363,22 @@ pub(crate) enum Stop {
     Unsupported(Error),
 }
 
-/// Validates `body` with `validator` and translates it in one pass, so
-/// that `Module::new` decodes each operator once rather than once to
-/// validate and again to translate. Each operator is validated before the
+/// Validates `body` with `check` and translates it in one pass, so that
+/// `Module::new` decodes each operator once rather than once to validate
+/// and again to translate. Each operator is validated before the
 /// translator sees it, so the translator only ever reads a valid prefix;
 /// when translation gives up, the rest of the body is still validated, so
 /// an invalid module is reported as invalid whatever the interpreter's
 /// limits.
+#[cfg(feature = "one-pass")]
 pub(crate) fn validate_and_translate(
     env: &ModuleEnv<'_>,
     func_index: u32,
     body: &FunctionBody<'_>,
     scratch: &mut Scratch,
-    validator: &mut BodyValidator,
+    check: &mut dyn BodyCheck,
 ) -> Result<CompiledFunc, Stop> {
-    translate_body(env, func_index, body, scratch, Some(validator))
+    translate_body(env, func_index, body, scratch, Some(check))
 }
 
 fn translate_body(
@@ -338,7 +386,7 @@ fn translate_body(
     func_index: u32,
     body: &FunctionBody<'_>,
     scratch: &mut Scratch,
-    mut validator: Option<&mut BodyValidator>,
+    mut validator: Option<&mut dyn BodyCheck>,
 ) -> Result<CompiledFunc, Stop> {
     let ty = &env.types[env.func_types[func_index as usize] as usize];
     let num_results = ValType::slots_of(ty.results()) as u32;
@@ -372,7 +420,7 @@ fn translate_body(
         let at = locals.original_position();
         let (count, t) = locals.read().map_err(werr)?;
         if let Some(v) = validator.as_deref_mut() {
-            v.define_locals(at, count, t).map_err(werr)?;
+            v.locals(at, count, t).map_err(werr)?;
         }
         let wide = t == wasmparser::ValType::V128;
         for _ in 0..count {
@@ -388,7 +436,7 @@ fn translate_body(
     let reader = wasmparser::OperatorsReader::new(locals.get_binary_reader());
     if let Some(e) = unsupported {
         if let Some(v) = validator {
-            crate::module::validate_operators(reader, v).map_err(werr)?;
+            v.rest(reader).map_err(werr)?;
         }
         return Err(Stop::Unsupported(e));
     }
@@ -437,29 +485,41 @@ fn translate_body(
     });
     t.start_block(true);
     let mut reader = reader;
-    while !reader.eof() {
-        let at = reader.original_position();
-        let op = reader.read().map_err(werr)?;
-        if let Some(v) = validator.as_deref_mut() {
-            v.op(at, &op).map_err(werr)?;
-        }
-        t.offset = at as u32;
-        let translated = t.op(op).and_then(|()| {
-            if t.max_height >= MAX_ENCODED || t.consts.len() as u32 >= MAX_ENCODED {
-                Err(too_large(func_index))
-            } else {
-                Ok(())
+    let too_big = |t: &Translator<'_, '_>| {
+        t.max_height >= MAX_ENCODED || t.consts.len() as u32 >= MAX_ENCODED
+    };
+    match validator {
+        // The lazy path: the body was validated with the module.
+        None => {
+            while !reader.eof() {
+                t.offset = reader.original_position() as u32;
+                let op = reader.read().map_err(werr)?;
+                t.op(op).map_err(Stop::Unsupported)?;
+                if too_big(&t) {
+                    return Err(Stop::Unsupported(too_large(func_index)));
+                }
             }
-        });
-        if let Err(e) = translated {
-            if let Some(v) = validator {
-                crate::module::validate_operators(reader, v).map_err(werr)?;
-            }
-            return Err(Stop::Unsupported(e));
         }
-    }
-    if validator.is_some() {
-        reader.finish().map_err(werr)?;
+        Some(v) => {
+            while !reader.eof() {
+                let at = reader.original_position();
+                let op = reader.read().map_err(werr)?;
+                v.op(at, &op).map_err(werr)?;
+                t.offset = at as u32;
+                let translated = t.op(op).and_then(|()| {
+                    if too_big(&t) {
+                        Err(too_large(func_index))
+                    } else {
+                        Ok(())
+                    }
+                });
+                if let Err(e) = translated {
+                    v.rest(reader).map_err(werr)?;
+                    return Err(Stop::Unsupported(e));
+                }
+            }
+            reader.finish().map_err(werr)?;
+        }
     }
     t.finish_fuel_block();
     let max_height = t.max_height;

@@ -13,7 +13,7 @@ use crate::backend::{
 use crate::engine::Engine;
 use crate::engine::Strategy;
 use crate::error::Error;
-use crate::interp::translate::{BodyValidator, Scratch, Stop};
+use crate::interp::translate::Scratch;
 use crate::ir::CompiledFunc;
 use crate::types::{
     ExternType, FuncType, GlobalType, MemoryType, Mutability, RefType, TableType, ValType,
@@ -357,20 +357,8 @@ impl Module {
     /// Checks that `bytes` is a valid module for this engine without
     /// keeping anything.
     pub fn validate(engine: &Engine, bytes: &[u8]) -> Result<(), Error> {
-        let mut validator = Validator::new_with_features(engine.config().features);
-        let mut allocs = wasmparser::FuncValidatorAllocations::default();
-        let mut parser = Parser::new(0);
-        parser.set_features(engine.config().features);
-        for payload in parser.parse_all(bytes) {
-            let payload = payload.map_err(werr)?;
-            if let ValidPayload::Func(to_validate, body) =
-                validator.payload(&payload).map_err(werr)?
-            {
-                let mut fv = to_validate.into_validator(core::mem::take(&mut allocs));
-                validate_body(&mut fv, &body).map_err(werr)?;
-                allocs = fv.into_allocations();
-            }
-        }
+        let mut v = Validator::new_with_features(engine.config().features);
+        v.validate_all(bytes).map_err(werr)?;
         Ok(())
     }
 
@@ -487,12 +475,13 @@ fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
         report: BackendReport::interpreter(0),
         _registration: None,
     };
-    // Bodies are validated as they stream by. When the interpreter runs
-    // every function and translates eagerly, each body is translated in
-    // the same pass (one decoding of its operators instead of two); a
-    // translation's failure is kept, as a lazy one is, and reported once
-    // the whole module is known to be valid. Otherwise bodies are compiled
-    // after parsing.
+    // Bodies are validated as they stream by. With `one-pass`, when the
+    // interpreter runs every function and translates eagerly, each body is
+    // translated in the same pass (one decoding of its operators instead
+    // of two); a translation's failure is kept, as a lazy one is, and
+    // reported once the whole module is known to be valid. Otherwise
+    // bodies are compiled after parsing.
+    #[cfg(feature = "one-pass")]
     let mut translated: Option<(Vec<Result<CompiledFunc, String>>, Scratch)> =
         (!engine.config().lazy_translation
             && !matches!(
@@ -507,24 +496,27 @@ fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
         let payload = payload.map_err(werr)?;
         if let ValidPayload::Func(to_validate, body) = validator.payload(&payload).map_err(werr)? {
             let mut fv = to_validate.into_validator(core::mem::take(&mut allocs));
-            match &mut translated {
-                Some((done, scratch)) => {
-                    let func_index = m.num_imported_funcs + bodies.len() as u32;
-                    let result = crate::interp::translate::validate_and_translate(
-                        &m.env(),
-                        func_index,
-                        &body,
-                        scratch,
-                        &mut fv,
-                    );
-                    done.push(match result {
-                        Ok(f) => Ok(f),
-                        Err(Stop::Invalid(e)) => return Err(werr(e)),
-                        Err(Stop::Unsupported(e)) => Err(e.to_string()),
-                    });
-                }
-                None => validate_body(&mut fv, &body).map_err(werr)?,
+            #[cfg(feature = "one-pass")]
+            if let Some((done, scratch)) = &mut translated {
+                use crate::interp::translate::Stop;
+                let func_index = m.num_imported_funcs + bodies.len() as u32;
+                let result = crate::interp::translate::validate_and_translate(
+                    &m.env(),
+                    func_index,
+                    &body,
+                    scratch,
+                    &mut fv,
+                );
+                done.push(match result {
+                    Ok(f) => Ok(f),
+                    Err(Stop::Invalid(e)) => return Err(werr(e)),
+                    Err(Stop::Unsupported(e)) => Err(e.to_string()),
+                });
+            } else {
+                fv.validate(&body).map_err(werr)?;
             }
+            #[cfg(not(feature = "one-pass"))]
+            fv.validate(&body).map_err(werr)?;
             allocs = fv.into_allocations();
             let range = body.range();
             bodies.push(FunctionInput {
@@ -698,15 +690,16 @@ fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
         .iter()
         .map(|b| (b.offset, b.offset + b.body.len()))
         .collect();
-    m.code = match translated {
-        Some((done, _)) => done
+    m.code = (0..bodies.len()).map(|_| LazyFunc::default()).collect();
+    #[cfg(feature = "one-pass")]
+    if let Some((done, _)) = translated {
+        m.code = done
             .into_iter()
             .map(|f| LazyFunc {
                 code: spin::Once::initialized(f),
             })
-            .collect(),
-        None => (0..bodies.len()).map(|_| LazyFunc::default()).collect(),
-    };
+            .collect();
+    }
     m.bytes = bytes.into();
     m.report = BackendReport::interpreter(m.code.len() as u32);
     match resolve_backend(engine.config())? {
@@ -723,36 +716,6 @@ fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
         }
     }
     Ok(m)
-}
-
-/// Validates a function body with `validator`.
-///
-/// Not `FuncValidator::validate`: that drives the validator from the
-/// binary reader directly, a second instance of its whole operator visitor
-/// beside the one the one-pass translation (`validate_and_translate`)
-/// needs, which small devices would carry in flash twice.
-fn validate_body(
-    validator: &mut BodyValidator,
-    body: &wasmparser::FunctionBody<'_>,
-) -> Result<(), wasmparser::BinaryReaderError> {
-    let mut reader = body.get_binary_reader();
-    validator.read_locals(&mut reader)?;
-    validate_operators(wasmparser::OperatorsReader::new(reader), validator)
-}
-
-/// Validates the operators left in `reader` with `validator`, and the
-/// body's end: all of a body after its locals, or what is left of one
-/// after a translation gave up.
-pub(crate) fn validate_operators(
-    mut reader: wasmparser::OperatorsReader<'_>,
-    validator: &mut BodyValidator,
-) -> Result<(), wasmparser::BinaryReaderError> {
-    while !reader.eof() {
-        let at = reader.original_position();
-        let op = reader.read()?;
-        validator.op(at, &op)?;
-    }
-    reader.finish()
 }
 
 /// What runs a module's functions, as `config` asks.
