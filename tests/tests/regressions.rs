@@ -155,3 +155,38 @@ fn local_pushed_before_if_keeps_its_value() {
         .get(&mut store);
     assert_eq!(g, wasmbed::Val::I64(487_452_691_888_066_298));
 }
+
+/// fuzz_smoke differential_at_length, seeded case 190589: wasmi 2.0
+/// reports a changing value for the i32 global `16` after `"1"(131072)`.
+/// Wasmtime 48 agrees with wasmbed, and the `.wat` traces the value by
+/// hand; the long differential run skips the case.
+#[test]
+fn loop_result_from_a_local_matches_wasmtime() {
+    use wasmbed::{Global, GlobalType, Mutability, Val, ValType};
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        include_str!("regressions/wasmi_disagrees_loop_result_local.wat"),
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let zero = Global::new(
+        &mut store,
+        GlobalType {
+            content: ValType::I64,
+            mutability: Mutability::Const,
+        },
+        Val::I64(0),
+    )
+    .unwrap();
+    let mut linker = Linker::new(&engine);
+    linker.define(&store, "", "", zero).unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let f = instance.get_typed_func::<i32, f32>(&store, "1").unwrap();
+    f.call(&mut store, 131_072).unwrap();
+    let g = instance
+        .get_global(&mut store, "16")
+        .unwrap()
+        .get(&mut store);
+    assert_eq!(g, Val::I32(131_072));
+}
