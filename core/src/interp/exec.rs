@@ -1764,11 +1764,15 @@ handler!(CallIndirect(ip, fp, mem, len, acc, ctx) {
     }
     // The usual callee, an interpreted function of this instance already
     // translated, is entered here; every other one out of line.
+    // The callee is the running instance's when its context is that
+    // instance's own `vmctx` (each instance of a store has its own, at a
+    // fixed address): a comparison of the pointer, not a load through it,
+    // so it does not wait on a fourth load in a row after the table's.
     // SAFETY: `fr` is live (above); wasm references carry their instance's
     // live context, and a defined function of the running instance indexes
     // its code table `ctx.code`.
     let cached = unsafe {
-        if (*fr).kind == FuncKind::Interp && (*(*fr).vmctx).instance == ctx.instance {
+        if (*fr).kind == FuncKind::Interp && (*fr).vmctx == ptr::addr_of_mut!((*ctx.inst).vmctx) {
             (*ctx.code.add((*fr).index as usize)).get()
         } else {
             None
