@@ -190,3 +190,46 @@ fn loop_result_from_a_local_matches_wasmtime() {
         .get(&mut store);
     assert_eq!(g, Val::I32(131_072));
 }
+
+/// fuzz_smoke differential_at_length, seeded case 196165: wasmi 2.0
+/// miscomputes the i32 global `f` after `"2"`: a local pushed under an
+/// `if` with four results. Wasmtime 48 agrees with wasmbed, and the `.wat`
+/// traces the value by hand; the long differential run skips the case.
+#[test]
+fn local_under_if_results_matches_wasmtime() {
+    use wasmbed::{Global, GlobalType, Mutability, Val, ValType};
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        include_str!("regressions/wasmi_disagrees_if_results_local.wat"),
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    for (module, name, content, zero) in [
+        ("K-|c", "o", ValType::I64, Val::I64(0)),
+        ("", "", ValType::F32, Val::F32(0)),
+    ] {
+        let ty = GlobalType {
+            content,
+            mutability: Mutability::Var,
+        };
+        let g = Global::new(&mut store, ty, zero).unwrap();
+        linker.define(&store, module, name, g).unwrap();
+    }
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let f = instance.get_func(&store, "2").unwrap();
+    let mut results: Vec<Val> = f
+        .ty(&store)
+        .results()
+        .iter()
+        .map(|t| Val::default_for(*t).unwrap())
+        .collect();
+    f.call(&mut store, &[Val::F32(1_532_003_293)], &mut results)
+        .unwrap();
+    let g = instance
+        .get_global(&mut store, "f")
+        .unwrap()
+        .get(&mut store);
+    assert_eq!(g, Val::I32(0));
+}
