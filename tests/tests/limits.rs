@@ -15,6 +15,8 @@ use wasmbed::{
 
 const SPIN: &str = r#"(module
   (func (export "forever") (loop $l (br $l)))
+  (func (export "forever_table") (param $i i32)
+    (block $out (loop $l (br_table $l $l $out (local.get $i)))))
   (func (export "count") (param $n i32) (result i32) (local $i i32)
     (block $done (loop $l
       (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
@@ -144,6 +146,44 @@ fn interrupt_handle_stops_a_guest_from_another_thread() {
         .get_typed_func::<i32, i32>(&store, "count")
         .unwrap();
     assert_eq!(count.call(&mut store, 1000).unwrap(), 1000);
+}
+
+/// A loop whose back-edge is a `br_table` entry polls and meters like any
+/// other.
+#[test]
+fn br_table_back_edges_are_interrupted_and_metered() {
+    let mut interp = config();
+    interp.strategy(wasmbed::Strategy::Interpreter);
+    for base in [config(), interp] {
+        let mut config = base.clone();
+        config.interruptible(true);
+        let (mut store, instance) = setup(&config, ());
+        let handle = store.interrupt_handle().unwrap();
+        let spin = instance
+            .get_typed_func::<i32, ()>(&store, "forever_table")
+            .unwrap();
+        let t = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(50));
+            handle.interrupt();
+        });
+        let err = spin.call(&mut store, 1).unwrap_err();
+        t.join().unwrap();
+        assert_eq!(err.trap_code(), Some(TrapCode::Interrupt));
+        // The default entry leaves the loop.
+        spin.call(&mut store, 2).unwrap();
+
+        let mut config = base;
+        config.consume_fuel(true);
+        let (mut store, instance) = setup(&config, ());
+        store.set_fuel(10_000).unwrap();
+        let spin = instance
+            .get_typed_func::<i32, ()>(&store, "forever_table")
+            .unwrap();
+        let err = spin.call(&mut store, 0).unwrap_err();
+        assert_eq!(err.trap_code(), Some(TrapCode::OutOfFuel));
+        store.set_fuel(10_000).unwrap();
+        spin.call(&mut store, 7).unwrap();
+    }
 }
 
 #[test]
