@@ -509,6 +509,11 @@ macro_rules! with_form_ops {
         /// `dst = lhs + imm` (i32), then jumps when `dst` is not zero: a
         /// counted loop's decrement and back-edge in one dispatch.
         I32AddSiBrNez { dst, lhs; imm: i8, offset: i32 },
+        /// `dst += imm` (i32), then jumps when `dst != rhs`: a counted
+        /// loop's increment and its back-edge test in one dispatch.
+        I32AddSiBrNe { dst, rhs; imm: i8, offset: i32 },
+        /// `dst += imm` (i32), then jumps when `dst < rhs` (unsigned).
+        I32AddSiBrLtU { dst, rhs; imm: i8, offset: i32 },
         }
     };
 }

@@ -287,6 +287,16 @@ fn special(op: &str) -> Option<Vec<Snippet>> {
                 "br_if with a value",
                 "block $b (result i32) local.get $a1_i32 local.get $a0_i32 br_if $b end drop",
             ),
+            // An increment in place and a test of its result against a
+            // bound join in one op (`I32AddSiBrNe`, `I32AddSiBrLtU`).
+            snippet(
+                "br_if on an increment, not equal to a slot",
+                "block $b local.get $o_i32 i32.const 3 i32.add local.tee $o_i32 local.get $a1_i32 i32.ne br_if $b end",
+            ),
+            snippet(
+                "br_if on an increment, below a constant",
+                "block $b local.get $o_i32 i32.const -5 i32.add local.tee $o_i32 i32.const 1000 i32.lt_u br_if $b end",
+            ),
         ],
         "BrTable" => vec![
             snippet(

@@ -128,6 +128,13 @@ fn paired_ops_are_used() {
         ("count_edges", "I32AddSiBrNez"),
         ("count_up_wraps", "I32AddSiBrNez"),
         ("dec_skip", "I32AddSiBrNez"),
+        ("latch_ne_const", "I32AddSiBrNe"),
+        ("latch_ne_slot", "I32AddSiBrNe"),
+        ("latch_lt_u_const", "I32AddSiBrLtU"),
+        ("latch_lt_u_down", "I32AddSiBrLtU"),
+        ("latch_lt_u_127", "I32AddSiBrLtU"),
+        ("latch_bound_is_counter", "I32AddSiBrNe"),
+        ("latch_forward", "I32AddSiBrNe"),
         ("select_i32_lt_u", "SelectI32LtU"),
         ("select_i32_ge_u", "SelectI32LtU"),
         ("select_i32_gt_s", "SelectI32LtS"),
@@ -152,6 +159,13 @@ fn paired_ops_are_used() {
     for name in ["branch_other_slot", "dec_across_label"] {
         let ops = ops_of(name);
         assert!(!ops.contains(&"I32AddSiBrNez"), "{name}: {ops:?}");
+    }
+    for name in ["latch_step_128", "latch_across_label"] {
+        let ops = ops_of(name);
+        assert!(
+            !ops.contains(&"I32AddSiBrNe") && !ops.contains(&"I32AddSiBrLtU"),
+            "{name}: {ops:?}"
+        );
     }
 }
 

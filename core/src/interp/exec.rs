@@ -1847,6 +1847,30 @@ handler!(I32AddSiBrNez(ip, fp, mem, len, acc, ctx) {
     dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
 });
 
+/// `dst += imm`, then the branch on `dst` and `rhs` (read after the add:
+/// `rhs` may be `dst`).
+#[cfg(feature = "fast-ops")]
+macro_rules! add_branch {
+    ($($name:ident: $cmp:expr;)*) => {$(
+        handler!($name(ip, fp, mem, len, acc, ctx) {
+            fields!(ip, $name { dst, rhs, imm, offset });
+            let v = (slot!(fp, dst) as u32).wrapping_add(imm as u32);
+            set_slot!(fp, dst, u64::from(v));
+            let cmp: fn(u32, u32) -> bool = $cmp;
+            if cmp(v, slot!(fp, rhs) as u32) {
+                dispatch!(jump!(ip, offset), fp, mem, len, acc, ctx)
+            }
+            dispatch!(next!(ip, 1), fp, mem, len, acc, ctx)
+        });
+    )*};
+}
+
+#[cfg(feature = "fast-ops")]
+add_branch! {
+    I32AddSiBrNe: |a, b| a != b;
+    I32AddSiBrLtU: |a, b| a < b;
+}
+
 handler!(Select(ip, fp, mem, len, acc, ctx) {
     fields!(ip, Select { dst, cond, a, b });
     let v = if slot!(fp, cond) as u32 != 0 { slot!(fp, a) } else { slot!(fp, b) };

@@ -283,6 +283,11 @@ struct Translator<'a, 's> {
     /// stay where they are.
     #[cfg_attr(not(feature = "fast-ops"), allow(dead_code))]
     label_floor: usize,
+    /// `label_floor` as the last `pop_cond` found it: the barrier it sets
+    /// when it takes a comparison back is no label, so a branch may still
+    /// join the op before the comparison (`join_add_branch`).
+    #[cfg_attr(not(feature = "fast-ops"), allow(dead_code))]
+    cond_floor: usize,
 }
 
 fn too_large(func_index: u32) -> Error {
@@ -469,6 +474,7 @@ fn translate_body(
         cmp_acc: None,
         copy_at: None,
         label_floor: 0,
+        cond_floor: 0,
         fuel_op: None,
         fuel_count: 0,
     };
@@ -1000,21 +1006,21 @@ impl Translator<'_, '_> {
         self.label_floor = self.ops.len();
     }
 
-    /// Joins `branch`, a `BrIfNez` about to be emitted, with the op before
-    /// it when that is an `I32AddSi` or `I32SubSi` of a byte-sized constant
-    /// whose result the branch tests (a counted loop's `x -= 1; br_if x`):
-    /// the add becomes an `I32AddSiBrNez`, whose index is returned for
-    /// patching.
-    /// Not across a label (`label_floor`: a branch to it would skip the
-    /// add), and not where back-edges poll (`I32AddSiBrNez` has no `Loop`
-    /// twin). (`fast-ops`.)
+    /// Joins `branch`, a `br_if`'s branch about to be emitted, with the op
+    /// before it when that is an `I32AddSi` or `I32SubSi` of a byte-sized
+    /// constant whose result the branch tests: a counted loop's
+    /// `x -= 1; br_if x` (`I32AddSiBrNez`), or its `i += k; br_if (i != n)`
+    /// or `(i < n)` unsigned, the add in place (`I32AddSiBrNe`,
+    /// `I32AddSiBrLtU`; a constant bound is read from its slot). The add
+    /// becomes the joined op, whose index is returned for patching.
+    /// Not across a label (`cond_floor`: a branch to it would skip the
+    /// add), and not where back-edges poll (the joined ops have no `Loop`
+    /// twins). (`fast-ops`.)
     #[cfg(feature = "fast-ops")]
     fn join_add_branch(&mut self, branch: Op) -> Option<usize> {
-        let Op::BrIfNez { cond, .. } = branch else {
-            return None;
-        };
         let at = self.ops.len().checked_sub(1)?;
-        if at < self.label_floor || self.env.interruptible {
+        // `branch` comes from the `pop_cond` just before.
+        if at < self.cond_floor || self.env.interruptible {
             return None;
         }
         let (dst, lhs, imm) = match self.ops[at] {
@@ -1022,12 +1028,48 @@ impl Translator<'_, '_> {
             Op::I32SubSi { dst, lhs, imm } => (dst, lhs, imm.wrapping_neg()),
             _ => return None,
         };
-        let imm = i8::try_from(imm).ok().filter(|_| dst == cond)?;
-        self.ops[at] = Op::I32AddSiBrNez {
-            dst,
-            lhs,
-            imm,
-            offset: 0,
+        let imm = i8::try_from(imm).ok()?;
+        let offset = 0;
+        // Otherwise an increment in place and the loop test on its result:
+        // `ne` or `lt_u`, against a slot or a constant's slot.
+        let (ne, cmp_lhs, bound) = match branch {
+            Op::BrIfNez { cond, .. } if dst == cond => {
+                self.ops[at] = Op::I32AddSiBrNez {
+                    dst,
+                    lhs,
+                    imm,
+                    offset,
+                };
+                self.reset_fusion();
+                return Some(at);
+            }
+            Op::BrI32Ne { lhs, rhs, .. } => (true, lhs, Ok(rhs)),
+            Op::BrI32NeSi { lhs, imm, .. } => (true, lhs, Err(imm)),
+            Op::BrI32LtU { lhs, rhs, .. } => (false, lhs, Ok(rhs)),
+            Op::BrI32LtUSi { lhs, imm, .. } => (false, lhs, Err(imm)),
+            _ => return None,
+        };
+        if dst != lhs || cmp_lhs != dst {
+            return None;
+        }
+        let rhs = match bound {
+            Ok(slot) => slot,
+            Err(k) => self.const_slot(u64::from(k as u32)),
+        };
+        self.ops[at] = if ne {
+            Op::I32AddSiBrNe {
+                dst,
+                rhs,
+                imm,
+                offset,
+            }
+        } else {
+            Op::I32AddSiBrLtU {
+                dst,
+                rhs,
+                imm,
+                offset,
+            }
         };
         self.reset_fusion();
         Some(at)
@@ -1465,6 +1507,7 @@ impl Translator<'_, '_> {
     /// in the accumulator.
     #[cfg_attr(not(feature = "fast-ops"), allow(unused_variables))]
     fn pop_cond(&mut self, acc_ok: bool) -> Cond {
+        self.cond_floor = self.label_floor;
         let top = self.height() - 1;
         if let (Some(at), Operand::Temp) = (self.fusable, self.stack[top as usize].kind) {
             debug_assert_eq!(at, self.ops.len() - 1);

@@ -144,6 +144,85 @@
         (local.set 0 (i32.const 7))
         (br $l)))
     (i32.add (local.get 0) (i32.mul (local.get 1) (i32.const 10))))
+
+  ;; A counted loop's `i += k; br_if (i != n)` or `(i < n)` (unsigned) runs
+  ;; as one `I32AddSiBrNe` / `I32AddSiBrLtU`, the bound from a slot or a
+  ;; constant. (The iteration counts add a local holding 1: an add of a
+  ;; constant right before the loop's would pair with it, as an
+  ;; `I32AddSi2`, first.) The sum of 0..9, the bound a constant:
+  (func (export "latch_ne_const") (result i32) (local i32 i32)
+    (loop $l
+      (local.set 1 (i32.add (local.get 1) (local.get 0)))
+      (br_if $l (i32.ne (local.tee 0 (i32.add (local.get 0) (i32.const 1)))
+                        (i32.const 10))))
+    (local.get 1))
+  ;; iterations up to a bound in a local, by 3
+  (func (export "latch_ne_slot") (param i32) (result i32) (local i32 i32 i32)
+    (local.set 3 (i32.const 1))
+    (loop $l
+      (local.set 2 (i32.add (local.get 2) (local.get 3)))
+      (br_if $l (i32.ne (local.tee 1 (i32.add (local.get 1) (i32.const 3)))
+                        (local.get 0))))
+    (local.get 2))
+  ;; by 7 while below 100: 15 iterations, ending at 105 (i * 1000 + count)
+  (func (export "latch_lt_u_const") (result i32) (local i32 i32 i32)
+    (local.set 2 (i32.const 1))
+    (loop $l
+      (local.set 1 (i32.add (local.get 1) (local.get 2)))
+      (br_if $l (i32.lt_u (local.tee 0 (i32.add (local.get 0) (i32.const 7)))
+                          (i32.const 100))))
+    (i32.add (i32.mul (local.get 0) (i32.const 1000)) (local.get 1)))
+  ;; by -128 (the byte's lower edge), unsigned: from 0x100 to 0x80, 0, then
+  ;; 0xffffff80, which is not below the bound (count * 1000 + i & 0xfff)
+  (func (export "latch_lt_u_down") (param i32) (result i32) (local i32 i32 i32)
+    (local.set 1 (i32.const 0x100))
+    (local.set 3 (i32.const 1))
+    (loop $l
+      (local.set 2 (i32.add (local.get 2) (local.get 3)))
+      (br_if $l (i32.lt_u (local.tee 1 (i32.sub (local.get 1) (i32.const 128)))
+                          (local.get 0))))
+    (i32.add (i32.mul (local.get 2) (i32.const 1000))
+             (i32.and (local.get 1) (i32.const 0xfff))))
+  ;; by 127 (the upper edge) while below 1000: 8 iterations, ending at 1016
+  (func (export "latch_lt_u_127") (result i32) (local i32 i32 i32)
+    (local.set 2 (i32.const 1))
+    (loop $l
+      (local.set 1 (i32.add (local.get 1) (local.get 2)))
+      (br_if $l (i32.lt_u (local.tee 0 (i32.add (local.get 0) (i32.const 127)))
+                          (i32.const 1000))))
+    (i32.add (i32.mul (local.get 0) (i32.const 1000)) (local.get 1)))
+  ;; the bound is the counter itself, read after the add: equal, one pass
+  (func (export "latch_bound_is_counter") (result i32) (local i32 i32 i32)
+    (local.set 2 (i32.const 1))
+    (loop $l
+      (local.set 1 (i32.add (local.get 1) (local.get 2)))
+      (br_if $l (i32.ne (local.tee 0 (i32.add (local.get 0) (i32.const 1)))
+                        (local.get 0))))
+    (i32.add (i32.mul (local.get 0) (i32.const 1000)) (local.get 1)))
+  ;; a forward branch on the incremented value (patched when the block ends)
+  (func (export "latch_forward") (param i32) (result i32)
+    (block $b
+      (br_if $b (i32.ne (local.tee 0 (i32.add (local.get 0) (i32.const 1)))
+                        (i32.const 5)))
+      (return (i32.const -1)))
+    (local.get 0))
+  ;; by 128, which does not fit in a byte: not joined
+  (func (export "latch_step_128") (result i32) (local i32)
+    (loop $l
+      (br_if $l (i32.lt_u (local.tee 0 (i32.add (local.get 0) (i32.const 128)))
+                          (i32.const 1000))))
+    (local.get 0))
+  ;; The loop's head is a label between the increment and the test: the
+  ;; second pass must test 7, not increment it, so they stay apart.
+  (func (export "latch_across_label") (param i32) (result i32) (local i32)
+    (block $done
+      (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+      (loop $l
+        (br_if $done (i32.ne (local.get 0) (i32.const 3)))
+        (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+        (local.set 0 (i32.const 7))
+        (br $l)))
+    (i32.add (local.get 0) (i32.mul (local.get 1) (i32.const 10))))
 )
 
 (assert_return (invoke "add_pair" (i32.const 5)) (i32.const 60))
@@ -248,3 +327,15 @@
 (assert_return (invoke "select_i64_ge_s" (i64.const 1) (i64.const -1) (i32.const 10) (i32.const 20)) (i32.const 10))
 (assert_return (invoke "select_i64_arms" (i32.const -1) (i32.const 0) (i64.const 0x100000000) (i64.const 7)) (i64.const 0x100000000))
 (assert_return (invoke "select_i64_arms" (i32.const 0) (i32.const -1) (i64.const 0x100000000) (i64.const 7)) (i64.const 7))
+(assert_return (invoke "latch_ne_const") (i32.const 45))
+(assert_return (invoke "latch_ne_slot" (i32.const 12)) (i32.const 4))
+(assert_return (invoke "latch_ne_slot" (i32.const 3)) (i32.const 1))
+(assert_return (invoke "latch_lt_u_const") (i32.const 105015))
+(assert_return (invoke "latch_lt_u_down" (i32.const 0x10000000)) (i32.const 6968))
+(assert_return (invoke "latch_lt_u_down" (i32.const 0x80)) (i32.const 1128))
+(assert_return (invoke "latch_lt_u_127") (i32.const 1016008))
+(assert_return (invoke "latch_bound_is_counter") (i32.const 1001))
+(assert_return (invoke "latch_forward" (i32.const 0)) (i32.const 1))
+(assert_return (invoke "latch_forward" (i32.const 4)) (i32.const -1))
+(assert_return (invoke "latch_step_128") (i32.const 1024))
+(assert_return (invoke "latch_across_label" (i32.const 2)) (i32.const 17))

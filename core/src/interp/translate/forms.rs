@@ -1015,7 +1015,9 @@ pub(super) fn branch_form(wide: bool, cmp: Cmp, form: Form, x: Slot, imm: i32) -
 /// The jump offset of a branch form, for patching.
 pub(super) fn offset_mut(op: &mut Op) -> Option<&mut i32> {
     match op {
-        Op::I32AddSiBrNez { offset, .. } => Some(offset),
+        Op::I32AddSiBrNez { offset, .. }
+        | Op::I32AddSiBrNe { offset, .. }
+        | Op::I32AddSiBrLtU { offset, .. } => Some(offset),
         Op::BrI32EqSi { offset, .. }
         | Op::BrI32EqAs { offset, .. }
         | Op::BrI32EqAi { offset, .. }
