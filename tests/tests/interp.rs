@@ -190,4 +190,9 @@ fn loop_back_edges_are_threaded() {
     assert!(ops_of("sum_below").contains(&"BrI32LtU"));
     assert!(ops_of("doublings").contains(&"BrI64LeU"));
     assert!(ops_of("until_flag").contains(&"BrIfEqz"));
+    // A threaded test right after an in-place increment of what it tests
+    // takes the increment over (the test stays, for the loop's exit).
+    assert!(ops_of("sum_below").contains(&"I32AddSiBrLtU"));
+    assert!(ops_of("count_up_to").contains(&"I32AddSiBrNe"));
+    assert!(ops_of("count_up_const").contains(&"I32AddSiBrLtU"));
 }

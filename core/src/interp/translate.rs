@@ -532,6 +532,8 @@ fn translate_body(
     let maybe_unread = t.consts_maybe_unread;
     if !env.consume_fuel && !env.interruptible {
         thread_back_edges(t.ops, t.back_edges);
+        #[cfg(feature = "fast-ops")]
+        t.join_threaded_latches();
     }
     #[cfg(all(debug_assertions, feature = "fast-ops"))]
     forms::check_acc(t.ops);
@@ -1073,6 +1075,61 @@ impl Translator<'_, '_> {
         };
         self.reset_fusion();
         Some(at)
+    }
+
+    /// After `thread_back_edges`: where a threaded back-edge (now the loop's
+    /// exit test negated, `i != n` or `i < n` unsigned) follows an in-place
+    /// `I32AddSi` of its left operand, the add takes the test over as an
+    /// `I32AddSiBrNe` / `I32AddSiBrLtU` jumping where the test jumps: one
+    /// dispatch per iteration instead of two. The test stays where it is,
+    /// so that the op count and every offset stay too: a branch to it
+    /// still finds it, and the joined op falls through into it when the
+    /// loop ends, where it is false again (it only reads) and falls
+    /// through to the exit. (`fast-ops`.)
+    #[cfg(feature = "fast-ops")]
+    fn join_threaded_latches(&mut self) {
+        for k in 0..self.back_edges.len() {
+            let i = self.back_edges[k];
+            let Some(at) = i.checked_sub(1) else { continue };
+            let Op::I32AddSi { dst, lhs, imm } = self.ops[at] else {
+                continue;
+            };
+            let Ok(imm) = i8::try_from(imm) else { continue };
+            let (ne, test_lhs, bound, offset) = match self.ops[i] {
+                Op::BrI32Ne { lhs, rhs, offset } => (true, lhs, Ok(rhs), offset),
+                Op::BrI32NeSi { lhs, imm, offset } => (true, lhs, Err(imm), offset),
+                Op::BrI32LtU { lhs, rhs, offset } => (false, lhs, Ok(rhs), offset),
+                Op::BrI32LtUSi { lhs, imm, offset } => (false, lhs, Err(imm), offset),
+                _ => continue,
+            };
+            if dst != lhs || test_lhs != dst {
+                continue;
+            }
+            let rhs = match bound {
+                Ok(slot) => slot,
+                // Translation checked the constants' count after every
+                // op; one more must stay below the limit too.
+                Err(_) if self.consts.len() as u32 + 1 >= MAX_ENCODED => continue,
+                Err(k) => self.const_slot(u64::from(k as u32)),
+            };
+            // The same target, from one op earlier.
+            let offset = offset + 1;
+            self.ops[at] = if ne {
+                Op::I32AddSiBrNe {
+                    dst,
+                    rhs,
+                    imm,
+                    offset,
+                }
+            } else {
+                Op::I32AddSiBrLtU {
+                    dst,
+                    rhs,
+                    imm,
+                    offset,
+                }
+            };
+        }
     }
 
     /// Joins the last two ops into one `I32AddSi2` when both are

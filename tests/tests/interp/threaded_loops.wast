@@ -17,6 +17,42 @@
         (br $l)))
     (local.get $s))
 
+  ;; Counts up to n by 2, tested `i == n` (a threaded `i != n` after the
+  ;; increment); n odd never stops, so callers pass even ones.
+  (func (export "count_up_to") (param $n i32) (result i32)
+    (local $i i32) (local $s i32)
+    (block $exit
+      (loop $l
+        (br_if $exit (i32.eq (local.get $i) (local.get $n)))
+        (local.set $s (i32.add (local.get $s) (local.get $i)))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $l)))
+    (local.get $s))
+
+  ;; Steps by 8 below a constant too large for an immediate (its slot).
+  (func (export "count_up_const") (result i32)
+    (local $i i32) (local $s i32)
+    (block $exit
+      (loop $l
+        (br_if $exit (i32.ge_u (local.get $i) (i32.const 0x400000)))
+        (local.set $s (i32.xor (local.get $s) (local.get $i)))
+        (local.set $i (i32.add (local.get $i) (i32.const 8)))
+        (br $l)))
+    (i32.add (local.get $s) (local.get $i)))
+
+  ;; A `continue` that branches to the latch's test, past the increment.
+  (func (export "skip_to_test") (param $n i32) (result i32)
+    (local $i i32) (local $s i32)
+    (block $exit
+      (loop $l
+        (br_if $exit (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $s (i32.add (local.get $s) (i32.const 1)))
+        (block $next
+          (br_if $next (i32.and (local.get $s) (i32.const 1)))
+          (local.set $i (i32.add (local.get $i) (i32.const 1))))
+        (br $l)))
+    (i32.add (i32.mul (local.get $s) (i32.const 1000)) (local.get $i)))
+
   ;; Counts down from n, tested against a constant (signed).
   (func (export "count_down") (param $n i32) (result i32)
     (local $k i32)
@@ -101,3 +137,8 @@
 (assert_return (invoke "triangle" (i32.const 0)) (i32.const 0))
 (assert_return (invoke "triangle" (i32.const 4)) (i32.const 10))
 (assert_return (invoke "triangle" (i32.const 100)) (i32.const 5050))
+(assert_return (invoke "count_up_to" (i32.const 10)) (i32.const 20))
+(assert_return (invoke "count_up_to" (i32.const 0)) (i32.const 0))
+(assert_return (invoke "count_up_const") (i32.const 0x400000))
+(assert_return (invoke "skip_to_test" (i32.const 3)) (i32.const 6003))
+(assert_return (invoke "skip_to_test" (i32.const 0)) (i32.const 0))
