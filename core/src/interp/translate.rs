@@ -610,6 +610,41 @@ fn negated_branch(op: Op) -> Option<Op> {
     })
 }
 
+/// A loop test a latch op can take over: whether it is `!=` (else
+/// unsigned `<`), its left operand, its bound (a slot, or an immediate)
+/// and its offset. (`fast-ops`.)
+#[cfg(feature = "fast-ops")]
+fn latch_test(op: Op) -> Option<(bool, Slot, Result<Slot, i32>, i32)> {
+    Some(match op {
+        Op::BrI32Ne { lhs, rhs, offset } => (true, lhs, Ok(rhs), offset),
+        Op::BrI32NeSi { lhs, imm, offset } => (true, lhs, Err(imm), offset),
+        Op::BrI32LtU { lhs, rhs, offset } => (false, lhs, Ok(rhs), offset),
+        Op::BrI32LtUSi { lhs, imm, offset } => (false, lhs, Err(imm), offset),
+        _ => return None,
+    })
+}
+
+/// The latch op: `dst += imm`, then [`latch_test`]'s test of `dst`
+/// against `rhs`. (`fast-ops`.)
+#[cfg(feature = "fast-ops")]
+fn latch_op(ne: bool, dst: Slot, rhs: Slot, imm: i8, offset: i32) -> Op {
+    if ne {
+        Op::I32AddSiBrNe {
+            dst,
+            rhs,
+            imm,
+            offset,
+        }
+    } else {
+        Op::I32AddSiBrLtU {
+            dst,
+            rhs,
+            imm,
+            offset,
+        }
+    }
+}
+
 /// Threads back-edges through a loop's exit test. A loop written
 /// `loop (br_if $exit cond) body (br $loop)` with `$exit` right after the
 /// `br` runs two branches per iteration: the `br` back, then the test. The
@@ -1034,23 +1069,20 @@ impl Translator<'_, '_> {
         let offset = 0;
         // Otherwise an increment in place and the loop test on its result:
         // `ne` or `lt_u`, against a slot or a constant's slot.
-        let (ne, cmp_lhs, bound) = match branch {
-            Op::BrIfNez { cond, .. } if dst == cond => {
-                self.ops[at] = Op::I32AddSiBrNez {
-                    dst,
-                    lhs,
-                    imm,
-                    offset,
-                };
-                self.reset_fusion();
-                return Some(at);
+        if let Op::BrIfNez { cond, .. } = branch {
+            if dst != cond {
+                return None;
             }
-            Op::BrI32Ne { lhs, rhs, .. } => (true, lhs, Ok(rhs)),
-            Op::BrI32NeSi { lhs, imm, .. } => (true, lhs, Err(imm)),
-            Op::BrI32LtU { lhs, rhs, .. } => (false, lhs, Ok(rhs)),
-            Op::BrI32LtUSi { lhs, imm, .. } => (false, lhs, Err(imm)),
-            _ => return None,
-        };
+            self.ops[at] = Op::I32AddSiBrNez {
+                dst,
+                lhs,
+                imm,
+                offset,
+            };
+            self.reset_fusion();
+            return Some(at);
+        }
+        let (ne, cmp_lhs, bound, _) = latch_test(branch)?;
         if dst != lhs || cmp_lhs != dst {
             return None;
         }
@@ -1058,21 +1090,7 @@ impl Translator<'_, '_> {
             Ok(slot) => slot,
             Err(k) => self.const_slot(u64::from(k as u32)),
         };
-        self.ops[at] = if ne {
-            Op::I32AddSiBrNe {
-                dst,
-                rhs,
-                imm,
-                offset,
-            }
-        } else {
-            Op::I32AddSiBrLtU {
-                dst,
-                rhs,
-                imm,
-                offset,
-            }
-        };
+        self.ops[at] = latch_op(ne, dst, rhs, imm, offset);
         self.reset_fusion();
         Some(at)
     }
@@ -1095,12 +1113,8 @@ impl Translator<'_, '_> {
                 continue;
             };
             let Ok(imm) = i8::try_from(imm) else { continue };
-            let (ne, test_lhs, bound, offset) = match self.ops[i] {
-                Op::BrI32Ne { lhs, rhs, offset } => (true, lhs, Ok(rhs), offset),
-                Op::BrI32NeSi { lhs, imm, offset } => (true, lhs, Err(imm), offset),
-                Op::BrI32LtU { lhs, rhs, offset } => (false, lhs, Ok(rhs), offset),
-                Op::BrI32LtUSi { lhs, imm, offset } => (false, lhs, Err(imm), offset),
-                _ => continue,
+            let Some((ne, test_lhs, bound, offset)) = latch_test(self.ops[i]) else {
+                continue;
             };
             if dst != lhs || test_lhs != dst {
                 continue;
@@ -1113,22 +1127,7 @@ impl Translator<'_, '_> {
                 Err(k) => self.const_slot(u64::from(k as u32)),
             };
             // The same target, from one op earlier.
-            let offset = offset + 1;
-            self.ops[at] = if ne {
-                Op::I32AddSiBrNe {
-                    dst,
-                    rhs,
-                    imm,
-                    offset,
-                }
-            } else {
-                Op::I32AddSiBrLtU {
-                    dst,
-                    rhs,
-                    imm,
-                    offset,
-                }
-            };
+            self.ops[at] = latch_op(ne, dst, rhs, imm, offset + 1);
         }
     }
 
