@@ -1,7 +1,7 @@
 //! Regression tests for what the fuzzers (`fuzz/`, see
 //! `wasmbed_tests::fuzzing`) found: each a minimised module in
 //! `tests/regressions/` and the check it failed.
-use wasmbed::{Engine, Linker, Module, Store};
+use wasmbed::{Engine, Global, GlobalType, Linker, Module, Mutability, Store, Val};
 
 /// Runs export `spin(n)` of `wat` on a 256 KiB host thread.
 fn spin_on_small_stack(wat: &'static str, n: i32) -> i32 {
@@ -49,6 +49,58 @@ fn memory_grow_loop_runs_on_a_small_stack() {
     );
 }
 
+/// A case where wasmi 2.0 and wasmbed disagree (the long differential run
+/// skips it): instantiates `module` with `globals` for its imports (module,
+/// name, value, mutable), makes `calls` in order (export, arguments, and
+/// whether it traps; no arguments given stands for each parameter's
+/// default value), and returns the global exported as `global`.
+fn global_after(
+    module: impl AsRef<[u8]>,
+    globals: &[(&str, &str, Val, bool)],
+    calls: &[(&str, &[Val], bool)],
+    global: &str,
+) -> Val {
+    let engine = Engine::default();
+    let module = Module::new(&engine, module).unwrap();
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    for (module, name, value, mutable) in globals {
+        let ty = GlobalType {
+            content: value.ty(),
+            mutability: if *mutable {
+                Mutability::Var
+            } else {
+                Mutability::Const
+            },
+        };
+        let g = Global::new(&mut store, ty, *value).unwrap();
+        linker.define(&store, module, name, g).unwrap();
+    }
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    for (name, args, traps) in calls {
+        let f = instance.get_func(&store, name).unwrap();
+        let ty = f.ty(&store);
+        let defaults = |types: &[wasmbed::ValType]| -> Vec<Val> {
+            types
+                .iter()
+                .map(|t| Val::default_for(*t).unwrap())
+                .collect()
+        };
+        let args = if args.is_empty() {
+            defaults(ty.params())
+        } else {
+            args.to_vec()
+        };
+        let mut results = defaults(ty.results());
+        let outcome = f.call(&mut store, &args, &mut results);
+        assert_eq!(outcome.is_err(), *traps, "{name}: {outcome:?}");
+    }
+    instance
+        .get_global(&mut store, global)
+        .unwrap()
+        .get(&mut store)
+}
+
 /// fuzz_smoke differential_at_length, seeded case 16938: wasmi 2.0 and
 /// wasmbed disagree on the i64 global `?` after export `3` (after `=_`,
 /// `` and `2`, which traps, as the harness calls them with zero
@@ -58,40 +110,17 @@ fn memory_grow_loop_runs_on_a_small_stack() {
 /// case. This pins the right answer.
 #[test]
 fn global_xor_chain_matches_wasmtime() {
-    use wasmbed::Val;
-    let engine = Engine::default();
-    let module = Module::new(
-        &engine,
+    let g = global_after(
         include_bytes!("regressions/wasmi_disagrees_global_xor.wasm"),
-    )
-    .unwrap();
-    let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
-    for (name, traps) in [("=_", false), ("", false), ("2", true), ("3", false)] {
-        let f = instance.get_func(&mut store, name).unwrap();
-        let ty = f.ty(&store);
-        let params: Vec<Val> = ty
-            .params()
-            .iter()
-            .map(|t| Val::default_for(*t).unwrap())
-            .collect();
-        let mut results: Vec<Val> = ty
-            .results()
-            .iter()
-            .map(|t| Val::default_for(*t).unwrap())
-            .collect();
-        assert_eq!(
-            f.call(&mut store, &params, &mut results).is_err(),
-            traps,
-            "{name}"
-        );
-    }
-    let g = instance
-        .get_global(&mut store, "?")
-        .unwrap()
-        .get(&mut store);
+        &[],
+        &[
+            ("=_", &[], false),
+            ("", &[], false),
+            ("2", &[], true),
+            ("3", &[], false),
+        ],
+        "?",
+    );
     assert_eq!(g, Val::I64(8_554_286_685_773_375_982));
 }
 
@@ -101,23 +130,13 @@ fn global_xor_chain_matches_wasmtime() {
 /// hand; the long differential run skips the case.
 #[test]
 fn f32_bits_xor_matches_wasmtime() {
-    let engine = Engine::default();
-    let module = Module::new(
-        &engine,
+    let g = global_after(
         include_str!("regressions/wasmi_disagrees_f32_bits.wat"),
-    )
-    .unwrap();
-    let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
-    let f = instance.get_typed_func::<f32, ()>(&store, "2").unwrap();
-    f.call(&mut store, 0.0).unwrap();
-    let g = instance
-        .get_global(&mut store, "}")
-        .unwrap()
-        .get(&mut store);
-    assert_eq!(g, wasmbed::Val::I32(-2057));
+        &[],
+        &[("2", &[Val::F32(0)], false)],
+        "}",
+    );
+    assert_eq!(g, Val::I32(-2057));
 }
 
 /// fuzz_smoke differential_at_length, seeded case 182265: wasmi 2.0
@@ -126,34 +145,13 @@ fn f32_bits_xor_matches_wasmtime() {
 /// by hand; the long differential run skips the case.
 #[test]
 fn local_pushed_before_if_keeps_its_value() {
-    let engine = Engine::default();
-    let module = Module::new(
-        &engine,
+    let g = global_after(
         include_str!("regressions/wasmi_disagrees_if_param_local.wat"),
-    )
-    .unwrap();
-    let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
-    let h = instance.get_func(&store, "H").unwrap();
-    let mut results: Vec<wasmbed::Val> = h
-        .ty(&store)
-        .results()
-        .iter()
-        .map(|t| wasmbed::Val::default_for(*t).unwrap())
-        .collect();
-    h.call(
-        &mut store,
-        &[wasmbed::Val::I64(487_452_691_888_066_299)],
-        &mut results,
-    )
-    .unwrap();
-    let g = instance
-        .get_global(&mut store, ".\u{1f}#")
-        .unwrap()
-        .get(&mut store);
-    assert_eq!(g, wasmbed::Val::I64(487_452_691_888_066_298));
+        &[],
+        &[("H", &[Val::I64(487_452_691_888_066_299)], false)],
+        ".\u{1f}#",
+    );
+    assert_eq!(g, Val::I64(487_452_691_888_066_298));
 }
 
 /// fuzz_smoke differential_at_length, seeded case 190589: wasmi 2.0
@@ -162,32 +160,12 @@ fn local_pushed_before_if_keeps_its_value() {
 /// hand; the long differential run skips the case.
 #[test]
 fn loop_result_from_a_local_matches_wasmtime() {
-    use wasmbed::{Global, GlobalType, Mutability, Val, ValType};
-    let engine = Engine::default();
-    let module = Module::new(
-        &engine,
+    let g = global_after(
         include_str!("regressions/wasmi_disagrees_loop_result_local.wat"),
-    )
-    .unwrap();
-    let mut store = Store::new(&engine, ());
-    let zero = Global::new(
-        &mut store,
-        GlobalType {
-            content: ValType::I64,
-            mutability: Mutability::Const,
-        },
-        Val::I64(0),
-    )
-    .unwrap();
-    let mut linker = Linker::new(&engine);
-    linker.define(&store, "", "", zero).unwrap();
-    let instance = linker.instantiate(&mut store, &module).unwrap();
-    let f = instance.get_typed_func::<i32, f32>(&store, "1").unwrap();
-    f.call(&mut store, 131_072).unwrap();
-    let g = instance
-        .get_global(&mut store, "16")
-        .unwrap()
-        .get(&mut store);
+        &[("", "", Val::I64(0), false)],
+        &[("1", &[Val::I32(131_072)], false)],
+        "16",
+    );
     assert_eq!(g, Val::I32(131_072));
 }
 
@@ -197,39 +175,14 @@ fn loop_result_from_a_local_matches_wasmtime() {
 /// traces the value by hand; the long differential run skips the case.
 #[test]
 fn local_under_if_results_matches_wasmtime() {
-    use wasmbed::{Global, GlobalType, Mutability, Val, ValType};
-    let engine = Engine::default();
-    let module = Module::new(
-        &engine,
+    let g = global_after(
         include_str!("regressions/wasmi_disagrees_if_results_local.wat"),
-    )
-    .unwrap();
-    let mut store = Store::new(&engine, ());
-    let mut linker = Linker::new(&engine);
-    for (module, name, content, zero) in [
-        ("K-|c", "o", ValType::I64, Val::I64(0)),
-        ("", "", ValType::F32, Val::F32(0)),
-    ] {
-        let ty = GlobalType {
-            content,
-            mutability: Mutability::Var,
-        };
-        let g = Global::new(&mut store, ty, zero).unwrap();
-        linker.define(&store, module, name, g).unwrap();
-    }
-    let instance = linker.instantiate(&mut store, &module).unwrap();
-    let f = instance.get_func(&store, "2").unwrap();
-    let mut results: Vec<Val> = f
-        .ty(&store)
-        .results()
-        .iter()
-        .map(|t| Val::default_for(*t).unwrap())
-        .collect();
-    f.call(&mut store, &[Val::F32(1_532_003_293)], &mut results)
-        .unwrap();
-    let g = instance
-        .get_global(&mut store, "f")
-        .unwrap()
-        .get(&mut store);
+        &[
+            ("K-|c", "o", Val::I64(0), true),
+            ("", "", Val::F32(0), true),
+        ],
+        &[("2", &[Val::F32(1_532_003_293)], false)],
+        "f",
+    );
     assert_eq!(g, Val::I32(0));
 }
